@@ -1,0 +1,31 @@
+/**
+ * The docker-compose services a generated app can receive, with their images pinned here and nowhere else.
+ * A module names the services it needs; the app service and its dependencies are assembled in structured.ts.
+ */
+export const composeServices = {
+  postgres: {
+    image: 'postgres:17-alpine',
+    environment: { POSTGRES_DB: 'app', POSTGRES_USER: 'app', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-app}' },
+    healthcheck: { test: ['CMD-SHELL', 'pg_isready -U app -d app'], interval: '5s', timeout: '3s', retries: 10 },
+    volumes: ['postgres-data:/var/lib/postgresql/data'],
+  },
+  redis: {
+    image: 'redis:7-alpine',
+    command: ['redis-server', '--appendonly', 'yes'],
+    healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '5s', timeout: '3s', retries: 10 },
+    volumes: ['redis-data:/data'],
+  },
+  prometheus: {
+    image: 'prom/prometheus:v3.7.3',
+    command: ['--config.file=/etc/prometheus/prometheus.yml'],
+    volumes: ['./ops/prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
+    ports: ['9090:9090'],
+  },
+  grafana: {
+    image: 'grafana/grafana:12.2.1',
+    volumes: ['./ops/grafana/provisioning:/etc/grafana/provisioning:ro', 'grafana-data:/var/lib/grafana'],
+    ports: ['3001:3000'],
+  },
+} as const;
+
+export type ComposeServiceName = keyof typeof composeServices;

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { CatalogPackage } from './versions.js';
+import type { ComposeServiceName } from './compose-services.js';
+
+/** How an environment variable's string is read by the generated app's config schema. */
+export type EnvKind = 'string' | 'url' | 'number' | 'integer' | 'boolean' | 'list' | 'enum';
+
+/** One environment variable the generated app reads. */
+export interface EnvVar {
+  name: string;
+  description: string;
+  kind: EnvKind;
+  /** Allowed values when kind is 'enum'. */
+  values?: readonly string[];
+  /** Used when the variable is unset; a variable with no default and `required` refuses to boot without it. */
+  default?: string | number | boolean | readonly string[];
+  required?: boolean;
+  /** Secrets are left blank in .env.example and never written into a generated file. */
+  secret?: boolean;
+}
+
+/** A module's config after its manifest values have been validated and defaulted. */
+export type ResolvedConfig = Record<string, unknown>;
+
+export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
+  /** snake_case, equal to the folder name under templates/modules/. */
+  name: string;
+  summary: string;
+  tier: 'core' | 'enterprise';
+  /** 'planned' modules are listed by `forge modules` but cannot be selected yet. */
+  status: 'implemented' | 'planned';
+  /** Included in every app whether the manifest names it or not. */
+  alwaysIncluded?: boolean;
+  dependsOn: readonly string[];
+  /** The manifest `config` of this module: every key with a safe default and a description. */
+  config: Schema;
+  dependencies?: readonly CatalogPackage[];
+  devDependencies?: readonly CatalogPackage[];
+  /** Environment variables the module reads besides its config keys (which become variables of their own). */
+  env?: readonly EnvVar[];
+  compose?: readonly ComposeServiceName[];
+  /** package.json scripts this module contributes. */
+  scripts?: Readonly<Record<string, string>>;
+}
+
+export function defineModule<Schema extends z.ZodObject>(descriptor: ModuleDescriptor<Schema>): ModuleDescriptor<Schema> {
+  return descriptor;
+}

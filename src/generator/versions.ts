@@ -1,0 +1,46 @@
+/**
+ * The one place that pins every npm package a generated app can receive (t3's dependencyVersionMap).
+ * Module descriptors name packages by key; naming a package missing here fails to compile.
+ * Every version here runs on Node 20.19, 22 and 24.
+ */
+export const versions = {
+  // runtime
+  express: '^5.2.1',
+  helmet: '^8.1.0',
+  cors: '^2.8.5',
+  'cookie-parser': '^1.4.7',
+  'rate-limiter-flexible': '^11.0.0',
+  ioredis: '^5.8.2',
+  typeorm: '^1.1.1',
+  'better-sqlite3': '^12.6.2',
+  pg: '^8.16.3',
+  'reflect-metadata': '^0.2.2',
+  zod: '^4.1.12',
+  '@asteasolutions/zod-to-openapi': '^8.1.0',
+  'swagger-ui-express': '^5.0.1',
+  pino: '^10.1.0',
+  'pino-http': '^11.0.0',
+  argon2: '^0.44.0',
+  jose: '^6.1.0',
+  // development
+  typescript: '~6.0.3',
+  tsx: '^4.20.6',
+  vitest: '^4.0.8',
+  supertest: '^7.1.4',
+  eslint: '^9.39.1',
+  '@eslint/js': '^9.39.1',
+  'typescript-eslint': '^8.46.4',
+  autocannon: '^8.0.0',
+  '@readme/openapi-parser': '^5.2.0',
+  '@types/node': '^20.19.0',
+  '@types/express': '^5.0.5',
+  '@types/cors': '^2.8.19',
+  '@types/cookie-parser': '^1.4.10',
+  '@types/supertest': '^6.0.3',
+  '@types/swagger-ui-express': '^4.1.8',
+  '@types/better-sqlite3': '^7.6.13',
+  '@types/pg': '^8.15.6',
+  '@types/autocannon': '^7.12.7',
+} as const;
+
+export type CatalogPackage = keyof typeof versions;
