@@ -1,3 +1,5 @@
+import type { EnvVar } from './define-module.js';
+
 /**
  * The docker-compose services a generated app can receive, with their images pinned here and nowhere else.
  * A module names the services it needs; the app service and its dependencies are assembled in structured.ts.
@@ -5,7 +7,7 @@
 export const composeServices = {
   postgres: {
     image: 'postgres:17-alpine',
-    environment: { POSTGRES_DB: 'app', POSTGRES_USER: 'app', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-app}' },
+    environment: { POSTGRES_DB: 'app', POSTGRES_USER: 'app', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}' },
     healthcheck: { test: ['CMD-SHELL', 'pg_isready -U app -d app'], interval: '5s', timeout: '3s', retries: 10 },
     volumes: ['postgres-data:/var/lib/postgresql/data'],
   },
@@ -29,3 +31,10 @@ export const composeServices = {
 } as const;
 
 export type ComposeServiceName = keyof typeof composeServices;
+
+/** Variables docker-compose itself reads (not the app): they go into .env.example and the local .env. */
+export const composeEnv = {
+  postgres: [
+    { name: 'POSTGRES_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: 'Password of the PostgreSQL service in docker-compose' },
+  ],
+} as const satisfies Partial<Record<ComposeServiceName, readonly EnvVar[]>>;

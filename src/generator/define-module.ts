@@ -17,6 +17,8 @@ export interface EnvVar {
   required?: boolean;
   /** Secrets are left blank in .env.example and never written into a generated file. */
   secret?: boolean;
+  /** How `forge new` fills the variable in the project's local .env: a random token, or a one-key keyring (1:base64). */
+  generate?: 'token' | 'keyring';
 }
 
 /** A module's config after its manifest values have been validated and defaulted. */

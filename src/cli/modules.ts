@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import kleur from 'kleur';
+import { InputError } from '../errors.js';
+import { configKeys } from '../generator/config-keys.js';
+import { didYouMean } from '../manifest/suggest.js';
+import { getRegistry, json, out } from './shared.js';
+
+export function registerModules(program: Command): void {
+  program
+    .command('modules')
+    .description('list every module, its tier, dependencies and whether it is available')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const list = [...(await getRegistry()).values()].map(({ descriptor: d }) => ({
+        name: d.name,
+        tier: d.tier,
+        status: d.status,
+        dependsOn: [...d.dependsOn],
+        summary: d.summary,
+      }));
+      if (opts.json) return json(list);
+      const width = Math.max(...list.map((m) => m.name.length));
+      for (const m of list) {
+        const status = m.status === 'implemented' ? kleur.green('available') : kleur.dim('planned  ');
+        const deps = m.dependsOn.length ? kleur.dim(` (needs ${m.dependsOn.join(', ')})`) : '';
+        out(`${m.name.padEnd(width)}  ${status}  ${m.tier.padEnd(10)}  ${m.summary}${deps}`);
+      }
+    });
+}
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info <module>')
+    .description("a module's config keys (types, defaults), environment variables and dependencies")
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const registry = await getRegistry();
+      const entry = registry.get(name);
+      if (!entry) throw new InputError('unknown-module', `unknown module '${name}'${didYouMean(name, registry.keys())}`);
+      const d = entry.descriptor;
+      const info = {
+        name: d.name,
+        summary: d.summary,
+        tier: d.tier,
+        status: d.status,
+        dependsOn: [...d.dependsOn],
+        config: configKeys(d.config),
+        env: d.env ?? [],
+        compose: d.compose ?? [],
+        dependencies: d.dependencies ?? [],
+      };
+      if (opts.json) return json(info);
+      out(`${kleur.bold(d.name)} (${d.tier}, ${d.status}): ${d.summary}`);
+      out(`depends on: ${info.dependsOn.join(', ') || 'nothing'}`);
+      out('\nconfig (manifest `config:` keys):');
+      if (!info.config.length) out('  none');
+      for (const k of info.config) {
+        const type = k.values ? k.values.join(' | ') : k.kind;
+        out(`  ${k.key}: ${type} = ${JSON.stringify(k.default)}\n      ${kleur.dim(k.description)}`);
+      }
+      out('\nenvironment variables (besides one per config key):');
+      if (!info.env.length) out('  none');
+      for (const v of info.env) {
+        const when = v.required ? 'required' : v.default !== undefined ? `default ${JSON.stringify(v.default)}` : 'optional';
+        out(`  ${v.name} (${v.kind}, ${when}${v.secret ? ', secret' : ''})\n      ${kleur.dim(v.description)}`);
+      }
+      if (info.compose.length) out(`\ndocker-compose services: ${info.compose.join(', ')}`);
+    });
+}

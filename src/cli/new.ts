@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
+import type { Command } from 'commander';
+import kleur from 'kleur';
+import prompts from 'prompts';
+import { Document } from 'yaml';
+import { InputError } from '../errors.js';
+import { commitNew, isEmptyDir } from '../generator/commit.js';
+import { generate } from '../generator/pipeline.js';
+import { parseManifest, readManifest } from '../manifest/load.js';
+import { appName } from '../manifest/schema.js';
+import { getRegistry, out } from './shared.js';
+import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
+
+interface NewOptions {
+  manifest?: string;
+  modules?: string;
+  database?: 'sqlite' | 'postgres';
+  yes?: boolean;
+  force?: boolean;
+  skipInstall?: boolean;
+  skipGit?: boolean;
+  dryRun?: boolean;
+}
+
+/** The manifest a user asked for with flags or prompts, as YAML text with a comment that says what it is. */
+function manifestText(name: string, database: string, modules: string[]): string {
+  const doc = new Document({ name, description: '', database, modules: modules.map((m) => ({ name: m })) });
+  doc.commentBefore = ' The manifest this app is generated from. Edit it, then run `forge generate`.';
+  return doc.toString();
+}
+
+async function ask(defaultName: string): Promise<{ name: string; database: string; modules: string[] }> {
+  const registry = await getRegistry();
+  const choices = [...registry.values()]
+    .filter((m) => !m.descriptor.alwaysIncluded)
+    .map(({ descriptor: d }) => ({
+      title: d.name,
+      description: d.status === 'implemented' ? d.summary : `${d.summary} (planned)`,
+      value: d.name,
+      disabled: d.status !== 'implemented',
+    }));
+  const answers = (await prompts(
+    [
+      { type: 'text', name: 'name', message: 'Project name', initial: defaultName, validate: (v: string) => appName.safeParse(v).success || 'lower-case npm name' },
+      { type: 'select', name: 'database', message: 'Database in production', choices: [{ title: 'SQLite', value: 'sqlite' }, { title: 'PostgreSQL', value: 'postgres' }] },
+      { type: 'multiselect', name: 'modules', message: 'Modules (core is always included)', choices, instructions: false },
+    ],
+    { onCancel: () => { throw new InputError('cancelled', 'cancelled'); } },
+  )) as { name: string; database: string; modules: string[] };
+  return answers;
+}
+
+export function registerNew(program: Command, setCode: (c: number) => void): void {
+  program
+    .command('new [dir]')
+    .description('generate a new project from a manifest, a module list, or answers to prompts')
+    .option('--manifest <file>', 'forge.yaml to generate from')
+    .option('--modules <list>', 'comma-separated modules (dependencies are added)')
+    .option('--database <db>', 'sqlite or postgres, with --modules', 'sqlite')
+    .option('--yes', 'accept defaults instead of prompting')
+    .option('--force', 'write into a non-empty directory')
+    .option('--skip-install', 'do not run npm install')
+    .option('--skip-git', 'do not git init and commit')
+    .option('--dry-run', 'show what would be written; write nothing')
+    .action(async (dir: string | undefined, opts: NewOptions) => {
+      const registry = await getRegistry();
+      let text: string;
+      let label: string;
+      if (opts.manifest) {
+        readManifest(opts.manifest, registry); // size, binary and syntax checks with the file's own name
+        text = readFileSync(opts.manifest, 'utf8');
+        label = opts.manifest;
+      } else if (opts.modules !== undefined || opts.yes) {
+        const name = basename(resolvePath(dir ?? 'my-app'));
+        const modules = (opts.modules ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        text = manifestText(name, opts.database ?? 'sqlite', modules);
+        label = '--modules';
+      } else if (process.stdin.isTTY && process.stdout.isTTY) {
+        const a = await ask(basename(resolvePath(dir ?? 'my-app')));
+        text = manifestText(a.name, a.database, a.modules);
+        label = 'answers';
+      } else {
+        throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for core only)');
+      }
+      const manifest = parseManifest(text, registry, label);
+      const target = dir ?? manifest.name;
+      if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
+
+      const generated = await generate(manifest, text, registry);
+      for (const m of generated.plan.modules) {
+        if (m.reason.kind === 'dependency') out(kleur.dim(`added ${m.descriptor.name}: needed by ${m.reason.of}`));
+      }
+      const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', text]];
+      if (opts.dryRun) {
+        for (const [path, content] of files) out(`${kleur.green('CREATE')} ${target}/${path} (${Buffer.byteLength(content)} bytes)`);
+        out('\nDry run: no changes were made.');
+        return;
+      }
+      commitNew(target, files, { force: opts.force });
+      writeLocalEnv(target, generated);
+      out(`${kleur.green('created')} ${target} with ${generated.plan.modules.map((m) => m.descriptor.name).join(', ')} (${files.length} files)`);
+      if (!opts.skipInstall) await npmInstall(target);
+      if (!opts.skipGit && !(await gitInit(target))) out(kleur.yellow('git init skipped: git is not available or the commit failed'));
+      out(`\nNext steps:\n  cd ${target}${opts.skipInstall ? '\n  npm install' : ''}\n  npm run migration:run\n  npm run dev\n`);
+      setCode(0);
+    });
+}

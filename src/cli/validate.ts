@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { resolve } from '../generator/resolve.js';
+import { getRegistry, json, out } from './shared.js';
+import { readManifest } from '../manifest/load.js';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate [file]')
+    .description('check a manifest and show the modules it resolves to; writes nothing')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string | undefined, opts: { json?: boolean }) => {
+      const registry = await getRegistry();
+      try {
+        const plan = resolve(readManifest(file ?? 'forge.yaml', registry), registry);
+        const modules = plan.modules.map((m) => ({ name: m.descriptor.name, reason: m.reason }));
+        if (opts.json) return json({ valid: true, modules });
+        out(`valid: ${modules.map((m) => (m.reason.kind === 'dependency' ? `${m.name} (needed by ${m.reason.of})` : m.name)).join(', ')}`);
+      } catch (e) {
+        if (opts.json && e instanceof InputError) json({ valid: false, problems: e.problems });
+        throw e;
+      }
+    });
+}

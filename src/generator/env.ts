@@ -1,0 +1,53 @@
+import { GenerateError } from '../errors.js';
+import { coerceEnvString, configKeys } from './config-keys.js';
+import type { EnvVar } from './define-module.js';
+import { names } from './names.js';
+import type { Plan } from './resolve.js';
+
+/** An environment variable of the generated app, with the module and config key it serves. */
+export interface AppEnvVar extends EnvVar {
+  module: string;
+  /** camelCase property of `config.<module>` that reads this variable. */
+  property?: string;
+}
+
+/** Declared variables first, then one per config key (`<MODULE>_<KEY>`, or the `${VAR}` the manifest named). */
+export function collectEnv(plan: Plan): AppEnvVar[] {
+  const byName = new Map<string, AppEnvVar>();
+  const add = (v: AppEnvVar) => {
+    const existing = byName.get(v.name);
+    if (!existing) return void byName.set(v.name, v);
+    if (existing.kind !== v.kind) {
+      throw new GenerateError('env-clash', 'src/config.ts', `${v.name} is read as ${existing.kind} by ${existing.module} and as ${v.kind} by ${v.module}`);
+    }
+    if (v.property && !existing.property) byName.set(v.name, { ...existing, property: v.property });
+  };
+  for (const m of plan.modules) {
+    const module = m.descriptor.name;
+    for (const v of m.descriptor.env ?? []) add({ ...v, module });
+    for (const key of configKeys(m.descriptor.config)) {
+      if (key.kind === 'json') continue;
+      const ref = m.envRefs[key.key];
+      const base = {
+        module,
+        property: names(key.key).propertyName,
+        kind: key.kind,
+        description: key.description,
+        ...(key.values ? { values: key.values } : {}),
+      };
+      if (!ref) {
+        add({ ...base, name: `${names(module).constantName}_${names(key.key).constantName}`, default: m.config[key.key] as EnvVar['default'] });
+      } else if (ref.default !== undefined) {
+        add({ ...base, name: ref.env, default: coerceEnvString(key.kind, ref.default) as EnvVar['default'] });
+      } else {
+        add({ ...base, name: ref.env, required: true, secret: true });
+      }
+    }
+  }
+  return [...byName.values()];
+}
+
+/** The text of a default in .env files and compose: lists comma-joined. */
+export function envText(value: EnvVar['default']): string {
+  return Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+}

@@ -1,0 +1,70 @@
+import { GenerateError } from '../errors.js';
+import { names } from './names.js';
+import type { Tree } from './tree.js';
+
+/** The file where every module is registered in the generated app. */
+export const wiringFile = 'src/modules.ts';
+
+export interface Registration {
+  /** e.g. billingAdvancedModule */
+  symbol: string;
+  /** e.g. ./modules/billing_advanced/index.js */
+  from: string;
+}
+
+export function registrationOf(module: string): Registration {
+  return { symbol: `${names(module).propertyName}Module`, from: `./modules/${module}/index.js` };
+}
+
+type TsMorph = typeof import('ts-morph');
+let tsMorph: Promise<TsMorph> | undefined;
+/** ts-morph costs ~0.4 s and ~95 MiB to load: only when a file really needs an AST edit. */
+const loadTsMorph = () => (tsMorph ??= import('ts-morph'));
+
+/** Cheap textual test: is every registration already there exactly as wiring would write it? */
+function alreadyWired(text: string, registrations: Registration[]): boolean {
+  const list = /export const modules\s*:[^=]*=\s*\[([^\]]*)\]/.exec(text)?.[1];
+  if (list === undefined) return false;
+  const elements = list.split(',').map((s) => s.trim()).filter(Boolean);
+  return registrations.every(
+    (r) => elements.includes(r.symbol) && text.includes(`import { ${r.symbol} } from '${r.from}';`),
+  );
+}
+
+/**
+ * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order.
+ * Idempotent: a registration already present is left alone, and the rest of the file stays as written.
+ * Returns whether the file changed.
+ */
+export async function wireModules(tree: Tree, modules: string[]): Promise<boolean> {
+  const registrations = modules.map(registrationOf);
+  const text = tree.read(wiringFile);
+  if (alreadyWired(text, registrations)) return false;
+
+  const { Project, Node, QuoteKind } = await loadTsMorph();
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    skipLoadingLibFiles: true,
+    manipulationSettings: { quoteKind: QuoteKind.Single },
+  });
+  const file = project.createSourceFile(wiringFile, text);
+  const declaration = file.getVariableDeclaration('modules');
+  const array = declaration?.getInitializer();
+  if (!declaration || !array || !Node.isArrayLiteralExpression(array)) {
+    throw new GenerateError(
+      'wiring-anchor',
+      wiringFile,
+      `wire: cannot find \`export const modules: AppModule[] = [...]\`; add it back, or register by hand: ${registrations
+        .map((r) => `import { ${r.symbol} } from '${r.from}'`)
+        .join('; ')}`,
+    );
+  }
+  for (const r of registrations) {
+    const imported = file
+      .getImportDeclarations()
+      .some((d) => d.getModuleSpecifierValue() === r.from && d.getNamedImports().some((n) => n.getName() === r.symbol));
+    if (!imported) file.addImportDeclaration({ namedImports: [r.symbol], moduleSpecifier: r.from });
+    if (!array.getElements().some((e) => e.getText() === r.symbol)) array.addElement(r.symbol);
+  }
+  return tree.write(wiringFile, file.getFullText());
+}

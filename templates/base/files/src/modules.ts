@@ -1,0 +1,3 @@
+import type { AppModule } from './modules/core/index.js';
+
+export const modules: AppModule[] = [];

@@ -1,0 +1,90 @@
+import type { Request, Router } from 'express';
+import type { DataSource, EntitySchema, MigrationInterface } from 'typeorm';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { AppConfig } from '../../config.js';
+import type { Logger } from './logger.js';
+import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
+import type { RouteDefinition } from './http/route.js';
+import type { FieldEncryption } from './security/field-encryption.js';
+
+/** What every module receives when the app is assembled. */
+export interface ModuleContext {
+  config: AppConfig;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Builds extra limiters (e.g. a stricter one for login) on the same store as the global limit. */
+  rateLimiters: RateLimiterFactory;
+  encryption: FieldEncryption;
+  /** Hooks contributed by every module, in module order. */
+  hooks: HookRegistry;
+}
+
+/** The identity a request acts as, once a module's `authenticate` hook has recognised it. */
+export interface Principal {
+  subject: string;
+  tenantId?: string;
+  /** How the request proved who it is: cookie sessions are subject to CSRF checks, bearer tokens are not. */
+  via: 'bearer' | 'session' | 'api-key';
+}
+
+/**
+ * Cross-module extension points. A later module adds its own hook type by declaration merging:
+ *
+ *   declare module '../core/contract.js' { interface AppHooks { exportPersonalData: (tenantId: string, subject: string) => Promise<unknown> } }
+ *
+ * and reads every module's implementation with `context.hooks.all('exportPersonalData')`.
+ */
+export interface AppHooks {
+  /** Recognises the caller (token, session cookie, API key). Returns undefined when the request carries none. */
+  authenticate: (req: Request) => Promise<Principal | undefined>;
+  /** Decides whether `principal` holds `permission`. A route with a permission is refused unless one hook says yes. */
+  authorize: (principal: Principal, permission: string, req: Request) => Promise<boolean>;
+  /** Id of the cookie session the request rides on; CSRF tokens are bound to it. */
+  sessionOf: (req: Request) => string | undefined;
+  /** Runs once the database is connected and migrated, before the server accepts requests. */
+  onReady: (context: ModuleContext) => Promise<void>;
+  /** Runs during graceful shutdown, after in-flight requests finished and before the database closes. */
+  onShutdown: (context: ModuleContext) => Promise<void>;
+}
+
+export type HookName = keyof AppHooks;
+
+export interface HookRegistry {
+  all<Name extends HookName>(name: Name): readonly AppHooks[Name][];
+}
+
+export interface Permission {
+  /** `resource:action`, e.g. `invoices:read`. */
+  name: string;
+  description: string;
+}
+
+/** A migration class as TypeORM loads it. */
+export type MigrationClass = new () => MigrationInterface;
+
+/** An entity class; abstract bases are never listed, only concrete entities. */
+export type EntityClass = new (...args: never[]) => object;
+
+/**
+ * Everything a module contributes to the app. Only `name` is required; the app collects the rest from the
+ * `modules` list in src/modules.ts and never names a module itself.
+ */
+export interface AppModule {
+  /** snake_case, as in forge.yaml. */
+  name: string;
+  /** TypeORM entity classes (or schemas) the module owns. */
+  entities?: readonly (EntityClass | EntitySchema)[];
+  /** The module's migration chain, oldest first. A shipped migration never changes; new versions add one. */
+  migrations?: readonly MigrationClass[];
+  /** Declarative routes: validated, documented in OpenAPI and rate limited by construction. */
+  routes?: (context: ModuleContext) => readonly RouteDefinition[];
+  /** Raw Express routes for what a route definition cannot express; document them in `openapi`. */
+  router?: (context: ModuleContext) => Router;
+  /** Extra OpenAPI registrations: shared components, security schemes, docs of raw routes. */
+  openapi?: (registry: OpenAPIRegistry) => void;
+  /** Permissions the module's routes require; an auth module seeds and grants them. */
+  permissions?: readonly Permission[];
+  /** Property names that must never leave the server in any JSON response. */
+  sensitiveFields?: readonly string[];
+  hooks?: Partial<AppHooks>;
+}

@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../logger.js';
+import { HttpError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+
+/** Errors raised by Express's body parser carry a `type` we can translate into a client error. */
+const BODY_PARSER_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
+  'entity.too.large': { status: 413, title: 'Content Too Large', detail: 'The request body exceeds the size limit.' },
+  'entity.parse.failed': { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
+  'encoding.unsupported': { status: 415, title: 'Unsupported Media Type', detail: 'The body encoding is not supported.' },
+  'charset.unsupported': { status: 415, title: 'Unsupported Media Type', detail: 'The body charset is not supported.' },
+  'request.aborted': { status: 400, title: 'Bad Request', detail: 'The request was aborted.' },
+};
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+}
+
+function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string') {
+    const known = BODY_PARSER_ERRORS[error.type];
+    if (known !== undefined) return new HttpError(known.status, { title: known.title, detail: known.detail });
+  }
+  return undefined;
+}
+
+/**
+ * The last middleware: every error becomes `application/problem+json` with the request id. Outside development
+ * an unexpected error shows no message, stack, SQL or ORM name; they go to the log instead.
+ */
+export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = toHttpError(error);
+    if (known !== undefined) {
+      if (known.status >= 500) logger.error({ err: error, requestId: req.id }, 'request failed');
+      res.set(known.headers);
+      sendProblem(res, {
+        ...known.extensions,
+        type: known.type,
+        title: known.title,
+        status: known.status,
+        ...(known.detail === undefined ? {} : { detail: known.detail }),
+        instance: req.originalUrl,
+        requestId: req.id,
+      });
+      return;
+    }
+    logger.error({ err: error, requestId: req.id }, 'unhandled error');
+    const internal: Problem = {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      instance: req.originalUrl,
+      requestId: req.id,
+    };
+    if (showDetails && error instanceof Error) {
+      internal.detail = error.message;
+      internal.stack = error.stack;
+    }
+    sendProblem(res, internal);
+  };
+}
+
+/** Unknown routes answer 404 in the same problem format as everything else. */
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => {
+    next(new HttpError(404, { detail: `No route for ${req.method} ${req.path}.` }));
+  };
+}
