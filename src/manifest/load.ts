@@ -46,13 +46,33 @@ function locator(doc: Document, lines: LineCounter, file: string) {
   };
 }
 
-function zodProblems(error: z.ZodError, at: ReturnType<typeof locator>, base: Path, known: () => string[]): Problem[] {
+/** The keys an object schema accepts at `path` inside `schema`, for "did you mean" on an unknown key. */
+function keysAt(schema: z.ZodType, path: Path): string[] {
+  let node: z.ZodType | undefined = schema;
+  const step = (s: z.ZodType): z.ZodType => {
+    const def = (s as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+    if (['default', 'optional', 'nullable', 'prefault'].includes(def.type) && def.innerType) return step(def.innerType);
+    if (def.type === 'pipe' && def.in) return step(def.in);
+    return s;
+  };
+  for (const p of path) {
+    if (!node) return [];
+    node = step(node);
+    node = typeof p === 'number' ? (node as z.ZodArray).element : (node as z.ZodObject).shape?.[p];
+  }
+  const target = node && step(node);
+  return target && 'shape' in target ? Object.keys((target as z.ZodObject).shape) : [];
+}
+
+function zodProblems(error: z.ZodError, at: ReturnType<typeof locator>, base: Path, schema: z.ZodType): Problem[] {
   return error.issues.flatMap((issue) => {
     const path = [...base, ...(issue.path as Path)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => at(path, `unknown key${didYouMean(k, known())}`, k));
+      const known = keysAt(schema, issue.path as Path);
+      return issue.keys.map((k) => at(path, `unknown key${didYouMean(k, known)}`, k));
     }
-    return [at(path, issue.message.replace(/^Invalid input: /, ''))];
+    const message = issue.message.replace(/^Invalid (input|option): /, '');
+    return [at(path, message.endsWith('received undefined') ? 'is required' : message)];
   });
 }
 
@@ -81,7 +101,7 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
   }
   const top = manifestSchema.safeParse(data);
   if (!top.success) {
-    throw new InputError('manifest-invalid', zodProblems(top.error, at, [], () => Object.keys(manifestSchema.shape)));
+    throw new InputError('manifest-invalid', zodProblems(top.error, at, [], manifestSchema));
   }
 
   const problems: Problem[] = [];
@@ -120,7 +140,7 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
     }
     const parsed = descriptor.config.safeParse(input);
     if (!parsed.success) {
-      problems.push(...zodProblems(parsed.error, at, ['modules', i, 'config'], () => keys.map((k) => k.key)));
+      problems.push(...zodProblems(parsed.error, at, ['modules', i, 'config'], descriptor.config));
       return;
     }
     modules.push({ name: entry.name, config: parsed.data, envRefs });

@@ -44,7 +44,7 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
         title: known.title,
         status: known.status,
         ...(known.detail === undefined ? {} : { detail: known.detail }),
-        instance: req.originalUrl,
+        instance: req.originalUrl.split('?', 1)[0],
         requestId: req.id,
       });
       return;
@@ -54,7 +54,7 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
       type: 'about:blank',
       title: 'Internal Server Error',
       status: 500,
-      instance: req.originalUrl,
+      instance: req.originalUrl.split('?', 1)[0],
       requestId: req.id,
     };
     if (showDetails && error instanceof Error) {

@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+export interface LimiterOptions {
+  /** Distinguishes this limiter's counters from every other limiter's, e.g. `login`. */
+  name: string;
+  points: number;
+  windowSeconds: number;
+}
+
+export interface Limiter {
+  readonly name: string;
+  readonly points: number;
+  readonly windowSeconds: number;
+  readonly backend: RateLimiterAbstract;
+}
+
+export interface RateLimiterFactory {
+  create(options: LimiterOptions): Limiter;
+  close(): Promise<void>;
+}
+
+/**
+ * Counters live in Redis when `redisUrl` is set, so every replica shares them; otherwise in this process's memory.
+ * If Redis becomes unreachable, each limiter falls back to memory counters instead of failing requests.
+ */
+export function createRateLimiterFactory(options: { redisUrl: string | undefined; keyPrefix?: string }): RateLimiterFactory {
+  const prefix = options.keyPrefix ?? 'rl';
+  const redis =
+    options.redisUrl === undefined
+      ? undefined
+      : new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  // Without a listener, ioredis reports every reconnect attempt as an unhandled error event.
+  redis?.on('error', () => undefined);
+
+  return {
+    create({ name, points, windowSeconds }) {
+      const common = { keyPrefix: `${prefix}:${name}`, points, duration: windowSeconds };
+      const memory = new RateLimiterMemory(common);
+      const backend = redis === undefined ? memory : new RateLimiterRedis({ ...common, storeClient: redis, insuranceLimiter: memory });
+      return { name, points, windowSeconds, backend };
+    },
+    async close() {
+      if (redis !== undefined && redis.status !== 'end') await redis.quit();
+    },
+  };
+}

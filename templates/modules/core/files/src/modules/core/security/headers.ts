@@ -1,0 +1,36 @@
+import cors from 'cors';
+import helmet from 'helmet';
+import type { RequestHandler } from 'express';
+
+/** helmet's defaults: CSP, HSTS, nosniff, frame denial, no referrer leaks, CORP/COOP. */
+export function securityHeaders(): RequestHandler {
+  return helmet();
+}
+
+/**
+ * CORS for the configured origins only. An empty list allows no cross-origin browser call at all;
+ * credentials are allowed because cookie sessions need them, which is why the list must be explicit.
+ */
+export function corsFromAllowlist(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin, callback) => {
+      callback(null, origin !== undefined && allowed.has(origin));
+    },
+    credentials: true,
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token', 'X-Request-Id', 'X-Tenant-Id'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * Responses default to `Cache-Control: no-store`: API answers carry tokens or personal data often enough that
+ * caching must be opted into, not out of.
+ */
+export function noStore(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}
