@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const forgeBin = join(import.meta.dirname, '../../bin/forge.js');
+const examples = join(import.meta.dirname, '../../examples');
+const scratch = () => mkdtempSync(join(tmpdir(), 'forge-cli-'));
+
+/** Runs the real, built binary; never throws, returns exit code and output. */
+async function forge(args: string[], cwd = scratch(), input?: string) {
+  const r = await execa('node', [forgeBin, ...args], { cwd, reject: false, env: { NO_COLOR: '1' }, input: input ?? '' });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr, cwd };
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    files[full.slice(dir.length + 1)] = readFileSync(full, 'utf8');
+  }
+  return files;
+}
+
+describe('forge --help and exit codes', () => {
+  it('documents the exit codes', async () => {
+    const r = await forge(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2  bad input: manifest, flags or target directory');
+  });
+
+  it('exits 2 on an unknown flag', async () => {
+    expect((await forge(['new', '--frobnicate'])).code).toBe(2);
+  });
+});
+
+describe('forge modules / info / graph / validate', () => {
+  it('lists all seventeen modules as JSON', async () => {
+    const r = await forge(['modules', '--json']);
+    const list = JSON.parse(r.stdout) as { name: string; status: string }[];
+    expect(list).toHaveLength(17);
+    expect(list.find((m) => m.name === 'core')?.status).toBe('implemented');
+  });
+
+  it('describes a module and suggests a name for a typo', async () => {
+    const info = JSON.parse((await forge(['info', 'core', '--json'])).stdout) as { config: { key: string }[] };
+    expect(info.config.map((k) => k.key)).toContain('rate_limit_points');
+    const typo = await forge(['info', 'cor']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown module 'cor' (did you mean 'core'?)");
+  });
+
+  it('prints the graph as mermaid and dot', async () => {
+    expect((await forge(['graph', '--format', 'mermaid'])).stdout).toContain('  billing --> auth');
+    expect((await forge(['graph', '--format', 'dot'])).stdout).toContain('"hybrid_deployment" -> "edge_deployment";');
+    expect((await forge(['graph', '--format', 'png'])).code).toBe(2);
+  });
+
+  it('validates a manifest: 0 when good, 2 with positioned problems as text and JSON', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'forge.yaml'), 'name: shop\nmodules:\n  - name: core\n    config:\n      rate_limit_points: many\n');
+    const bad = await forge(['validate'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('forge.yaml:5:26 modules[0].config.rate_limit_points: expected number, received string');
+    const badJson = await forge(['validate', '--json'], dir);
+    expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, column: 26 }] });
+    expect((await forge(['validate', join(examples, 'minimal.yaml')])).code).toBe(0);
+  });
+});
+
+describe('forge new', () => {
+  it('needs a manifest or modules when not run in a terminal', async () => {
+    const r = await forge(['new', 'app']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('forge new needs --manifest <file> or --modules <list>');
+  });
+
+  it('refuses a non-empty target without --force', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app/keep.txt'), 'x');
+    const r = await forge(['new', 'app', '--modules', '', '--skip-install', '--skip-git'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('app is not empty');
+  });
+
+  it('writes nothing on a dry run', async () => {
+    const r = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('CREATE app/src/config.ts');
+    expect(r.stdout).toContain('no changes were made');
+    expect(readdirSync(r.cwd)).toEqual([]);
+  });
+
+  it('leaves no directory behind when the manifest is bad', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'bad.yaml'), 'name: app\nmodules:\n  - name: telemetry\n');
+    const r = await forge(['new', 'app', '--manifest', 'bad.yaml', '--skip-install', '--skip-git'], dir);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  it('is deterministic: the same manifest gives byte-identical projects, secrets only in the local .env', async () => {
+    const a = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
+    const b = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
+    expect(a.code).toBe(0);
+    const [sa, sb] = [snapshot(join(a.cwd, 'app')), snapshot(join(b.cwd, 'app'))];
+    const env = sa['.env'] ?? '';
+    expect(env).toMatch(/^APP_SECRET=\S{40,}$/m);
+    expect(statSync(join(a.cwd, 'app/.env')).mode & 0o777).toBe(0o600);
+    delete sa['.env'];
+    delete sb['.env'];
+    expect(sa).toEqual(sb);
+    const secret = /^APP_SECRET=(\S+)$/m.exec(env)?.[1] ?? 'missing';
+    expect(Object.values(sa).some((content) => content.includes(secret))).toBe(false);
+  });
+});
+
+describe('forge check and generate', () => {
+  it('is clean right after new, exits 1 on drift, and generate brings it back', async () => {
+    const made = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    expect((await forge(['check'], app)).code).toBe(0);
+
+    writeFileSync(join(app, 'forge.yaml'), readFileSync(join(app, 'forge.yaml'), 'utf8').replace('modules: []', 'modules:\n  - name: core\n    config:\n      rate_limit_points: 7\n'));
+    const drift = await forge(['check', '--json'], app);
+    expect(drift.code).toBe(1);
+    expect(JSON.parse(drift.stdout)).toMatchObject({ upToDate: false, changes: expect.arrayContaining([{ kind: 'update', path: '.env.example' }]) });
+
+    const dry = await forge(['generate', '--dry-run'], app);
+    expect(dry.stdout).toContain('+CORE_RATE_LIMIT_POINTS=7');
+    expect((await forge(['check'], app)).code).toBe(1);
+
+    expect((await forge(['generate'], app)).code).toBe(0);
+    expect((await forge(['check'], app)).code).toBe(0);
+    expect(readFileSync(join(app, 'src/config.ts'), 'utf8')).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().default(7)');
+  });
+});
