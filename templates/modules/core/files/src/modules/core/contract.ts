@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
 import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
+import type { Csrf } from './security/csrf.js';
 
 /** What every module receives when the app is assembled. */
 export interface ModuleContext {
@@ -15,6 +16,8 @@ export interface ModuleContext {
   /** Builds extra limiters (e.g. a stricter one for login) on the same store as the global limit. */
   rateLimiters: RateLimiterFactory;
   encryption: FieldEncryption;
+  /** Issues CSRF tokens, e.g. right after a login sets a session cookie. */
+  csrf: Csrf;
   /** Hooks contributed by every module, in module order. */
   hooks: HookRegistry;
 }

@@ -1,5 +1,5 @@
 /** Fields no module may ever send, whatever a handler returns. Modules add theirs through `sensitiveFields`. */
-export const CORE_SENSITIVE_FIELDS = ['password', 'passwordHash', 'secret', 'secretHash', 'encryptionKey'] as const;
+export const CORE_SENSITIVE_FIELDS = ['password', 'passwordHash'] as const;
 
 export type JsonReplacer = (key: string, value: unknown) => unknown;
 

@@ -1,0 +1,105 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { appInfo } from './app-info.js';
+import type { AppConfig } from './config.js';
+import {
+  accessLog,
+  authenticate,
+  buildOpenApiDocument,
+  corsFromAllowlist,
+  createHookRegistry,
+  createLogger,
+  createRateLimiterFactory,
+  Csrf,
+  errorHandler,
+  jsonBody,
+  loadSecurityKeys,
+  mountRoutes,
+  noStore,
+  notFoundHandler,
+  openApiRouter,
+  parseTrustProxy,
+  rateLimit,
+  requestId,
+  resolveTenant,
+  securityHeaders,
+  sensitiveFieldReplacer,
+  TenantDirectory,
+  type AppModule,
+  type Logger,
+  type ModuleContext,
+} from './modules/core/index.js';
+import { modules as installedModules } from './modules.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  /** Initialised and migrated. */
+  dataSource: DataSource;
+  /** Defaults to the modules in src/modules.ts; tests add their own. */
+  modules?: readonly AppModule[];
+  logger?: Logger;
+}
+
+export interface AppInstance {
+  app: Express;
+  context: ModuleContext;
+  /** Runs every module's onReady hook; call before listening. */
+  start(): Promise<void>;
+  /** Runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Express app: core's middleware in a fixed order, then every module's routes. Nothing here names a
+ * module; everything module-specific comes from the `modules` list.
+ */
+export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config) }: AppOptions): AppInstance {
+  const keys = loadSecurityKeys(config);
+  const hooks = createHookRegistry(modules);
+  const rateLimiters = createRateLimiterFactory({ redisUrl: config.env.REDIS_URL });
+  const production = config.env.NODE_ENV === 'production';
+  const csrf = new Csrf({ key: keys.csrfKey, production, sessionLookups: hooks.all('sessionOf') });
+  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks };
+  const routes = modules.flatMap((module) => module.routes?.(context) ?? []);
+  const globalLimit = rateLimiters.create({
+    name: 'global',
+    points: config.core.rateLimitPoints,
+    windowSeconds: config.core.rateLimitWindowSeconds,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
+  app.set('json replacer', sensitiveFieldReplacer(modules.flatMap((module) => module.sensitiveFields ?? [])));
+
+  app.use(requestId(), accessLog(logger), securityHeaders(), corsFromAllowlist(config.core.corsOrigins), noStore());
+  app.use(rateLimit(globalLimit));
+  app.use(cookieParser(), ...jsonBody(config.core.bodyLimitKb));
+  const authenticators = hooks.all('authenticate');
+  if (authenticators.length > 0) app.use(authenticate(authenticators));
+  app.use(csrf.protect());
+  app.use(resolveTenant(config.core, new TenantDirectory(dataSource)));
+
+  app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
+  const router = express.Router();
+  mountRoutes(router, routes, hooks.all('authorize'));
+  app.use(router);
+  for (const module of modules) {
+    if (module.router !== undefined) app.use(module.router(context));
+  }
+
+  app.use(notFoundHandler(), errorHandler(logger, config.env.NODE_ENV === 'development'));
+
+  return {
+    app,
+    context,
+    async start() {
+      for (const onReady of hooks.all('onReady')) await onReady(context);
+    },
+    async stop() {
+      for (const onShutdown of hooks.all('onShutdown')) await onShutdown(context);
+      await rateLimiters.close();
+    },
+  };
+}

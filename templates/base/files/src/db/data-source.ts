@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config.js';
+import type { AppModule } from '../modules/core/index.js';
+import { modules as installedModules } from '../modules.js';
+
+const MIGRATIONS_TABLE = 'migrations';
+
+/** Entities and migrations of every installed module, in module order. */
+function collect(modules: readonly AppModule[]): Pick<DataSourceOptions, 'entities' | 'migrations'> {
+  return {
+    entities: modules.flatMap((module) => module.entities ?? []),
+    migrations: modules.flatMap((module) => module.migrations ?? []),
+  };
+}
+
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise SQLite in SQLITE_PATH: same entities, same migrations.
+ * `synchronize` stays off everywhere; the schema changes only through migrations.
+ */
+export function createDataSource(config: AppConfig, modules: readonly AppModule[] = installedModules): DataSource {
+  const common = {
+    ...collect(modules),
+    migrationsTableName: MIGRATIONS_TABLE,
+    synchronize: false,
+    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : (['error'] as const),
+    // `findOneBy({ id: undefined })` must not quietly mean "the first row".
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+  } satisfies Partial<DataSourceOptions>;
+
+  const url = config.env.DATABASE_URL;
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
+    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10 } });
+  }
+
+  const file = config.env.SQLITE_PATH;
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: true });
+}

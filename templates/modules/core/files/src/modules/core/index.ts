@@ -1,0 +1,68 @@
+/*
+ * The core module's public surface: the module contract every other module implements, and the building blocks
+ * they use. Other modules import from here only, never from core's inner files.
+ */
+import type { EntityTarget } from 'typeorm';
+import type { AppModule, ModuleContext } from './contract.js';
+import type { TenantScopedEntity } from './entities/base.entity.js';
+import { Tenant } from './entities/tenant.entity.js';
+import { CoreCreateTenants1767225600000 } from './migrations/1767225600000-core-create-tenants.js';
+import { coreRoutes } from './routes.js';
+import { CORE_SENSITIVE_FIELDS } from './security/sensitive.js';
+import { TenantRepository } from './tenancy/tenant-repository.js';
+
+export type { AppHooks, AppModule, EntityClass, HookName, HookRegistry, MigrationClass, ModuleContext, Permission, Principal } from './contract.js';
+
+// HTTP: routes, validation, errors
+export { defineRoute, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
+export { parseRequest, type RequestSchemas, type ParsedRequest } from './http/validation.js';
+export { HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
+export { rateLimit, byClientAddress, type KeyOf } from './rate-limit/middleware.js';
+export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/rate-limiter.js';
+
+// Data: base entities, tenancy, migration helpers
+export { TimestampedEntity, TenantScopedEntity, SoftDeletableTenantEntity } from './entities/base.entity.js';
+export { Tenant } from './entities/tenant.entity.js';
+export { TenantRepository, type WritableFields, type ListOptions } from './tenancy/tenant-repository.js';
+export { runWithTenant, currentTenantId, findCurrentTenantId, TENANT_ID_PATTERN } from './tenancy/tenant-context.js';
+export { createTenant, type NewTenant } from './tenancy/tenants.js';
+export { timestampColumns, tenantScopedColumns, softDeleteColumn, tenantIndex } from './migrations/columns.js';
+
+// Security helpers
+export { randomToken, hmac, constantTimeEqual, deriveKey } from './security/crypto.js';
+export { FieldEncryption, parseEncryptionKeys, type EncryptionKey } from './security/field-encryption.js';
+export { safeJoin } from './security/paths.js';
+export { Csrf, CSRF_HEADER } from './security/csrf.js';
+
+// App assembly, used by src/app.ts and src/main.ts
+export { createLogger, type Logger } from './logger.js';
+export { createHookRegistry } from './hooks.js';
+export { loadSecurityKeys, MIN_APP_SECRET_LENGTH } from './security/secrets.js';
+export { securityHeaders, corsFromAllowlist, noStore } from './security/headers.js';
+export { sensitiveFieldReplacer } from './security/sensitive.js';
+export { createRateLimiterFactory } from './rate-limit/rate-limiter.js';
+export { requestId } from './http/request-id.js';
+export { accessLog } from './http/access-log.js';
+export { jsonBody } from './http/json-body.js';
+export { authenticate } from './http/authenticate.js';
+export { parseTrustProxy } from './http/trust-proxy.js';
+export { mountRoutes } from './http/mount.js';
+export { errorHandler, notFoundHandler, sendProblem } from './http/error-handler.js';
+export { resolveTenant } from './tenancy/resolve-tenant.js';
+export { TenantDirectory } from './tenancy/tenant-directory.js';
+export { buildOpenApiDocument, type ApiInfo } from './openapi/document.js';
+export { openApiRouter } from './openapi/router.js';
+export { exitGracefullyOnSignals } from './lifecycle/shutdown.js';
+
+/** Tenant-scoped access to `entity` for the current request's tenant. */
+export function tenantRepository<T extends TenantScopedEntity>(context: ModuleContext, entity: EntityTarget<T>): TenantRepository<T> {
+  return new TenantRepository(context.dataSource, entity, { rowLevelSecurity: context.config.core.rowLevelSecurity });
+}
+
+export const coreModule: AppModule = {
+  name: 'core',
+  entities: [Tenant],
+  migrations: [CoreCreateTenants1767225600000],
+  routes: (context) => coreRoutes(context.dataSource, context.csrf),
+  sensitiveFields: CORE_SENSITIVE_FIELDS,
+};

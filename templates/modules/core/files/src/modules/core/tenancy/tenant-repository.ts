@@ -1,0 +1,109 @@
+import type { DataSource, EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
+import type { TenantScopedEntity } from '../entities/base.entity.js';
+import { currentTenantId } from './tenant-context.js';
+import { createTenantRunner, type TenantRunner } from './tenant-transaction.js';
+
+/** Columns the database or the tenancy layer owns; no caller value for them is ever written. */
+const PROTECTED_KEYS = ['id', 'tenantId', 'createdAt', 'updatedAt', 'deletedAt'] as const;
+type ProtectedKey = (typeof PROTECTED_KEYS)[number];
+
+/** The fields a caller may write: data properties of the entity, minus the protected ones. */
+export type WritableFields<T> = Partial<{
+  [K in keyof T as K extends ProtectedKey ? never : T[K] extends (...args: never[]) => unknown ? never : K]: T[K];
+}>;
+
+export interface ListOptions<T> {
+  where?: FindOptionsWhere<T>;
+  order?: FindOptionsOrder<T>;
+  take?: number;
+  skip?: number;
+}
+
+const MAX_PAGE = 1000;
+
+/** An id that can match a row. Anything else matches nothing, without asking the database. */
+function isUsableId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= 64;
+}
+
+function withoutProtectedKeys<T extends object>(values: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!(PROTECTED_KEYS as readonly string[]).includes(key)) copy[key] = value;
+  }
+  return copy as T;
+}
+
+/**
+ * Tenant-scoped data access. Every read is filtered by the current tenant and every write sets it, so a
+ * handler cannot reach another tenant's row even by id: such a row looks exactly like a missing one.
+ */
+export class TenantRepository<T extends TenantScopedEntity> {
+  private readonly run: TenantRunner;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly entity: EntityTarget<T>,
+    options: { rowLevelSecurity: boolean },
+  ) {
+    this.run = createTenantRunner(dataSource, options.rowLevelSecurity);
+  }
+
+  async findById(id: unknown): Promise<T | null> {
+    if (!isUsableId(id)) return null;
+    return this.scoped((repository, tenantId) => repository.findOne({ where: this.where({ id } as FindOptionsWhere<T>, tenantId) }));
+  }
+
+  async list(options: ListOptions<T> = {}): Promise<T[]> {
+    return this.scoped((repository, tenantId) =>
+      repository.find({
+        where: this.where(options.where ?? {}, tenantId),
+        ...(options.order === undefined ? {} : { order: options.order }),
+        take: Math.min(options.take ?? 100, MAX_PAGE),
+        skip: options.skip ?? 0,
+      }),
+    );
+  }
+
+  async count(where: FindOptionsWhere<T> = {}): Promise<number> {
+    return this.scoped((repository, tenantId) => repository.count({ where: this.where(where, tenantId) }));
+  }
+
+  async create(values: WritableFields<T>): Promise<T> {
+    return this.scoped((repository, tenantId) => {
+      const row = repository.create({ ...withoutProtectedKeys(values), tenantId } as T);
+      return repository.save(row);
+    });
+  }
+
+  /** Applies `values` to the tenant's row; null when the id matches no row of this tenant. */
+  async update(id: unknown, values: WritableFields<T>): Promise<T | null> {
+    if (!isUsableId(id)) return null;
+    return this.scoped(async (repository, tenantId) => {
+      const row = await repository.findOne({ where: this.where({ id } as FindOptionsWhere<T>, tenantId) });
+      if (row === null) return null;
+      repository.merge(row, withoutProtectedKeys(values) as T);
+      return repository.save(row);
+    });
+  }
+
+  /** Deletes (or soft-deletes, when the entity has a delete-date column) the tenant's row; false when none matched. */
+  async delete(id: unknown): Promise<boolean> {
+    if (!isUsableId(id)) return false;
+    return this.scoped(async (repository, tenantId) => {
+      const criteria = this.where({ id } as FindOptionsWhere<T>, tenantId);
+      const result = repository.metadata.deleteDateColumn === undefined ? await repository.delete(criteria) : await repository.softDelete(criteria);
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  /** The tenant always wins over whatever the caller's criteria say about `tenantId`. */
+  private where(criteria: FindOptionsWhere<T>, tenantId: string): FindOptionsWhere<T> {
+    return { ...criteria, tenantId } as FindOptionsWhere<T>;
+  }
+
+  private scoped<R>(work: (repository: Repository<T>, tenantId: string) => Promise<R>): Promise<R> {
+    const tenantId = currentTenantId();
+    return this.run(tenantId, (manager: EntityManager) => work(manager.getRepository(this.entity), tenantId));
+  }
+}

@@ -1,0 +1,19 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs tenant-scoped work. With row-level security on, each unit of work is its own transaction whose first
+ * statement sets the tenant with `set_config(..., true)` (the function form of `SET LOCAL`): the setting dies
+ * with the transaction, so a pooled connection never carries one tenant's id into another request.
+ */
+export type TenantRunner = <T>(tenantId: string, work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+
+export function createTenantRunner(dataSource: DataSource, rowLevelSecurity: boolean): TenantRunner {
+  if (!rowLevelSecurity || dataSource.options.type !== 'postgres') {
+    return (_tenantId, work) => work(dataSource.manager);
+  }
+  return (tenantId, work) =>
+    dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      return work(manager);
+    });
+}

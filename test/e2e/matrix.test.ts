@@ -1,0 +1,101 @@
+/**
+ * The end-to-end matrix: every combination is generated, type-checked, linted, tested on SQLite and on
+ * PostgreSQL + Redis, migrated up and down with no schema drift, booted and stopped, and its compose file parsed.
+ * One combination: `npm run e2e -- --only <label>`.
+ */
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { combinations } from './combinations.js';
+import { freshDatabase, pgAdminUrl, reachable, redisUrl } from './services.js';
+import { sharedNodeModules } from './shared-deps.js';
+import { appEnv, bootAndStop, checkDeclaredImports, generateApp, linkNodeModules, sh } from './steps.js';
+
+const list = await combinations();
+const timings: string[] = [];
+let shared = '';
+let services = { pg: false, redis: false };
+let composeCli: string[] | undefined;
+
+beforeAll(async () => {
+  shared = await sharedNodeModules((l) => console.log(l));
+  services = { pg: await reachable(pgAdminUrl), redis: await reachable(redisUrl) };
+  for (const cli of [['docker', 'compose'], ['docker-compose']]) {
+    const r = await execa(cli[0] as string, [...cli.slice(1), 'version'], { reject: false });
+    if (r.exitCode === 0) {
+      composeCli = cli;
+      break;
+    }
+  }
+  console.log(`combinations: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
+});
+
+afterAll(() => {
+  console.log(`\nstep timings:\n${timings.join('\n')}`);
+});
+
+for (const combination of list) {
+  describe.sequential(combination.label, () => {
+    const { label } = combination;
+    let app = '';
+    let broken = false;
+    /** Each step is timed; after one fails the rest of the combination is skipped, not piled on. */
+    const step = (name: string, body: () => Promise<string | void>) =>
+      it(name, async (ctx) => {
+        if (broken || (name.includes('PostgreSQL') && !services.pg)) return ctx.skip();
+        const started = Date.now();
+        try {
+          const note = await body();
+          timings.push(`${label.padEnd(24)} ${name.padEnd(34)} ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s${note ? `  ${note}` : ''}`);
+        } catch (e) {
+          broken = true;
+          throw e;
+        }
+      });
+    const npm = (name: string, script: string, env: Record<string, string> = {}) => sh(label, name, 'npm', ['run', '--silent', script], { cwd: app, env });
+
+    step('generate, deterministic, check', async () => {
+      app = await generateApp(label, combination.args);
+      linkNodeModules(app, shared);
+      return combination.modules.join(',');
+    });
+    step('imports are declared in package.json', async () => checkDeclaredImports(label, app));
+    step('typecheck (strict)', () => npm('typecheck', 'typecheck'));
+    step('lint (zero warnings)', () => npm('lint', 'lint'));
+    step('tests on SQLite', () => npm('tests on SQLite', 'test'));
+    step('migrations on SQLite', async () => {
+      const env = appEnv(app, { SQLITE_PATH: `${app}/data/migrations.sqlite` });
+      await npm('migration:run', 'migration:run', env);
+      await npm('migration:check (no drift)', 'migration:check', env);
+      await npm('migration:revert all', 'migration:revert:all', env);
+    });
+    step('tests on PostgreSQL + Redis', async () => {
+      const db = await freshDatabase(label);
+      try {
+        await npm('tests on PostgreSQL', 'test', { DATABASE_URL: db.url, ...(services.redis ? { REDIS_URL: redisUrl } : {}) });
+      } finally {
+        await db.drop();
+      }
+    });
+    step('migrations on PostgreSQL', async () => {
+      const db = await freshDatabase(label);
+      try {
+        const env = appEnv(app, { DATABASE_URL: db.url });
+        await npm('migration:run', 'migration:run', env);
+        await npm('migration:check (no drift)', 'migration:check', env);
+        await npm('migration:revert all', 'migration:revert:all', env);
+      } finally {
+        await db.drop();
+      }
+    });
+    step('build, boot, /health, SIGTERM', async () => {
+      await npm('build', 'build');
+      const env = appEnv(app, { NODE_ENV: 'production', SQLITE_PATH: `${app}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
+      await npm('migration:run', 'migration:run', env);
+      return bootAndStop(label, app, env);
+    });
+    step('docker compose config', async () => {
+      if (!composeCli) throw new Error('no docker compose CLI: .ci/run installs Debian docker-compose');
+      await sh(label, 'compose config', composeCli[0] as string, [...composeCli.slice(1), 'config', '-q'], { cwd: app });
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, Socket } from 'node:net';
+import { execa } from 'execa';
+
+export const pgAdminUrl = process.env.FORGE_E2E_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = process.env.FORGE_E2E_REDIS ?? 'redis://127.0.0.1:6379';
+
+export function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.connect(Number(port), hostname, () => finish(true));
+  });
+}
+
+/** A throwaway PostgreSQL database; drop() removes it. */
+export async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `forge_e2e_${label.replace(/[^a-z0-9]/g, '_')}_${randomBytes(3).toString('hex')}`;
+  await execa('psql', [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await execa('psql', [pgAdminUrl, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { reject: false });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
