@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
@@ -13,8 +13,9 @@ async function regenerate(dir: string) {
   const registry = await getRegistry();
   const manifestPath = join(dir, 'forge.yaml');
   const manifest = readManifest(manifestPath, registry);
-  const generated = await generate(manifest, readFileSync(manifestPath, 'utf8'), registry);
-  return planChanges(dir, generated.tree, readLock(dir));
+  const readExisting = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+  const generated = await generate(manifest, readFileSync(manifestPath, 'utf8'), registry, { readExisting });
+  return planChanges(dir, generated.tree, readLock(dir), generated.mergedFromDisk);
 }
 
 export function registerGenerate(program: Command): void {

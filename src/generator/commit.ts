@@ -84,14 +84,14 @@ const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'u
  * forge last generated was edited by its user and is not overwritten; a file the user deleted stays deleted;
  * files forge never generated are never looked at.
  */
-export function planChanges(root: string, tree: Tree, lock: Lock | undefined): Change[] {
+export function planChanges(root: string, tree: Tree, lock: Lock | undefined, mergedFromDisk: ReadonlySet<string> = new Set()): Change[] {
   const changes: Change[] = [];
   const generatedBefore = lock?.files ?? {};
   for (const [path, after] of tree.entries()) {
     const before = readIfExists(inside(root, path));
     const lastHash = generatedBefore[path];
     if (before === after) continue;
-    if (path === lockPath) changes.push(before === undefined ? { kind: 'create', path, after } : { kind: 'update', path, before, after });
+    if (path === lockPath || (mergedFromDisk.has(path) && before !== undefined)) changes.push(before === undefined ? { kind: 'create', path, after } : { kind: 'update', path, before, after });
     else if (before === undefined) changes.push(lastHash ? { kind: 'keep-deleted', path } : { kind: 'create', path, after });
     else if (lastHash && sha256(before) === lastHash) changes.push({ kind: 'update', path, before, after });
     else changes.push({ kind: 'keep-edit', path, before, after });

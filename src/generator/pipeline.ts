@@ -7,7 +7,7 @@ import { render, withMarker } from './render.js';
 import { resolve, type Plan } from './resolve.js';
 import { configTs, dockerCompose, envExample, packageJson } from './structured.js';
 import { Tree } from './tree.js';
-import { wireModules } from './wire.js';
+import { wireModules, wiringFile } from './wire.js';
 
 export interface Generated {
   plan: Plan;
@@ -15,18 +15,37 @@ export interface Generated {
   /** Every generated file, including .forge/lock.json. */
   tree: Tree;
   lock: Lock;
+  /** Paths whose new content was built on top of the file on disk (wiring), so writing them keeps the user's edits. */
+  mergedFromDisk: Set<string>;
 }
 
-/** manifest → plan → rendered, wired tree. Touches no disk beyond reading templates. */
-export async function generate(manifest: Manifest, manifestText: string, registry: Registry, baseDir?: string): Promise<Generated> {
+/** Reads a file of the existing project, or undefined; absent for a new project. */
+export type ReadExisting = (path: string) => string | undefined;
+
+/**
+ * manifest → plan → rendered, wired tree. Touches no disk beyond reading templates (and, for an existing
+ * project, the wiring file, so registrations are added to the file as the user has it, Astro-style).
+ */
+export async function generate(
+  manifest: Manifest,
+  manifestText: string,
+  registry: Registry,
+  opts: { baseDir?: string; readExisting?: ReadExisting } = {},
+): Promise<Generated> {
   const plan = resolve(manifest, registry);
   const env = collectEnv(plan);
   const tree = new Tree();
-  render(plan, env, tree, baseDir);
+  render(plan, env, tree, opts.baseDir);
   tree.write('package.json', packageJson(plan));
   tree.write('src/config.ts', withMarker('src/config.ts', 'core', configTs(plan, env)));
   tree.write('.env.example', withMarker('.env.example', 'core', envExample(plan, env)));
   tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'core', dockerCompose(plan, env)));
+  const mergedFromDisk = new Set<string>();
+  const existingWiring = opts.readExisting?.(wiringFile);
+  if (existingWiring !== undefined) {
+    tree.write(wiringFile, existingWiring);
+    mergedFromDisk.add(wiringFile);
+  }
   await wireModules(
     tree,
     plan.modules.map((m) => m.descriptor.name),
@@ -38,5 +57,5 @@ export async function generate(manifest: Manifest, manifestText: string, registr
     files: Object.fromEntries(tree.entries().map(([path, content]) => [path, sha256(content)])),
   };
   tree.write(lockPath, lockJson(lock));
-  return { plan, env, tree, lock };
+  return { plan, env, tree, lock, mergedFromDisk };
 }

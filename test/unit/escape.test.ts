@@ -29,7 +29,7 @@ async function importTs(source: string): Promise<Record<string, unknown>> {
 
 describe('a manifest description cannot change the meaning of generated files', () => {
   it.each(hostile)('%j', async (description) => {
-    const { tree } = await generate(manifest(description), '', registry, join(fixtures, 'base'));
+    const { tree } = await generate(manifest(description), '', registry, { baseDir: join(fixtures, 'base') });
 
     const mod = await importTs(tree.read('src/meta.ts'));
     expect(mod.description).toBe(description);
@@ -47,6 +47,6 @@ describe('a manifest description cannot change the meaning of generated files', 
   });
 
   it('refuses a template that prints manifest text without a helper', async () => {
-    await expect(generate(manifest('x'), '', registry, join(fixtures, 'raw'))).rejects.toThrow(/without an escaping helper/);
+    await expect(generate(manifest('x'), '', registry, { baseDir: join(fixtures, 'raw') })).rejects.toThrow(/without an escaping helper/);
   });
 });

@@ -74,6 +74,6 @@ export function buildOpenApiDocument(info: ApiInfo, routes: readonly RouteDefini
   for (const module of modules) module.openapi?.(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info,
+    info: { ...info },
   });
 }

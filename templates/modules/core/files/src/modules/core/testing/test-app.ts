@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { createApp, type AppInstance } from '../../../app.js';
+import { createDataSource } from '../../../db/data-source.js';
+import { modules as installedModules } from '../../../modules.js';
+import type { AppConfig } from '../../../config.js';
+import type { AppModule } from '../contract.js';
+import { createTenant } from '../tenancy/tenants.js';
+import { testConfig } from './test-config.js';
+
+export interface TestApp {
+  app: Express;
+  instance: AppInstance;
+  dataSource: DataSource;
+  config: AppConfig;
+  /** Registers a tenant with a unique id, so tests never share rows even on a shared database. */
+  newTenant(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app in-process, on a migrated database, plus any test-only modules. */
+export async function startTestApp(options: { env?: Record<string, string | undefined>; modules?: readonly AppModule[] } = {}): Promise<TestApp> {
+  const config = testConfig(options.env);
+  const modules = [...installedModules, ...(options.modules ?? [])];
+  const dataSource = createDataSource(config, modules);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  const instance = createApp({ config, dataSource, modules });
+  await instance.start();
+  return {
+    app: instance.app,
+    instance,
+    dataSource,
+    config,
+    async newTenant() {
+      const id = `t-${randomBytes(6).toString('hex')}`;
+      await createTenant(dataSource, { id, name: `Tenant ${id}` });
+      return id;
+    },
+    async close() {
+      await instance.stop();
+      await dataSource.destroy();
+    },
+  };
+}

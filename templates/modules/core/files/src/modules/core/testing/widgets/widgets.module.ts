@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { AppModule } from '../../contract.js';
+import { defineRoute } from '../../http/route.js';
+import { NotFoundError } from '../../http/problem.js';
+import { TenantRepository } from '../../tenancy/tenant-repository.js';
+import { TestCreateWidgets1767225600001 } from './create-widgets.migration.js';
+import { Widget } from './widget.entity.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const WidgetInput = z.object({ name: z.string().min(1).max(100), internalCode: z.string().max(100).optional() });
+const WidgetPatch = WidgetInput.partial();
+
+/**
+ * A test-only module shaped like a real one: entity, migration, routes through tenant-scoped access.
+ * Its routes return whole entities (no response schema) so the sensitive-field filter is what hides internalCode.
+ */
+export const widgetsModule: AppModule = {
+  name: 'test_widgets',
+  entities: [Widget],
+  migrations: [TestCreateWidgets1767225600001],
+  sensitiveFields: ['internalCode'],
+  routes: (context) => {
+    const widgets = new TenantRepository(context.dataSource, Widget, { rowLevelSecurity: context.config.core.rowLevelSecurity });
+    return [
+      defineRoute({
+        method: 'post',
+        path: '/widgets',
+        summary: 'Create a widget',
+        request: { body: WidgetInput },
+        status: 201,
+        responses: { 201: { description: 'Created' } },
+        handler: ({ body }) => widgets.create(body),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/widgets',
+        summary: 'List widgets',
+        request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+        responses: { 200: { description: 'Widgets of the tenant' } },
+        handler: ({ query }) => widgets.list({ take: query.limit, order: { createdAt: 'ASC' } }),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/widgets/:id',
+        summary: 'Read a widget',
+        request: { params: IdParams },
+        responses: { 200: { description: 'The widget' } },
+        handler: async ({ params }) => (await widgets.findById(params.id)) ?? Promise.reject(new NotFoundError()),
+      }),
+      defineRoute({
+        method: 'patch',
+        path: '/widgets/:id',
+        summary: 'Change a widget',
+        request: { params: IdParams, body: WidgetPatch },
+        responses: { 200: { description: 'The changed widget' } },
+        handler: async ({ params, body }) => (await widgets.update(params.id, body)) ?? Promise.reject(new NotFoundError()),
+      }),
+      defineRoute({
+        method: 'delete',
+        path: '/widgets/:id',
+        summary: 'Delete a widget',
+        request: { params: IdParams },
+        status: 204,
+        responses: { 204: { description: 'Deleted' } },
+        handler: async ({ params }) => {
+          if (!(await widgets.delete(params.id))) throw new NotFoundError();
+        },
+      }),
+    ];
+  },
+};
