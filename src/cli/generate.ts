@@ -1,36 +1,47 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
-import { ExitCode } from '../errors.js';
-import { commitChanges, planChanges, readLock, writes } from '../generator/commit.js';
-import { generate } from '../generator/pipeline.js';
-import { readManifest } from '../manifest/load.js';
+import { ExitCode, InputError } from '../errors.js';
+import { commitChanges, writes, type Change } from '../generator/commit.js';
+import type { Strategy } from '../generator/merge.js';
+import { regenerate } from '../generator/regenerate.js';
 import { changeSummary, getRegistry, json, out, printChanges } from './shared.js';
 
-/** Regenerates the project in `dir` in memory and lists what committing it would change. */
-async function regenerate(dir: string) {
-  const registry = await getRegistry();
-  const manifestPath = join(dir, 'forge.yaml');
-  const manifest = readManifest(manifestPath, registry);
-  const readExisting = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
-  const generated = await generate(manifest, readFileSync(manifestPath, 'utf8'), registry, { readExisting });
-  return planChanges(dir, generated.tree, readLock(dir), generated.mergedFromDisk);
+export function parseStrategy(value: string | undefined): Strategy {
+  if (value === undefined) return 'markers';
+  if (value === 'ours' || value === 'theirs') return value;
+  throw new InputError('bad-strategy', `--strategy must be ours or theirs, not '${value}'`);
 }
 
-export function registerGenerate(program: Command): void {
+/** Prints the changes, commits them unless dry, and returns the exit code: 1 when conflicts were written. */
+export function applyChanges(dir: string, changes: Change[], dryRun: boolean): number {
+  printChanges(changes, dryRun);
+  if (dryRun) {
+    out('\nDry run: no changes were made.');
+    return ExitCode.ok;
+  }
+  commitChanges(dir, changes);
+  const written = changes.filter(writes).length;
+  const conflicts = changes.filter((c) => c.kind === 'conflict');
+  out(written ? kleur.green(`${written} file(s) written; previous versions saved in .forge/previous/`) : 'up to date: nothing to write');
+  const kept = changes.filter((c) => c.kind === 'keep-deleted');
+  if (kept.length) out(kleur.dim(`${kept.length} file(s) you deleted stay deleted`));
+  if (!conflicts.length) return ExitCode.ok;
+  out(kleur.red(`\n${conflicts.length} file(s) with conflict markers (<<<<<<< yours / >>>>>>> forge): resolve them, or rerun with --strategy ours|theirs`));
+  for (const c of conflicts) out(`  ${c.path}`);
+  return ExitCode.drift;
+}
+
+export function registerGenerate(program: Command, setCode: (c: number) => void): void {
   program
     .command('generate')
-    .description('regenerate the project in the current directory from its forge.yaml; your edits are kept')
+    .description('regenerate the project from its forge.yaml; your edits are merged, never dropped')
     .option('--dir <dir>', 'project directory', '.')
     .option('--dry-run', 'show each change as a diff; write nothing')
-    .action(async (opts: { dir: string; dryRun?: boolean }) => {
-      const changes = await regenerate(opts.dir);
-      printChanges(changes, Boolean(opts.dryRun));
-      if (opts.dryRun) return out('\nDry run: no changes were made.');
-      commitChanges(opts.dir, changes);
-      const written = changes.filter(writes).length;
-      out(written ? kleur.green(`${written} file(s) written`) : 'up to date: nothing to write');
+    .option('--strategy <side>', 'settle overlapping edits without markers: ours (yours) or theirs (forge)')
+    .action(async (opts: { dir: string; dryRun?: boolean; strategy?: string }) => {
+      const strategy = parseStrategy(opts.strategy);
+      const { changes } = await regenerate(opts.dir, await getRegistry(), { strategy });
+      setCode(applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
     });
 }
 
@@ -41,7 +52,7 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--dir <dir>', 'project directory', '.')
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
-      const drift = (await regenerate(opts.dir)).filter(writes);
+      const drift = (await regenerate(opts.dir, await getRegistry())).changes.filter(writes);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');
       else {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import kleur from 'kleur';
 import { ExitCode, GenerateError, InputError } from '../errors.js';
 import { forgeVersion } from '../paths.js';
+import { registerAddModule, registerRemoveModule } from './add-module.js';
 import { registerCheck, registerGenerate } from './generate.js';
 import { registerInfo, registerModules } from './modules.js';
 import { registerGraph } from './graph.js';
@@ -30,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const setCode = (c: number) => {
     code = c;
   };
-  for (const register of [registerNew, registerGenerate, registerCheck, registerModules, registerInfo, registerGraph, registerValidate]) {
+  for (const register of [registerNew, registerGenerate, registerCheck, registerAddModule, registerRemoveModule, registerModules, registerInfo, registerGraph, registerValidate]) {
     register(program, setCode);
   }
   try {

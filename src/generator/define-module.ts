@@ -41,6 +41,8 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
   /** Environment variables the module reads besides its config keys (which become variables of their own). */
   env?: readonly EnvVar[];
   compose?: readonly ComposeServiceName[];
+  /** Database tables the module creates; `forge remove-module` names them as the data left behind. */
+  tables?: readonly string[];
   /** package.json scripts this module contributes. */
   scripts?: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 
 export const lockPath = '.forge/lock.json';
+/** The content of every file forge generated last time: the base of the next three-way merge. */
+export const generatedPath = '.forge/generated.json';
+/** The previous content of every file the last regeneration changed, so it can be recovered by hand. */
+export const previousDir = '.forge/previous';
 
 /** What forge generated last time: enough to tell untouched files from edited ones. */
 export interface Lock {
@@ -13,9 +17,10 @@ export interface Lock {
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+const sortedKeys = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+
 export function lockJson(lock: Lock): string {
-  const files = Object.fromEntries(Object.entries(lock.files).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `${JSON.stringify({ ...lock, files }, null, 2)}\n`;
+  return `${JSON.stringify({ ...lock, files: sortedKeys(lock.files) }, null, 2)}\n`;
 }
 
 export function parseLock(text: string): Lock {
@@ -24,4 +29,8 @@ export function parseLock(text: string): Lock {
     throw new Error('not a forge lock file');
   }
   return lock as Lock;
+}
+
+export function generatedJson(files: Record<string, string>): string {
+  return `${JSON.stringify(sortedKeys(files), null, 1)}\n`;
 }

@@ -1,7 +1,7 @@
 import type { Manifest } from '../manifest/load.js';
 import { forgeVersion } from '../paths.js';
 import { collectEnv, type AppEnvVar } from './env.js';
-import { lockJson, lockPath, sha256, type Lock } from './lock.js';
+import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
 import { resolve, type Plan } from './resolve.js';
@@ -30,7 +30,7 @@ export async function generate(
   manifest: Manifest,
   manifestText: string,
   registry: Registry,
-  opts: { baseDir?: string; readExisting?: ReadExisting } = {},
+  opts: { baseDir?: string; readExisting?: ReadExisting; knownModules?: string[] } = {},
 ): Promise<Generated> {
   const plan = resolve(manifest, registry);
   const env = collectEnv(plan);
@@ -49,6 +49,7 @@ export async function generate(
   await wireModules(
     tree,
     plan.modules.map((m) => m.descriptor.name),
+    opts.knownModules ?? [],
   );
   const lock: Lock = {
     forgeVersion,
@@ -56,6 +57,7 @@ export async function generate(
     modules: plan.modules.map((m) => m.descriptor.name),
     files: Object.fromEntries(tree.entries().map(([path, content]) => [path, sha256(content)])),
   };
+  tree.write(generatedPath, generatedJson(Object.fromEntries(tree.entries())));
   tree.write(lockPath, lockJson(lock));
   return { plan, env, tree, lock, mergedFromDisk };
 }

@@ -21,25 +21,27 @@ let tsMorph: Promise<TsMorph> | undefined;
 /** ts-morph costs ~0.4 s and ~95 MiB to load: only when a file really needs an AST edit. */
 const loadTsMorph = () => (tsMorph ??= import('ts-morph'));
 
-/** Cheap textual test: is every registration already there exactly as wiring would write it? */
-function alreadyWired(text: string, registrations: Registration[]): boolean {
+/** Cheap textual test: is every registration there as wiring would write it, and no stale one left? */
+function alreadyWired(text: string, registrations: Registration[], stale: Registration[]): boolean {
   const list = /export const modules\s*:[^=]*=\s*\[([^\]]*)\]/.exec(text)?.[1];
   if (list === undefined) return false;
   const elements = list.split(',').map((s) => s.trim()).filter(Boolean);
-  return registrations.every(
-    (r) => elements.includes(r.symbol) && text.includes(`import { ${r.symbol} } from '${r.from}';`),
+  return (
+    registrations.every((r) => elements.includes(r.symbol) && text.includes(`import { ${r.symbol} } from '${r.from}';`)) &&
+    stale.every((r) => !text.includes(r.from) && !elements.includes(r.symbol))
   );
 }
 
 /**
- * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order.
- * Idempotent: a registration already present is left alone, and the rest of the file stays as written.
- * Returns whether the file changed.
+ * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order,
+ * and removes the registrations of `known` modules that are no longer selected. Idempotent: what is already
+ * right is left alone, and the rest of the file stays as written. Returns whether the file changed.
  */
-export async function wireModules(tree: Tree, modules: string[]): Promise<boolean> {
+export async function wireModules(tree: Tree, modules: string[], known: string[] = []): Promise<boolean> {
   const registrations = modules.map(registrationOf);
+  const stale = known.filter((m) => !modules.includes(m)).map(registrationOf);
   const text = tree.read(wiringFile);
-  if (alreadyWired(text, registrations)) return false;
+  if (alreadyWired(text, registrations, stale)) return false;
 
   const { Project, Node, QuoteKind } = await loadTsMorph();
   const project = new Project({
@@ -58,6 +60,13 @@ export async function wireModules(tree: Tree, modules: string[]): Promise<boolea
         .map((r) => `import { ${r.symbol} } from '${r.from}'`)
         .join('; ')}`,
     );
+  }
+  for (const r of stale) {
+    for (const d of file.getImportDeclarations().filter((i) => i.getModuleSpecifierValue() === r.from)) {
+      d.getNamedImports().find((n) => n.getName() === r.symbol)?.remove();
+      if (!d.getNamedImports().length && !d.getDefaultImport() && !d.getNamespaceImport()) d.remove();
+    }
+    for (const e of array.getElements().filter((el) => el.getText() === r.symbol)) array.removeElement(e);
   }
   for (const r of registrations) {
     const imported = file

@@ -50,35 +50,80 @@ describe('regeneration keeps what the user did', () => {
       writeFileSync(join(root, p), c);
     }
     const lock: Lock = { forgeVersion: '0', manifestHash: '', modules: [], files: Object.fromEntries(Object.entries(generated).map(([p, c]) => [p, sha256(c)])) };
-    return { root, lock };
+    return { root, previous: { lock, contents: generated } };
   }
   const treeOf = (files: Record<string, string>) => {
     const t = new Tree();
     for (const [p, c] of Object.entries(files)) t.write(p, c);
     return t;
   };
+  const v1 = 'one\ntwo\nthree\nfour\nfive\n';
 
-  it('replaces untouched files, keeps edited and deleted ones, leaves user files alone, removes untouched orphans', () => {
-    const { root, lock } = project(
-      { 'untouched.ts': 'v1', 'edited.ts': 'v1 + my edit', 'mine.ts': 'mine', 'orphan.ts': 'v1', 'edited-orphan.ts': 'v1 + edit' },
-      { 'untouched.ts': 'v1', 'edited.ts': 'v1', 'deleted.ts': 'v1', 'orphan.ts': 'v1', 'edited-orphan.ts': 'v1' },
+  it('decides per file: replace, keep, merge, conflict, delete', () => {
+    const { root, previous } = project(
+      {
+        'untouched.ts': v1,
+        'edited-same-render.ts': v1.replace('two', 'TWO'),
+        'edited-apart.ts': v1.replace('one', 'ONE'),
+        'edited-overlap.ts': v1.replace('three', 'mine'),
+        'mine.ts': 'mine',
+        'orphan.ts': v1,
+        'edited-orphan.ts': `${v1}edit\n`,
+      },
+      { 'untouched.ts': v1, 'edited-same-render.ts': v1, 'edited-apart.ts': v1, 'edited-overlap.ts': v1, 'deleted.ts': v1, 'orphan.ts': v1, 'edited-orphan.ts': v1 },
     );
-    const changes = planChanges(root, treeOf({ 'untouched.ts': 'v2', 'edited.ts': 'v2', 'deleted.ts': 'v2', 'new.ts': 'v2', 'mine.ts': 'v2' }), lock);
+    const v2 = v1.replace('five', 'FIVE');
+    const render = treeOf({
+      'untouched.ts': v2,
+      'edited-same-render.ts': v1,
+      'edited-apart.ts': v2,
+      'edited-overlap.ts': v1.replace('three', 'theirs'),
+      'deleted.ts': v2,
+      'new.ts': v2,
+      'mine.ts': v2,
+    });
+    const changes = planChanges(root, render, previous);
     expect(changes.map((c) => [c.path, c.kind])).toEqual([
       ['deleted.ts', 'keep-deleted'],
+      ['edited-apart.ts', 'merge'],
       ['edited-orphan.ts', 'keep-orphan'],
-      ['edited.ts', 'keep-edit'],
+      ['edited-overlap.ts', 'conflict'],
+      ['edited-same-render.ts', 'keep-edit'],
       ['mine.ts', 'keep-edit'],
       ['new.ts', 'create'],
       ['orphan.ts', 'delete'],
       ['untouched.ts', 'update'],
     ]);
     commitChanges(root, changes);
-    expect(readFileSync(join(root, 'untouched.ts'), 'utf8')).toBe('v2');
-    expect(readFileSync(join(root, 'edited.ts'), 'utf8')).toBe('v1 + my edit');
-    expect(readFileSync(join(root, 'mine.ts'), 'utf8')).toBe('mine');
+    const read = (p: string) => readFileSync(join(root, p), 'utf8');
+    expect(read('untouched.ts')).toBe(v2);
+    expect(read('edited-same-render.ts')).toBe(v1.replace('two', 'TWO'));
+    expect(read('edited-apart.ts')).toBe(v2.replace('one', 'ONE'));
+    expect(read('edited-overlap.ts')).toBe('one\ntwo\n<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> forge\nfour\nfive\n');
+    expect(read('mine.ts')).toBe('mine');
     expect(existsSync(join(root, 'deleted.ts'))).toBe(false);
     expect(existsSync(join(root, 'orphan.ts'))).toBe(false);
+    expect(read('.forge/previous/untouched.ts')).toBe(v1);
     expect(readdirSync(root).filter((f) => f.includes('.forge-'))).toEqual([]);
+  });
+
+  it.each([
+    ['ours', 'mine'],
+    ['theirs', 'theirs'],
+  ] as const)('settles an overlap with --strategy %s', (strategy, line) => {
+    const { root, previous } = project({ 'f.ts': v1.replace('three', 'mine') }, { 'f.ts': v1 });
+    commitChanges(root, planChanges(root, treeOf({ 'f.ts': v1.replace('three', 'theirs') }), previous, { strategy }));
+    expect(readFileSync(join(root, 'f.ts'), 'utf8')).toBe(v1.replace('three', line));
+  });
+
+  it('merges package.json key by key: your dependency stays, forge\'s new one arrives', () => {
+    const base = { name: 'a', dependencies: { express: '^5.0.0', zod: '^4.0.0' } };
+    const ours = { name: 'a', dependencies: { express: '^5.0.0', lodash: '^4.0.0', zod: '^4.0.0' } };
+    const theirs = { name: 'a', dependencies: { argon2: '^0.44.0', express: '^5.1.0' } };
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    const { root, previous } = project({ 'package.json': json(ours) }, { 'package.json': json(base) });
+    const [change] = planChanges(root, treeOf({ 'package.json': json(theirs) }), previous);
+    expect(change?.kind).toBe('merge');
+    expect(JSON.parse(change?.after ?? '')).toEqual({ name: 'a', dependencies: { argon2: '^0.44.0', express: '^5.1.0', lodash: '^4.0.0' } });
   });
 });

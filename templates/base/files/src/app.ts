@@ -44,7 +44,7 @@ export interface AppOptions {
 export interface AppInstance {
   app: Express;
   context: ModuleContext;
-  /** Runs every module's onReady hook; call before listening. */
+  /** Connects the rate-limit store and runs every module's onReady hook; call before listening. */
   start(): Promise<void>;
   /** Runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
   stop(): Promise<void>;
@@ -95,6 +95,7 @@ export function createApp({ config, dataSource, modules = installedModules, logg
     app,
     context,
     async start() {
+      if (!(await rateLimiters.connect())) logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
       for (const onReady of hooks.all('onReady')) await onReady(context);
     },
     async stop() {

@@ -4,11 +4,11 @@ import type { AppHooks, AppModule, HookName, HookRegistry } from './contract.js'
 export function createHookRegistry(modules: readonly AppModule[]): HookRegistry {
   const byName = new Map<HookName, unknown[]>();
   for (const module of modules) {
-    for (const [name, hook] of Object.entries(module.hooks ?? {})) {
-      if (hook === undefined) continue;
-      const list = byName.get(name as HookName) ?? [];
+    for (const [name, hook] of Object.entries(module.hooks ?? {}) as [HookName, unknown][]) {
+      if (typeof hook !== 'function') continue;
+      const list = byName.get(name) ?? [];
       list.push(hook);
-      byName.set(name as HookName, list);
+      byName.set(name, list);
     }
   }
   return {

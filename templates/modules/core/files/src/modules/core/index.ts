@@ -16,7 +16,7 @@ export type { AppHooks, AppModule, EntityClass, HookName, HookRegistry, Migratio
 // HTTP: routes, validation, errors
 export { defineRoute, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
 export { parseRequest, type RequestSchemas, type ParsedRequest } from './http/validation.js';
-export { HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
+export { found, HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
 export { rateLimit, byClientAddress, type KeyOf } from './rate-limit/middleware.js';
 export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/rate-limiter.js';
 

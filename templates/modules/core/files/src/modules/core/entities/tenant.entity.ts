@@ -10,6 +10,7 @@ export class Tenant extends TimestampedEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
-  @Column({ type: 'boolean', default: true })
+  // No database default: boolean defaults are spelled differently per database, so the app always sets it.
+  @Column({ type: 'boolean' })
   active!: boolean;
 }

@@ -56,6 +56,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** Returns `value`, or throws a 404 when it is null: `return found(await repository.findById(id));`. */
+export function found<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new NotFoundError();
+  return value;
+}
+
 export class ValidationError extends HttpError {
   constructor(errors: FieldError[]) {
     super(422, {

@@ -38,8 +38,8 @@ export interface RouteSpec<S extends RequestSchemas> {
 export type RouteDefinition = RouteSpec<RequestSchemas>;
 
 /** Declares a route; the handler's input is typed from the zod schemas. */
-export function defineRoute<const S extends RequestSchemas = Record<never, never>>(spec: RouteSpec<S>): RouteDefinition {
-  return spec as unknown as RouteDefinition;
+export function defineRoute<const S extends RequestSchemas = RequestSchemas>(spec: RouteSpec<S>): RouteDefinition {
+  return spec;
 }
 
 export type Authorizer = (principal: Principal, permission: string, req: Request) => Promise<boolean>;

@@ -11,7 +11,7 @@ export class CoreCreateTenants1767225600000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '63', isPrimary: true },
           { name: 'name', type: 'varchar', length: '200', isNullable: false },
-          { name: 'active', type: 'boolean', default: true, isNullable: false },
+          { name: 'active', type: 'boolean', isNullable: false },
           ...timestampColumns(queryRunner),
         ],
       }),

@@ -7,7 +7,7 @@ import type { QueryRunner, TableColumnOptions, TableIndexOptions } from 'typeorm
 
 /** createdAt / updatedAt with the type and default each database uses for CreateDateColumn / UpdateDateColumn. */
 export function timestampColumns(queryRunner: QueryRunner): TableColumnOptions[] {
-  const types = queryRunner.connection.driver.mappedDataTypes;
+  const types = queryRunner.dataSource.driver.mappedDataTypes;
   return [
     { name: 'createdAt', type: String(types.createDate), default: types.createDateDefault, isNullable: false },
     { name: 'updatedAt', type: String(types.updateDate), default: types.updateDateDefault, isNullable: false },
@@ -25,7 +25,7 @@ export function tenantScopedColumns(queryRunner: QueryRunner): TableColumnOption
 
 /** The extra column of a `SoftDeletableTenantEntity`. */
 export function softDeleteColumn(queryRunner: QueryRunner): TableColumnOptions {
-  return { name: 'deletedAt', type: String(queryRunner.connection.driver.mappedDataTypes.deleteDate), isNullable: true };
+  return { name: 'deletedAt', type: String(queryRunner.dataSource.driver.mappedDataTypes.deleteDate), isNullable: true };
 }
 
 /** The tenantId index every tenant table carries; named by TypeORM's naming strategy so the schema diff stays empty. */

@@ -19,27 +19,33 @@ function problem(description: string): ResponseConfig {
   return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
 }
 
+/** The route's own answers, plus the problem answers the core pipeline can give it, unless the route documents them. */
 function responsesOf(route: RouteDefinition): Record<number, ResponseConfig> {
-  const responses: Record<number, ResponseConfig> = {};
+  const responses = new Map<number, ResponseConfig>();
   for (const [status, response] of Object.entries(route.responses)) {
-    responses[Number(status)] =
+    responses.set(
+      Number(status),
       response.schema === undefined
         ? { description: response.description }
-        : { description: response.description, content: { 'application/json': { schema: response.schema } } };
+        : { description: response.description, content: { 'application/json': { schema: response.schema } } },
+    );
   }
-  const hasInput = route.request?.body !== undefined || route.request?.query !== undefined || route.request?.params !== undefined;
-  if (hasInput) responses[422] ??= problem('The input failed validation; `errors` lists every problem');
-  if (route.request?.body !== undefined) {
-    responses[400] ??= problem('Malformed JSON body');
-    responses[413] ??= problem('Body larger than the configured limit');
+  const add = (status: number, description: string) => {
+    if (!responses.has(status)) responses.set(status, problem(description));
+  };
+  const { params, query, body } = route.request ?? {};
+  if (params !== undefined || query !== undefined || body !== undefined) add(422, 'The input failed validation; `errors` lists every problem');
+  if (body !== undefined) {
+    add(400, 'Malformed JSON body');
+    add(413, 'Body larger than the configured limit');
   }
   if (route.permission !== undefined) {
-    responses[401] ??= problem('Authentication required');
-    responses[403] ??= problem(`Caller lacks the ${route.permission} permission`);
+    add(401, 'Authentication required');
+    add(403, `Caller lacks the ${route.permission} permission`);
   }
-  responses[429] ??= problem('Rate limit reached; see Retry-After');
-  responses[500] ??= problem('Unexpected error');
-  return responses;
+  add(429, 'Rate limit reached; see Retry-After');
+  add(500, 'Unexpected error');
+  return Object.fromEntries(responses);
 }
 
 function objectOrUndefined(schema: z.ZodType | undefined): z.ZodObject | undefined {
@@ -66,10 +72,12 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
   };
 }
 
-/** The OpenAPI 3.1 document of every module's routes and registrations. */
+/**
+ * The OpenAPI 3.1 document of every module's routes and registrations. Name a reusable schema with zod's own
+ * `.meta({ id: 'Widget' })`; it then appears once under components and is referenced everywhere else.
+ */
 export function buildOpenApiDocument(info: ApiInfo, routes: readonly RouteDefinition[], modules: readonly AppModule[]): object {
   const registry = new OpenAPIRegistry();
-  registry.register('Problem', ProblemSchema);
   for (const route of routes) registry.registerPath(toRouteConfig(route));
   for (const module of modules) module.openapi?.(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

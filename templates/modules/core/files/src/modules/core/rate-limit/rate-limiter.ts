@@ -17,6 +17,8 @@ export interface Limiter {
 
 export interface RateLimiterFactory {
   create(options: LimiterOptions): Limiter;
+  /** Connects to Redis (when used). Resolves false when it is unreachable; limits then stay in memory until it is back. */
+  connect(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export function createRateLimiterFactory(options: { redisUrl: string | undefined
   const redis =
     options.redisUrl === undefined
       ? undefined
-      : new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      : new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   // Without a listener, ioredis reports every reconnect attempt as an unhandled error event.
   redis?.on('error', () => undefined);
 
@@ -39,6 +41,16 @@ export function createRateLimiterFactory(options: { redisUrl: string | undefined
       const memory = new RateLimiterMemory(common);
       const backend = redis === undefined ? memory : new RateLimiterRedis({ ...common, storeClient: redis, insuranceLimiter: memory });
       return { name, points, windowSeconds, backend };
+    },
+    async connect() {
+      if (redis === undefined) return true;
+      try {
+        await redis.connect();
+        return true;
+      } catch {
+        // ioredis keeps reconnecting in the background; until then the insurance limiters count in memory.
+        return false;
+      }
     },
     async close() {
       if (redis !== undefined && redis.status !== 'end') await redis.quit();

@@ -99,7 +99,7 @@ export class TenantRepository<T extends TenantScopedEntity> {
 
   /** The tenant always wins over whatever the caller's criteria say about `tenantId`. */
   private where(criteria: FindOptionsWhere<T>, tenantId: string): FindOptionsWhere<T> {
-    return { ...criteria, tenantId } as FindOptionsWhere<T>;
+    return { ...criteria, tenantId };
   }
 
   private scoped<R>(work: (repository: Repository<T>, tenantId: string) => Promise<R>): Promise<R> {

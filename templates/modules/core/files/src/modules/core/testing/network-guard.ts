@@ -18,7 +18,7 @@ function hostOf(args: unknown[]): string | undefined {
 }
 
 // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound below with `apply`
-const connect = net.Socket.prototype.connect;
+const connect: (...args: unknown[]) => net.Socket = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
   const host = hostOf(args);
   if (host !== undefined && !LOOPBACK.has(host) && !host.startsWith('127.')) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppModule } from '../../contract.js';
 import { defineRoute } from '../../http/route.js';
-import { NotFoundError } from '../../http/problem.js';
+import { found, NotFoundError } from '../../http/problem.js';
 import { TenantRepository } from '../../tenancy/tenant-repository.js';
 import { TestCreateWidgets1767225600001 } from './create-widgets.migration.js';
 import { Widget } from './widget.entity.js';
@@ -45,7 +45,7 @@ export const widgetsModule: AppModule = {
         summary: 'Read a widget',
         request: { params: IdParams },
         responses: { 200: { description: 'The widget' } },
-        handler: async ({ params }) => (await widgets.findById(params.id)) ?? Promise.reject(new NotFoundError()),
+        handler: async ({ params }) => found(await widgets.findById(params.id)),
       }),
       defineRoute({
         method: 'patch',
@@ -53,7 +53,7 @@ export const widgetsModule: AppModule = {
         summary: 'Change a widget',
         request: { params: IdParams, body: WidgetPatch },
         responses: { 200: { description: 'The changed widget' } },
-        handler: async ({ params, body }) => (await widgets.update(params.id, body)) ?? Promise.reject(new NotFoundError()),
+        handler: async ({ params, body }) => found(await widgets.update(params.id, body)),
       }),
       defineRoute({
         method: 'delete',

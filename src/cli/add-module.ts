@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import kleur from 'kleur';
+import { InputError } from '../errors.js';
+import { regenerate } from '../generator/regenerate.js';
+import { resolve } from '../generator/resolve.js';
+import { parseManifest } from '../manifest/load.js';
+import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
+import { applyChanges, parseStrategy } from './generate.js';
+import { getRegistry, out } from './shared.js';
+import { npmInstall } from './tasks.js';
+
+interface EditOptions {
+  dir: string;
+  config: string[];
+  skipInstall?: boolean;
+  dryRun?: boolean;
+  strategy?: string;
+}
+
+/** The manifest edit and the regeneration land together: forge.yaml is written only after the project. */
+async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
+  const registry = await getRegistry();
+  const { changes } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
+  const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
+  if (!opts.dryRun) writeFileSync(join(opts.dir, 'forge.yaml'), newText);
+  setCode(code);
+  return changes;
+}
+
+export function registerAddModule(program: Command, setCode: (c: number) => void): void {
+  program
+    .command('add-module <names...>')
+    .description('add modules to forge.yaml (dependencies come along) and regenerate the project')
+    .option('--dir <dir>', 'project directory', '.')
+    .option('--config <key=value>', 'a config value; module.key=value when adding several', (v: string, all: string[]) => [...all, v], [])
+    .option('--skip-install', 'do not run npm install')
+    .option('--dry-run', 'show what would change; write nothing')
+    .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
+    .action(async (names: string[], opts: EditOptions) => {
+      const registry = await getRegistry();
+      const manifestPath = join(opts.dir, 'forge.yaml');
+      const text = readFileSync(manifestPath, 'utf8');
+      const before = resolve(parseManifest(text, registry, manifestPath), registry).modules.map((m) => m.descriptor.name);
+      const edited = addModules(text, names, parseConfigFlags(opts.config, names));
+      for (const name of edited.present) out(kleur.dim(`${name} is already in forge.yaml`));
+      const plan = resolve(parseManifest(edited.text, registry, manifestPath), registry);
+      for (const m of plan.modules) {
+        if (m.reason.kind === 'dependency' && !before.includes(m.descriptor.name)) out(`added ${m.descriptor.name}: needed by ${m.reason.of}`);
+      }
+      const changes = await editAndRegenerate(opts, edited.text, setCode);
+      if (opts.dryRun) return;
+      if (!opts.skipInstall) await npmInstall(opts.dir);
+      const migrations = changes.filter((c) => c.kind === 'create' && /\/migrations\/[^/]+\.ts$/.test(c.path)).map((c) => c.path);
+      if (migrations.length) out(`\nNew migrations:\n${migrations.map((m) => `  ${m}`).join('\n')}\nRun them with: npm run migration:run`);
+    });
+}
+
+export function registerRemoveModule(program: Command, setCode: (c: number) => void): void {
+  program
+    .command('remove-module <name>')
+    .description('remove a module from forge.yaml and the project; its tables and edited files stay')
+    .option('--dir <dir>', 'project directory', '.')
+    .option('--skip-install', 'do not run npm install')
+    .option('--dry-run', 'show what would change; write nothing')
+    .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
+    .action(async (name: string, opts: EditOptions) => {
+      const registry = await getRegistry();
+      const manifestPath = join(opts.dir, 'forge.yaml');
+      const edited = removeModule(readFileSync(manifestPath, 'utf8'), name);
+      if (edited === undefined) throw new InputError('not-selected', `${name} is not listed in ${manifestPath}`);
+      const plan = resolve(parseManifest(edited, registry, manifestPath), registry);
+      const still = plan.modules.find((m) => m.descriptor.name === name);
+      if (still) {
+        const dependents = plan.modules.filter((m) => m.descriptor.dependsOn.includes(name)).map((m) => m.descriptor.name);
+        throw new InputError(
+          'still-needed',
+          still.reason.kind === 'always' ? `${name} is part of every app and cannot be removed` : `${name} is needed by ${dependents.join(', ')}; remove ${dependents.length > 1 ? 'them' : 'it'} first`,
+        );
+      }
+      const changes = await editAndRegenerate({ ...opts, config: [] }, edited, setCode);
+      if (opts.dryRun) return;
+      if (!opts.skipInstall) await npmInstall(opts.dir);
+      const kept = changes.filter((c) => c.kind === 'keep-orphan').map((c) => c.path);
+      if (kept.length) out(`\nYou edited these files of ${name}; they were left in place:\n${kept.map((k) => `  ${k}`).join('\n')}`);
+      const tables = registry.get(name)?.descriptor.tables ?? [];
+      out(
+        `\nforge never drops data: ${tables.length ? `the tables ${tables.join(', ')} stay` : `the tables of ${name} stay`} in your database. ` +
+          'Write a migration of your own if you want them gone.',
+      );
+    });
+}

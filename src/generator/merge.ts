@@ -1,0 +1,78 @@
+import { diff3Merge } from 'node-diff3';
+
+/** How overlapping edits are settled: markers for a person to resolve, or one side taken whole. */
+export type Strategy = 'markers' | 'ours' | 'theirs';
+
+export interface MergeOutcome {
+  text: string;
+  /** Overlapping edits were found (and marked, or settled by the strategy). */
+  conflict: boolean;
+}
+
+const lines = (text: string) => text.split(/(?<=\n)/);
+const ensureNewline = (chunk: string[]) => {
+  const text = chunk.join('');
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+};
+
+/**
+ * Three-way merge of a text file, line by line: `base` is what forge generated last time, `ours` the file as
+ * the user has it, `theirs` the new render. Conflicts get git-style markers unless a strategy picks a side.
+ */
+export function mergeText(base: string, ours: string, theirs: string, strategy: Strategy = 'markers'): MergeOutcome {
+  let conflict = false;
+  const out: string[] = [];
+  for (const region of diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true })) {
+    if (region.ok) {
+      out.push(region.ok.join(''));
+      continue;
+    }
+    conflict = true;
+    const { a, b } = region.conflict as { a: string[]; b: string[] };
+    if (strategy === 'ours') out.push(a.join(''));
+    else if (strategy === 'theirs') out.push(b.join(''));
+    else out.push(`<<<<<<< yours\n${ensureNewline(a)}=======\n${ensureNewline(b)}>>>>>>> forge\n`);
+  }
+  return { text: out.join(''), conflict };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Three-way merge of JSON objects key by key (package.json): forge's changes are applied to the user's object;
+ * where both changed one key differently, the user's value stays (or forge's, with strategy 'theirs').
+ */
+export function mergeJson(base: Json, ours: Json, theirs: Json, strategy: Strategy = 'markers'): { value: Json; conflict: boolean } {
+  if (same(ours, base)) return { value: theirs, conflict: false };
+  if (same(theirs, base) || same(ours, theirs)) return { value: ours, conflict: false };
+  if (!isObject(base) || !isObject(ours) || !isObject(theirs)) {
+    return { value: strategy === 'theirs' ? theirs : ours, conflict: true };
+  }
+  let conflict = false;
+  const result: Record<string, Json> = {};
+  let keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])];
+  const theirKeys = Object.keys(theirs);
+  // Keep forge's sorted sections (dependencies, scripts) sorted after the merge.
+  if (theirKeys.every((k, i) => i === 0 || (theirKeys[i - 1] as string) < k)) keys = keys.sort();
+  for (const key of keys) {
+    const merged = mergeJson(base[key] ?? null, ours[key] ?? null, theirs[key] ?? null, strategy);
+    conflict ||= merged.conflict;
+    if (merged.value !== null || (key in ours && ours[key] === null)) result[key] = merged.value;
+  }
+  return { value: result, conflict };
+}
+
+/** Merges a file by its kind: JSON key by key, anything else line by line. */
+export function mergeFile(path: string, base: string, ours: string, theirs: string, strategy: Strategy = 'markers'): MergeOutcome {
+  if (path.endsWith('.json')) {
+    try {
+      const merged = mergeJson(JSON.parse(base) as Json, JSON.parse(ours) as Json, JSON.parse(theirs) as Json, strategy);
+      return { text: `${JSON.stringify(merged.value, null, 2)}\n`, conflict: merged.conflict };
+    } catch {
+      // The user's file is not valid JSON any more: fall back to lines, which can still mark the conflict.
+    }
+  }
+  return mergeText(base, ours, theirs, strategy);
+}

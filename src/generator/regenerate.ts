@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifest, readManifest } from '../manifest/load.js';
+import { planChanges, readGenerated, readLock, type Change } from './commit.js';
+import type { Strategy } from './merge.js';
+import { generate, type Generated } from './pipeline.js';
+import type { Registry } from './registry.js';
+
+/**
+ * Renders the project in `dir` from a manifest (its forge.yaml, or a new text about to replace it) and plans
+ * what committing the result would change. Writes nothing. `forge generate`, `check`, `add-module` and
+ * `remove-module` all go through here.
+ */
+export async function regenerate(
+  dir: string,
+  registry: Registry,
+  opts: { manifestText?: string; strategy?: Strategy } = {},
+): Promise<{ changes: Change[]; generated: Generated }> {
+  const manifestPath = join(dir, 'forge.yaml');
+  const text = opts.manifestText ?? readFileSync(manifestPath, 'utf8');
+  const manifest = opts.manifestText === undefined ? readManifest(manifestPath, registry) : parseManifest(text, registry, manifestPath);
+  const readExisting = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+  const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()] });
+  const previous = { lock: readLock(dir), contents: readGenerated(dir) };
+  const changes = planChanges(dir, generated.tree, previous, { mergedFromDisk: generated.mergedFromDisk, ...(opts.strategy ? { strategy: opts.strategy } : {}) });
+  return { changes, generated };
+}

@@ -1,0 +1,90 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AppModule } from '../contract.js';
+import { defineRoute } from '../http/route.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
+
+const failingModule: AppModule = {
+  name: 'test_failing',
+  routes: () => [
+    defineRoute({
+      method: 'get',
+      path: '/boom',
+      summary: 'Fails like a database error would',
+      responses: { 200: { description: 'never' } },
+      handler: () => {
+        throw new Error('QueryFailedError: relation "secret_table" does not exist (TypeORM)');
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sink',
+      summary: 'Accepts any JSON object',
+      request: { body: z.object({}).loose() },
+      responses: { 200: { description: 'ok' } },
+      handler: () => ({ ok: true }),
+    }),
+  ],
+};
+
+let t: TestApp;
+let dev: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ modules: [failingModule], env: { CORE_BODY_LIMIT_KB: '1' } });
+  dev = await startTestApp({ modules: [failingModule], env: { NODE_ENV: 'development' } });
+});
+afterAll(async () => {
+  await t.close();
+  await dev.close();
+});
+
+function expectProblem(response: request.Response, status: number): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toContain('application/problem+json');
+  expect(response.body).toMatchObject({ status, type: expect.any(String) as string, title: expect.any(String) as string });
+  expect((response.body as { requestId: string }).requestId).toBe(response.headers['x-request-id']);
+}
+
+describe('error format', () => {
+  it('when a handler throws unexpectedly outside development, then 500 problem+json shows no stack, SQL or ORM name', async () => {
+    const response = await request(t.app).get('/boom');
+    expectProblem(response, 500);
+    const text = JSON.stringify(response.body);
+    expect(text).not.toMatch(/stack|QueryFailedError|TypeORM|secret_table|at .*\.ts/);
+  });
+
+  it('when a handler throws in development, then the detail helps the developer', async () => {
+    const response = await request(dev.app).get('/boom');
+    expectProblem(response, 500);
+    expect((response.body as { detail: string }).detail).toContain('QueryFailedError');
+  });
+
+  it('when the route does not exist, then 404 problem+json', async () => {
+    expectProblem(await request(t.app).get('/nowhere'), 404);
+  });
+
+  it('when a proxy sent a request id, then it is echoed in header and body', async () => {
+    const response = await request(t.app).get('/nowhere').set('X-Request-Id', 'edge-123');
+    expect(response.headers['x-request-id']).toBe('edge-123');
+    expect((response.body as { requestId: string }).requestId).toBe('edge-123');
+  });
+});
+
+describe('request bodies', () => {
+  it('when the JSON is malformed, then 400 problem+json', async () => {
+    const response = await request(t.app).post('/sink').set('content-type', 'application/json').send('{"a": ');
+    expectProblem(response, 400);
+  });
+
+  it('when the body is larger than the limit, then 413 problem+json', async () => {
+    const response = await request(t.app).post('/sink').send({ blob: 'x'.repeat(4096) });
+    expectProblem(response, 413);
+  });
+
+  it('when the body is deeply nested, then it is refused instead of exhausting the stack', async () => {
+    const deep = `${'{"a":'.repeat(200)}1${'}'.repeat(200)}`;
+    const response = await request(dev.app).post('/sink').set('content-type', 'application/json').send(deep);
+    expectProblem(response, 400);
+  });
+});
