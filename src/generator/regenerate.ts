@@ -14,13 +14,13 @@ import type { Registry } from './registry.js';
 export async function regenerate(
   dir: string,
   registry: Registry,
-  opts: { manifestText?: string; strategy?: Strategy } = {},
+  opts: { manifestText?: string; strategy?: Strategy; baseDir?: string } = {},
 ): Promise<{ changes: Change[]; generated: Generated }> {
   const manifestPath = join(dir, 'forge.yaml');
   const text = opts.manifestText ?? readFileSync(manifestPath, 'utf8');
   const manifest = opts.manifestText === undefined ? readManifest(manifestPath, registry) : parseManifest(text, registry, manifestPath);
   const readExisting = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
-  const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()] });
+  const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()], ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) });
   const previous = { lock: readLock(dir), contents: readGenerated(dir) };
   const changes = planChanges(dir, generated.tree, previous, { mergedFromDisk: generated.mergedFromDisk, ...(opts.strategy ? { strategy: opts.strategy } : {}) });
   return { changes, generated };

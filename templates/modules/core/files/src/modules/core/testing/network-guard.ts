@@ -17,12 +17,15 @@ function hostOf(args: unknown[]): string | undefined {
   return typeof second === 'string' ? second : 'localhost';
 }
 
+type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
+
 // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound below with `apply`
-const connect: (...args: unknown[]) => net.Socket = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+const connect = net.Socket.prototype.connect as Connect;
+const guardedConnect: Connect = function (...args) {
   const host = hostOf(args);
   if (host !== undefined && !LOOPBACK.has(host) && !host.startsWith('127.')) {
     throw new Error(`Tests may not connect to ${host}; point the client at a local fake instead`);
   }
-  return (connect as (...connectArgs: unknown[]) => net.Socket).apply(this, args);
-} as typeof connect;
+  return connect.apply(this, args);
+};
+net.Socket.prototype.connect = guardedConnect;
