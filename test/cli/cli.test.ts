@@ -138,3 +138,44 @@ describe('forge check and generate', () => {
     expect(readFileSync(join(app, 'src/config.ts'), 'utf8')).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().default(7)');
   });
 });
+
+describe('forge add-module and remove-module', () => {
+  async function fresh() {
+    const made = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
+    return join(made.cwd, 'app');
+  }
+
+  it('adds config through --config, keeps the manifest comments, regenerates', async () => {
+    const app = await fresh();
+    const r = await forge(['add-module', 'core', '--config', 'rate_limit_points=5', '--skip-install'], app);
+    expect(r.code).toBe(0);
+    const manifest = readFileSync(join(app, 'forge.yaml'), 'utf8');
+    expect(manifest).toContain('# The smallest app: core only, on SQLite.');
+    expect(manifest).toContain('rate_limit_points: 5');
+    expect(readFileSync(join(app, '.env.example'), 'utf8')).toContain('CORE_RATE_LIMIT_POINTS=5');
+    expect((await forge(['check'], app)).code).toBe(0);
+  });
+
+  it('refuses a planned module and a bad config value, and changes nothing', async () => {
+    const app = await fresh();
+    const before = snapshot(app);
+    const planned = await forge(['add-module', 'telemetry', '--skip-install'], app);
+    expect(planned.code).toBe(2);
+    expect(planned.stderr).toContain("module 'telemetry' is not implemented yet");
+    const bad = await forge(['add-module', 'core', '--config', 'rate_limit_pionts=5', '--skip-install'], app);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown key (did you mean 'rate_limit_points'?)");
+    expect(snapshot(app)).toEqual(before);
+  });
+
+  it('refuses to remove core, and a module that is not listed', async () => {
+    const app = await fresh();
+    await forge(['add-module', 'core', '--skip-install'], app);
+    const core = await forge(['remove-module', 'core', '--skip-install'], app);
+    expect(core.code).toBe(2);
+    expect(core.stderr).toContain('core is part of every app and cannot be removed');
+    const absent = await forge(['remove-module', 'billing', '--skip-install'], app);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain('billing is not listed in');
+  });
+});
