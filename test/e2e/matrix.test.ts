@@ -7,8 +7,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { combinations } from './combinations.js';
 import { freshDatabase, pgAdminUrl, reachable, redisUrl } from './services.js';
-import { sharedNodeModules } from './shared-deps.js';
-import { appEnv, bootAndStop, checkDeclaredImports, generateApp, linkNodeModules, sh } from './steps.js';
+import { ltsRuntime, sharedNodeModules } from './shared-deps.js';
+import { appEnv, bootAndStop, checkDeclaredImports, copyApp, generateApp, linkNodeModules, sh } from './steps.js';
 
 const list = await combinations();
 const timings: string[] = [];
@@ -93,6 +93,21 @@ for (const combination of list) {
       await npm('migration:run', 'migration:run', env);
       return bootAndStop(label, app, env);
     });
+    if (label === 'all') {
+      // Node 20 runs forge; users run the current LTS: the largest app must pass its tests and boot there too.
+      step('tests and boot on the current LTS', async () => {
+        const runtime = await ltsRuntime(24);
+        const copy = copyApp(app, `${label}-node24`);
+        linkNodeModules(copy, await sharedNodeModules((l) => console.log(l), runtime));
+        const run = (name: string, script: string, env: Record<string, string> = {}) =>
+          sh(label, `${name} on Node ${runtime.version}`, 'npm', ['run', '--silent', script], { cwd: copy, env: { ...runtime.env, ...env } });
+        await run('tests', 'test');
+        await run('build', 'build');
+        const env = appEnv(copy, { ...runtime.env, NODE_ENV: 'production', SQLITE_PATH: `${copy}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
+        await run('migration:run', 'migration:run', env);
+        return `Node ${runtime.version}: ${await bootAndStop(label, copy, env)}`;
+      });
+    }
     step('docker compose config', async () => {
       if (!composeCli) throw new Error('no docker compose CLI: .ci/run installs Debian docker-compose');
       await sh(label, 'compose config', composeCli[0] as string, [...composeCli.slice(1), 'config', '-q'], { cwd: app });

@@ -56,6 +56,13 @@ export async function generateApp(label: string, args: string[]): Promise<string
   return join(a, 'app');
 }
 
+/** A copy of a generated app without node_modules, data or build output. */
+export function copyApp(app: string, label: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), `forge-e2e-${label}-`)), 'app');
+  cpSync(app, dir, { recursive: true, filter: (src) => !/\/(node_modules|data|dist)$/.test(src) });
+  return dir;
+}
+
 export function linkNodeModules(app: string, shared: string): void {
   symlinkSync(shared, join(app, 'node_modules'), 'dir');
 }
