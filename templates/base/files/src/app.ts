@@ -1,12 +1,11 @@
-import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { appInfo } from './app-info.js';
 import type { AppConfig } from './config.js';
 import {
-  accessLog,
   authenticate,
   buildOpenApiDocument,
+  cookies,
   corsFromAllowlist,
   createHookRegistry,
   createLogger,
@@ -16,12 +15,11 @@ import {
   jsonBody,
   loadSecurityKeys,
   mountRoutes,
-  noStore,
   notFoundHandler,
   openApiRouter,
   parseTrustProxy,
   rateLimit,
-  requestId,
+  requestBasics,
   resolveTenant,
   securityHeaders,
   sensitiveFieldReplacer,
@@ -70,24 +68,26 @@ export function createApp({ config, dataSource, modules = installedModules, logg
 
   const app = express();
   app.disable('x-powered-by');
+  // Answers are `no-store`, so nothing would revalidate against an ETag; skip hashing every body.
+  app.disable('etag');
   app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
   app.set('json replacer', sensitiveFieldReplacer(modules.flatMap((module) => module.sensitiveFields ?? [])));
 
-  app.use(requestId(), accessLog(logger), securityHeaders(), corsFromAllowlist(config.core.corsOrigins), noStore());
+  app.use(requestBasics(logger), securityHeaders(), corsFromAllowlist(config.core.corsOrigins));
   app.use(rateLimit(globalLimit));
-  app.use(cookieParser(), ...jsonBody(config.core.bodyLimitKb));
+  app.use(cookies(), jsonBody(config.core.bodyLimitKb));
   const authenticators = hooks.all('authenticate');
   if (authenticators.length > 0) app.use(authenticate(authenticators));
   app.use(csrf.protect());
   app.use(resolveTenant(config.core, new TenantDirectory(dataSource)));
 
-  app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
   const router = express.Router();
   mountRoutes(router, routes, hooks.all('authorize'));
   app.use(router);
   for (const module of modules) {
     if (module.router !== undefined) app.use(module.router(context));
   }
+  app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
 
   app.use(notFoundHandler(), errorHandler(logger, config.env.NODE_ENV === 'development'));
 

@@ -23,10 +23,17 @@ function findProblem(value: unknown, depth = 0): string | undefined {
  * Parses JSON bodies up to `limitKb` (413 above, 400 when malformed) and refuses `__proto__`,
  * `constructor` and `prototype` keys at any depth, and bodies nested deeper than MAX_DEPTH.
  */
-export function jsonBody(limitKb: number): RequestHandler[] {
-  const refusePollution: RequestHandler = (req, _res, next) => {
-    const problem = findProblem(req.body);
-    next(problem === undefined ? undefined : new HttpError(400, { title: 'Unsafe body', detail: problem }));
+export function jsonBody(limitKb: number): RequestHandler {
+  const parse: RequestHandler = express.json({ limit: `${String(limitKb)}kb`, strict: true });
+  // One middleware rather than two: every layer costs each request a trip through the router.
+  return (req, res, next) => {
+    parse(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        next(error);
+        return;
+      }
+      const problem = findProblem(req.body);
+      next(problem === undefined ? undefined : new HttpError(400, { title: 'Unsafe body', detail: problem }));
+    });
   };
-  return [express.json({ limit: `${String(limitKb)}kb`, strict: true }), refusePollution];
 }

@@ -23,14 +23,3 @@ export function corsFromAllowlist(origins: readonly string[]): RequestHandler {
     maxAge: 600,
   });
 }
-
-/**
- * Responses default to `Cache-Control: no-store`: API answers carry tokens or personal data often enough that
- * caching must be opted into, not out of.
- */
-export function noStore(): RequestHandler {
-  return (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  };
-}

@@ -27,13 +27,16 @@ function sourceFor(config: AppConfig['core']): TenantSource {
 export function resolveTenant(config: AppConfig['core'], directory: TenantDirectory): RequestHandler {
   const read = sourceFor(config);
   const refuse = () => new HttpError(400, { title: 'Unknown tenant', detail: 'The request names no known, active tenant.' });
-  return async (req, _res, next) => {
+  return (req, _res, next) => {
     const tenantId = read(req)?.toLowerCase();
     if (tenantId === undefined || tenantId === '') {
       next();
-      return;
+      return undefined;
     }
-    if (!TENANT_ID_PATTERN.test(tenantId) || !(await directory.isActive(tenantId))) throw refuse();
-    runWithTenant(tenantId, next);
+    if (!TENANT_ID_PATTERN.test(tenantId)) throw refuse();
+    return directory.isActive(tenantId).then((active) => {
+      if (!active) throw refuse();
+      runWithTenant(tenantId, next);
+    });
   };
 }
