@@ -9,6 +9,8 @@ export interface AppEnvVar extends EnvVar {
   module: string;
   /** camelCase property of `config.<module>` that reads this variable. */
   property?: string;
+  /** The manifest config key this variable overrides. */
+  configKey?: string;
 }
 
 /** Declared variables first, then one per config key (`<MODULE>_<KEY>`, or the `${VAR}` the manifest named). */
@@ -31,6 +33,7 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
       const base = {
         module,
         property: names(key.key).propertyName,
+        configKey: key.key,
         kind: key.kind,
         description: key.description,
         ...(key.values ? { values: key.values } : {}),

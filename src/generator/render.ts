@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { GenerateError } from '../errors.js';
 import { templatesDir } from '../paths.js';
 import { commentText, dockerString, identifier, markdownInline, tsString, yamlString } from './escape.js';
-import type { AppEnvVar } from './env.js';
+import { envText, type AppEnvVar } from './env.js';
 import { names } from './names.js';
 import type { Plan } from './resolve.js';
 import type { Tree } from './tree.js';
@@ -75,7 +75,15 @@ export function templateContext(plan: Plan, env: AppEnvVar[]) {
   return {
     app: { name: plan.app.name, description: new Unsafe(plan.app.description), database: plan.app.database },
     names: names(plan.app.name),
-    env: env.map((v) => ({ ...v, description: new Unsafe(v.description) })),
+    env: env.map((v) => ({
+      name: v.name,
+      module: v.module,
+      kind: v.kind,
+      description: new Unsafe(v.description),
+      default: new Unsafe(envText(v.default)),
+      required: Boolean(v.required),
+      secret: Boolean(v.secret),
+    })),
     modules: plan.modules.map((m) => ({
       name: m.descriptor.name,
       names: names(m.descriptor.name),
@@ -83,6 +91,15 @@ export function templateContext(plan: Plan, env: AppEnvVar[]) {
       readme: '',
     })),
   };
+}
+
+/** The table of a module's config keys, with this app's values: written by forge so no module README repeats it. */
+function configTable(module: string, env: AppEnvVar[]): string {
+  const rows = env
+    .filter((v) => v.module === module && v.configKey)
+    .map((v) => `| \`${v.configKey}\` | \`${v.name}\` | ${markdownInline(envText(v.default)) || (v.required ? 'required' : 'none')} | ${markdownInline(v.description)} |`);
+  if (!rows.length) return '';
+  return `\n**Config** (\`forge.yaml\` → environment variable → value in this app):\n\n| Key | Variable | Value | Description |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
 }
 
 /** Renders each module's files/ and readme section, then the base skeleton, into the tree. */
@@ -104,7 +121,8 @@ export function render(plan: Plan, env: AppEnvVar[], tree: Tree, baseDir = join(
     for (const file of walk(files)) emit(m.descriptor.name, files, file, moduleContext);
     const readme = join(m.dir, 'readme.md.hbs');
     try {
-      (context.modules[i] as { readme: string }).readme = renderFile(readFileSync(readme, 'utf8'), readme, moduleContext);
+      const section = renderFile(readFileSync(readme, 'utf8'), readme, moduleContext);
+      (context.modules[i] as { readme: string }).readme = `${section.trimEnd()}\n${configTable(m.descriptor.name, env)}`;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
