@@ -52,6 +52,17 @@ for (const combination of list) {
         }
       });
     const npm = (name: string, script: string, env: Record<string, string> = {}) => sh(label, name, 'npm', ['run', '--silent', script], { cwd: app, env });
+    /** Every migration up, TypeORM's schema diff empty, then every migration down again. */
+    const migrateUpAndDown = async (env: Record<string, string>) => {
+      await npm('migration:run', 'migration:run', env);
+      await npm('migration:check (no schema drift)', 'migration:check', env);
+      const applied = (await npm('migration:show', 'migration:show', env)).match(/\[X\]/g)?.length ?? 0;
+      if (applied === 0) throw new Error(`[${label}] migration:show lists no applied migration after migration:run`);
+      for (let i = 0; i < applied; i++) await npm('migration:revert', 'migration:revert', env);
+      const left = (await npm('migration:show', 'migration:show', env)).match(/\[X\]/g)?.length ?? 0;
+      if (left) throw new Error(`[${label}] ${left} migration(s) still applied after reverting all ${applied}`);
+      return `${applied} migration(s) up, no drift, down`;
+    };
 
     step('generate, deterministic, check', async () => {
       app = await generateApp(label, combination.args);
@@ -59,15 +70,10 @@ for (const combination of list) {
       return combination.modules.join(',');
     });
     step('imports are declared in package.json', async () => checkDeclaredImports(label, app));
-    step('typecheck (strict)', () => npm('typecheck', 'typecheck'));
-    step('lint (zero warnings)', () => npm('lint', 'lint'));
-    step('tests on SQLite', () => npm('tests on SQLite', 'test'));
-    step('migrations on SQLite', async () => {
-      const env = appEnv(app, { SQLITE_PATH: `${app}/data/migrations.sqlite` });
-      await npm('migration:run', 'migration:run', env);
-      await npm('migration:check (no drift)', 'migration:check', env);
-      await npm('migration:revert all', 'migration:revert:all', env);
-    });
+    step('typecheck (strict)', async () => void (await npm('typecheck', 'typecheck')));
+    step('lint (zero warnings)', async () => void (await npm('lint', 'lint')));
+    step('tests on SQLite', async () => void (await npm('tests on SQLite', 'test')));
+    step('migrations on SQLite', () => migrateUpAndDown(appEnv(app, { SQLITE_PATH: `${app}/data/migrations.sqlite` })));
     step('tests on PostgreSQL + Redis', async () => {
       const db = await freshDatabase(label);
       try {
@@ -79,10 +85,7 @@ for (const combination of list) {
     step('migrations on PostgreSQL', async () => {
       const db = await freshDatabase(label);
       try {
-        const env = appEnv(app, { DATABASE_URL: db.url });
-        await npm('migration:run', 'migration:run', env);
-        await npm('migration:check (no drift)', 'migration:check', env);
-        await npm('migration:revert all', 'migration:revert:all', env);
+        return await migrateUpAndDown(appEnv(app, { DATABASE_URL: db.url }));
       } finally {
         await db.drop();
       }

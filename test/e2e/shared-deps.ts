@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -38,6 +38,27 @@ export async function sharedNodeModules(log: (line: string) => void, runtime = c
   const root = join(cacheRoot, key);
   const done = join(root, 'node_modules', '.forge-complete');
   if (existsSync(done)) return join(root, 'node_modules');
+  // Two runs at once (two developers' matrices) must not install into the same folder: mkdir is atomic.
+  const lock = `${root}.lock`;
+  mkdirSync(cacheRoot, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 2000));
+      if (existsSync(done)) return join(root, 'node_modules');
+    }
+  }
+  try {
+    return await install(root, done, runtime, log);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function install(root: string, done: string, runtime: Runtime, log: (line: string) => void): Promise<string> {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'forge-e2e-deps', private: true, dependencies: versions }, null, 2));
