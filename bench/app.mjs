@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// One run, as whole processes: generation time of the largest example manifest, the generated app's cold
+// start (process start to the first /health 200), and its /health throughput next to a bare Express 5 handler
+// (the app's own `npm run bench`). Usage: npm run bench:app [-- --runs 5]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedNodeModules } from '../dist/test/e2e/shared-deps.js';
+import { appEnv, linkNodeModules } from '../dist/test/e2e/steps.js';
+import { freePort } from '../dist/test/e2e/services.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const largest = readdirSync(join(root, 'examples'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => join(root, 'examples', f))
+  .sort((a, b) => (readFileSync(b, 'utf8').match(/^\s*- name:/gm) ?? []).length - (readFileSync(a, 'utf8').match(/^\s*- name:/gm) ?? []).length)[0];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+// 1. generation
+const generation = [];
+let app;
+for (let i = 0; i < runs; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-bench-app-'));
+  const started = process.hrtime.bigint();
+  run(process.execPath, [join(root, 'bin/forge.js'), 'new', 'app', '--manifest', largest, '--skip-install', '--skip-git'], { cwd: dir });
+  generation.push(Number(process.hrtime.bigint() - started) / 1e6);
+  app = join(dir, 'app');
+}
+
+// 2. cold start of the built app
+linkNodeModules(app, await sharedNodeModules(() => {}));
+run('npm', ['run', '--silent', 'build'], { cwd: app });
+const env = { ...process.env, ...appEnv(app), NODE_ENV: 'production', LOG_LEVEL: 'warn', SQLITE_PATH: join(app, 'data/bench.sqlite') };
+delete env.DATABASE_URL;
+run('npm', ['run', '--silent', 'migration:run'], { cwd: app, env });
+const coldStarts = [];
+for (let i = 0; i < runs; i++) {
+  const port = await freePort();
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: app, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (child.exitCode !== null) throw new Error('app exited during start');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  coldStarts.push(Number(process.hrtime.bigint() - started) / 1e6);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+// 3. throughput against bare Express, measured by the app's own bench in one process pair
+const throughput = run('npm', ['run', '--silent', 'bench'], { cwd: app, env: { ...env, BENCH_SECONDS: process.env.BENCH_SECONDS ?? '5' } });
+
+console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0].model}, Node ${process.version}, ${runs} runs`);
+console.log(`generate ${largest.split('/').pop()}: median ${median(generation).toFixed(0)} ms`);
+console.log(`cold start to first /health 200: median ${median(coldStarts).toFixed(0)} ms`);
+console.log(throughput.trim());
