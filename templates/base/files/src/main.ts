@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDataSource } from './db/data-source.js';
-import { createLogger, exitGracefullyOnSignals } from './modules/core/index.js';
+import { migrate } from './db/migrate.js';
+import { assertRowLevelSecurityRole, createLogger, exitGracefullyOnSignals } from './modules/core/index.js';
 
 // Below the 10 s Docker and Kubernetes wait between SIGTERM and SIGKILL.
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -13,12 +14,13 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  if (config.env.MIGRATE_ON_BOOT) {
+    const applied = await migrate(config);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  }
   const dataSource = createDataSource(config);
   await dataSource.initialize();
-  if (config.env.MIGRATE_ON_BOOT) {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.info({ migrations: applied.map((migration) => migration.name) }, 'migrations applied');
-  }
+  if (config.core.rowLevelSecurity) await assertRowLevelSecurityRole(dataSource);
 
   const instance = createApp({ config, dataSource, logger });
   await instance.start();

@@ -17,9 +17,14 @@ function collect(modules: readonly AppModule[]): Pick<DataSourceOptions, 'entiti
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise SQLite in SQLITE_PATH: same entities, same migrations.
- * `synchronize` stays off everywhere; the schema changes only through migrations.
+ * `synchronize` stays off everywhere; the schema changes only through migrations. `owner` connects as the
+ * role that owns the tables (MIGRATION_DATABASE_URL when set), for migrations.
  */
-export function createDataSource(config: AppConfig, modules: readonly AppModule[] = installedModules): DataSource {
+export function createDataSource(
+  config: AppConfig,
+  modules: readonly AppModule[] = installedModules,
+  options: { owner?: boolean } = {},
+): DataSource {
   const common = {
     ...collect(modules),
     migrationsTableName: MIGRATIONS_TABLE,
@@ -29,7 +34,7 @@ export function createDataSource(config: AppConfig, modules: readonly AppModule[
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
   } satisfies Partial<DataSourceOptions>;
 
-  const url = config.env.DATABASE_URL;
+  const url = (options.owner === true ? config.env.MIGRATION_DATABASE_URL : undefined) ?? config.env.DATABASE_URL;
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
     return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10 } });
