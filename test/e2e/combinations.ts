@@ -10,6 +10,8 @@ export interface Combination {
   label: string;
   args: string[];
   modules: string[];
+  /** The combination with the most modules: it also runs on the current Node LTS. */
+  largest?: boolean;
 }
 
 /** Each implemented module alone (with its closure), all of them together, and every example; duplicates dropped. */
@@ -40,6 +42,8 @@ export async function combinations(only = process.env.FORGE_E2E_ONLY): Promise<C
     seen.add(key);
     return true;
   });
+  const largest = unique.reduce((a, b) => (b.modules.length > a.modules.length ? b : a));
+  largest.largest = true;
   if (!only) return unique;
   const wanted = only.split(',').map((s) => s.trim());
   return unique.filter((c) => wanted.includes(c.label));
