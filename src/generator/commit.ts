@@ -168,5 +168,18 @@ export function commitChanges(root: string, changes: Change[]): void {
     throw e;
   }
   for (const [tmp, full] of staged) renameSync(tmp, full);
-  for (const c of writing) if (c.kind === 'delete') rmSync(inside(root, c.path), { force: true });
+  for (const c of writing) {
+    if (c.kind !== 'delete') continue;
+    const full = inside(root, c.path);
+    rmSync(full, { force: true });
+    removeEmptyParents(root, dirname(full));
+  }
+}
+
+/** A removed module leaves no empty folders behind; a folder holding anything of the user's stays. */
+function removeEmptyParents(root: string, dir: string): void {
+  const top = resolvePath(root);
+  for (let current = dir; current.startsWith(top + '/') && existsSync(current) && readdirSync(current).length === 0; current = dirname(current)) {
+    rmSync(current, { recursive: true, force: true });
+  }
 }

@@ -77,6 +77,7 @@ describe('add-module and remove-module', () => {
     const after = await regen(dir, v2, removed);
     expect(kinds(after)).toMatchObject({ 'src/modules/gadget/index.ts': 'delete', 'src/modules/gadget/service.ts': 'keep-orphan' });
     expect(existsSync(join(dir, 'src/modules/gadget/index.ts'))).toBe(false);
+    expect(existsSync(join(dir, 'src/modules/gadget'))).toBe(true); // still holds the edited service.ts
     expect(read(dir, 'src/modules/gadget/service.ts')).toContain('export const four = 4;');
     expect(read(dir, 'src/modules.ts')).not.toContain('gadget');
     expect(read(dir, 'src/modules.ts')).toContain('export const userCode = true;');
