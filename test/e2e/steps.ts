@@ -46,8 +46,8 @@ export async function generateApp(label: string, args: string[]): Promise<string
   // One config value changed must be drift.
   const manifest = join(b, 'app', 'forge.yaml');
   const text = readFileSync(manifest, 'utf8');
-  const edited = /rate_limit_points: \d+/.test(text)
-    ? text.replace(/rate_limit_points: \d+/, 'rate_limit_points: 4242')
+  const edited = /rate_limit_points: .*/.test(text)
+    ? text.replace(/rate_limit_points: .*/, 'rate_limit_points: 4242')
     : text.replace(/^modules:.*$/m, 'modules:\n  - name: core\n    config:\n      rate_limit_points: 4242');
   writeFileSync(manifest, edited);
   const drift = await execa('node', [forgeBin, 'check'], { cwd: join(b, 'app'), reject: false });
