@@ -11,6 +11,8 @@ export interface AppEnvVar extends EnvVar {
   property?: string;
   /** The manifest config key this variable overrides. */
   configKey?: string;
+  /** `<MODULE>_<KEY>`, when the manifest named another variable with `${VAR}`. */
+  canonical?: string;
 }
 
 /** Declared variables first, then one per config key (`<MODULE>_<KEY>`, or the `${VAR}` the manifest named). */
@@ -38,12 +40,13 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
         description: key.description,
         ...(key.values ? { values: key.values } : {}),
       };
+      const canonical = `${names(module).constantName}_${names(key.key).constantName}`;
       if (!ref) {
-        add({ ...base, name: `${names(module).constantName}_${names(key.key).constantName}`, default: m.config[key.key] as EnvVar['default'] });
+        add({ ...base, name: canonical, default: m.config[key.key] as EnvVar['default'] });
       } else if (ref.default !== undefined) {
-        add({ ...base, name: ref.env, default: coerceEnvString(key.kind, ref.default) as EnvVar['default'] });
+        add({ ...base, name: ref.env, canonical, default: coerceEnvString(key.kind, ref.default) as EnvVar['default'] });
       } else {
-        add({ ...base, name: ref.env, required: true, secret: true });
+        add({ ...base, name: ref.env, canonical, required: true, secret: true });
       }
     }
   }

@@ -57,6 +57,7 @@ export function configTs(plan: Plan, env: AppEnvVar[]): string {
       .map((k) => `      ${names(k.key).propertyName}: ${JSON.stringify(m.config[k.key])},`);
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });
+  const renamed = env.filter((v) => v.canonical && v.canonical !== v.name).map((v) => `  ${v.canonical}: ${tsString(v.name)},`);
   return `import { z } from 'zod';
 
 /** Comma-separated values; blanks dropped. */
@@ -69,6 +70,9 @@ ${fields.join('\n')}
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Config keys the manifest reads from a variable of its own choosing (\`\${VAR}\`): \`<MODULE>_<KEY>\` → that variable. */
+export const renamedVariables: Readonly<Record<string, string>> = {${renamed.length ? `\n${renamed.join('\n')}\n` : ''}};
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

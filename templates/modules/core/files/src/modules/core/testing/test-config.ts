@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type AppConfig } from '../../../config.js';
+import { loadConfig, renamedVariables, type AppConfig } from '../../../config.js';
 
 /** A fresh 32-byte key in ENCRYPTION_KEYS format. */
 export function testEncryptionKey(version: number): string {
@@ -15,6 +15,9 @@ export function testEncryptionKey(version: number): string {
  */
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
   const folder = mkdtempSync(path.join(tmpdir(), 'app-test-'));
+  // Tests name config keys by their canonical variable; a manifest may have renamed it with `${VAR}`.
+  const byName = (values: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [renamedVariables[name] ?? name, value]));
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -22,7 +25,6 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     ENCRYPTION_KEYS: testEncryptionKey(1),
     SQLITE_PATH: path.join(folder, 'test.sqlite'),
     DATABASE_URL: process.env.DATABASE_URL,
-    CORE_RATE_LIMIT_POINTS: '10000',
-    ...env,
+    ...byName({ CORE_RATE_LIMIT_POINTS: '10000', ...env }),
   });
 }
