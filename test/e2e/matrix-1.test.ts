@@ -1,0 +1,3 @@
+import { defineMatrix } from './matrix.js';
+
+await defineMatrix(0, 2);
