@@ -33,8 +33,13 @@ export function dockerString(value: unknown): string {
   return `"${commentText(value).replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
 }
 
-/** A valid identifier derived from the value (never a keyword-looking or empty name). */
+const reserved = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval'.split(' '),
+);
+
+/** A valid identifier derived from the value: never empty, never starting with a digit, never a reserved word. */
 export function identifier(value: unknown): string {
   const id = String(value ?? '').replace(/[^A-Za-z0-9_$]/g, '_');
-  return /^[A-Za-z_$]/.test(id) ? id : `_${id}`;
+  if (!/^[A-Za-z_$]/.test(id)) return `_${id}`;
+  return reserved.has(id) ? `${id}_` : id;
 }

@@ -13,6 +13,8 @@ const hostile = [
   'He said "hi" and \'bye\'',
   'back`tick` and ${process.exit(1)} and #{x}',
   'ends a comment */ console.log("pwned"); /*',
+  'class',
+  '42',
   'line one\nline two\r\n// third\u2028fourth',
   '</script><script>alert(1)</script> \\ backslash',
   '# heading *bold* [link](javascript:alert(1)) | pipe',
