@@ -4,6 +4,8 @@
  * One combination: `npm run e2e -- --only <label>`. The combinations are dealt to `shards` test files that
  * vitest runs side by side (matrix-1.test.ts, matrix-2.test.ts), largest first.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { combinations } from './combinations.js';
@@ -116,7 +118,20 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
           return `Node ${runtime.version}: ${await bootAndStop(label, copy, env)}`;
         });
       }
-      step('docker compose config', async () => {
+      step('ops files (promtool, dashboards)', async () => {
+      const dir = join(app, 'ops', 'prometheus');
+      if (!existsSync(dir)) return 'none';
+      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+      for (const f of files) {
+        const kind = f.startsWith('prometheus.') ? 'config' : 'rules';
+        await sh(label, `promtool check ${kind} ${f}`, 'promtool', ['check', kind, join(dir, f)]);
+      }
+      const dashboards = join(app, 'ops', 'grafana');
+      const json = existsSync(dashboards) ? readdirSync(dashboards, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
+      for (const f of json) JSON.parse(readFileSync(join(dashboards, f), 'utf8'));
+      return `${files.length} prometheus file(s), ${json.length} dashboard(s)`;
+    });
+    step('docker compose config', async () => {
         if (!composeCli) throw new Error('no docker compose CLI: .ci/run installs Debian docker-compose');
         await sh(label, 'compose config', composeCli[0] as string, [...composeCli.slice(1), 'config', '-q'], { cwd: app });
       });
