@@ -19,14 +19,23 @@ export const composeServices = {
   },
   prometheus: {
     image: 'prom/prometheus:v3.7.3',
-    command: ['--config.file=/etc/prometheus/prometheus.yml'],
+    // The scrape job reads the app's METRICS_TOKEN from metrics-token next to its config (Prometheus expands no
+    // variables): the read-only config folder is copied and the token written into the copy at start.
+    entrypoint: [
+      '/bin/sh',
+      '-c',
+      'mkdir -p /prometheus/config && cp /etc/prometheus/*.yml /prometheus/config/ && printf %s "$$METRICS_TOKEN" > /prometheus/config/metrics-token && exec /bin/prometheus --config.file=/prometheus/config/prometheus.yml --storage.tsdb.path=/prometheus',
+    ],
+    environment: { METRICS_TOKEN: '${METRICS_TOKEN:-}' },
     volumes: ['./ops/prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
-    ports: ['9090:9090'],
+    ports: ['127.0.0.1:9090:9090'],
   },
   grafana: {
     image: 'grafana/grafana:12.2.1',
+    environment: { GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}', GF_USERS_ALLOW_SIGN_UP: 'false' },
     volumes: ['./ops/grafana/provisioning:/etc/grafana/provisioning:ro', 'grafana-data:/var/lib/grafana'],
-    ports: ['3001:3000'],
+    ports: ['127.0.0.1:3001:3000'],
+    depends_on: ['prometheus'],
   },
 } as const;
 
@@ -36,5 +45,8 @@ export type ComposeServiceName = keyof typeof composeServices;
 export const composeEnv = {
   postgres: [
     { name: 'POSTGRES_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: 'Password of the PostgreSQL service in docker-compose' },
+  ],
+  grafana: [
+    { name: 'GRAFANA_ADMIN_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: "Password of Grafana's admin user in docker-compose" },
   ],
 } as const satisfies Partial<Record<ComposeServiceName, readonly EnvVar[]>>;

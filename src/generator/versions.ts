@@ -41,6 +41,21 @@ export const versions = {
   '@types/better-sqlite3': '^7.6.13',
   '@types/pg': '^8.15.6',
   '@types/autocannon': '^7.12.7',
+  // observability
+  'prom-client': '^15.1.3',
+  'pino-pretty': '^13.1.2',
+  '@opentelemetry/api': '^1.9.0',
+  '@opentelemetry/sdk-node': '~0.223.0',
+  '@opentelemetry/exporter-trace-otlp-http': '~0.223.0',
+  '@opentelemetry/instrumentation-http': '~0.223.0',
+  '@opentelemetry/instrumentation-express': '~0.71.1',
+  '@opentelemetry/instrumentation-pg': '~0.76.0',
+  '@opentelemetry/instrumentation-ioredis': '~0.71.0',
+  // auth
+  qrcode: '^1.5.4',
+  '@types/qrcode': '^1.5.6',
+  nodemailer: '^10.6.1',
+  '@types/nodemailer': '^8.0.2',
 } as const;
 
 export type CatalogPackage = keyof typeof versions;

@@ -10,23 +10,27 @@ import {
   createHookRegistry,
   createLogger,
   createRateLimiterFactory,
+  coreReadinessChecks,
   Csrf,
   errorHandler,
   jsonBody,
   loadSecurityKeys,
   mountRoutes,
+  noopMetrics,
   notFoundHandler,
   openApiRouter,
   parseTrustProxy,
   rateLimit,
   requestBasics,
   resolveTenant,
+  runReadiness,
   securityHeaders,
   sensitiveFieldReplacer,
   TenantDirectory,
   type AppModule,
   type Logger,
   type ModuleContext,
+  type ReadinessCheck,
 } from './modules/core/index.js';
 import { modules as installedModules } from './modules.js';
 
@@ -52,13 +56,21 @@ export interface AppInstance {
  * Builds the Express app: core's middleware in a fixed order, then every module's routes. Nothing here names a
  * module; everything module-specific comes from the `modules` list.
  */
-export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config) }: AppOptions): AppInstance {
+export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config, modules) }: AppOptions): AppInstance {
   const keys = loadSecurityKeys(config);
   const hooks = createHookRegistry(modules);
   const rateLimiters = createRateLimiterFactory({ redisUrl: config.env.REDIS_URL });
   const production = config.env.NODE_ENV === 'production';
   const csrf = new Csrf({ key: keys.csrfKey, production, sessionLookups: hooks.all('sessionOf') });
-  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks };
+  const declaredMetrics = modules.flatMap((module) => module.metrics ?? []);
+  const metricsBackend = modules.find((module) => module.metricsBackend !== undefined)?.metricsBackend;
+  const metrics = metricsBackend?.(declaredMetrics, config) ?? noopMetrics(declaredMetrics);
+  const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters);
+  const readiness = () => runReadiness(readinessChecks, logger);
+  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness };
+  for (const module of modules) readinessChecks.push(...(module.readiness?.(context) ?? []));
+  const accessLog = modules.find((module) => module.accessLog !== undefined)?.accessLog?.(context);
+  const middleware = modules.flatMap((module) => module.middleware?.(context) ?? []);
   const routes = modules.flatMap((module) => module.routes?.(context) ?? []);
   const globalLimit = rateLimiters.create({
     name: 'global',
@@ -73,7 +85,11 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
   app.set('json replacer', sensitiveFieldReplacer(modules.flatMap((module) => module.sensitiveFields ?? [])));
 
-  app.use(requestBasics(logger), securityHeaders(), corsFromAllowlist(config.core.corsOrigins));
+  app.use(requestBasics(logger, { accessLog: accessLog === undefined }));
+  // Modules' per-request handlers (access log, metrics) see every request, also those refused below.
+  if (accessLog !== undefined) app.use(accessLog);
+  if (middleware.length > 0) app.use(middleware);
+  app.use(securityHeaders(), corsFromAllowlist(config.core.corsOrigins));
   app.use(rateLimit(globalLimit));
   app.use(cookies(), jsonBody(config.core.bodyLimitKb));
   const authenticators = hooks.all('authenticate');

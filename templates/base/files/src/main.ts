@@ -3,7 +3,8 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDataSource } from './db/data-source.js';
 import { migrate } from './db/migrate.js';
-import { assertRowLevelSecurityRole, createLogger, exitGracefullyOnSignals } from './modules/core/index.js';
+import { assertRowLevelSecurityRole, createHookRegistry, createLogger, exitGracefullyOnSignals } from './modules/core/index.js';
+import { modules } from './modules.js';
 
 // Below the 10 s Docker and Kubernetes wait between SIGTERM and SIGKILL.
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -13,7 +14,9 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config);
+  const logger = createLogger(config, modules);
+  // Instrumentation (tracing) patches libraries before anything connects or registers a route.
+  for (const onBoot of createHookRegistry(modules).all('onBoot')) await onBoot(config, logger);
   if (config.env.MIGRATE_ON_BOOT) {
     const applied = await migrate(config);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');

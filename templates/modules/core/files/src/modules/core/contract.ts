@@ -1,8 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type { DataSource, EntitySchema, MigrationInterface } from 'typeorm';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppConfig } from '../../config.js';
-import type { Logger } from './logger.js';
+import type { Logger, LoggerExtension } from './logger.js';
+import type { Metrics, MetricSpec } from './metrics.js';
+import type { ReadinessCheck, ReadinessReport } from './health/readiness.js';
 import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
 import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
@@ -20,6 +22,10 @@ export interface ModuleContext {
   csrf: Csrf;
   /** Hooks contributed by every module, in module order. */
   hooks: HookRegistry;
+  /** Records the metrics modules declared in `metrics`; a no-op unless a module provides a `metricsBackend`. */
+  metrics: Metrics;
+  /** Runs every readiness check (database, Redis when configured, each module's) with its timeout. */
+  readiness: () => Promise<ReadinessReport>;
 }
 
 /** The identity a request acts as, once a module's `authenticate` hook has recognised it. */
@@ -44,6 +50,11 @@ export interface AppHooks {
   authorize: (principal: Principal, permission: string, req: Request) => Promise<boolean>;
   /** Id of the cookie session the request rides on; CSRF tokens are bound to it. */
   sessionOf: (req: Request) => string | undefined;
+  /**
+   * Runs first when the process boots (src/main.ts), before the database connects or any route is registered:
+   * for instrumentation that must patch libraries before they are used. Tests assembling the app skip it.
+   */
+  onBoot: (config: AppConfig, logger: Logger) => Promise<void>;
   /** Runs once the database is connected and migrated, before the server accepts requests. */
   onReady: (context: ModuleContext) => Promise<void>;
   /** Runs during graceful shutdown, after in-flight requests finished and before the database closes. */
@@ -90,4 +101,16 @@ export interface AppModule {
   /** Property names that must never leave the server in any JSON response. */
   sensitiveFields?: readonly string[];
   hooks?: Partial<AppHooks>;
+  /** Handlers run on every request right after the request id is set, before security, rate limit, auth and routes. */
+  middleware?: (context: ModuleContext) => readonly RequestHandler[];
+  /** Writes each request's access log instead of core's one-line log (the first module that gives one wins). */
+  accessLog?: (context: ModuleContext) => RequestHandler;
+  /** What the logger adds to every line (mixins), more redaction paths, a transport. */
+  logging?: (config: AppConfig) => LoggerExtension;
+  /** Dependencies `/ready` checks besides core's database and Redis. */
+  readiness?: (context: ModuleContext) => readonly ReadinessCheck[];
+  /** Metrics the module records through `context.metrics`. */
+  metrics?: readonly MetricSpec[];
+  /** Records every module's declared metrics (the first module that gives one wins); core's default drops them. */
+  metricsBackend?: (declared: readonly MetricSpec[], config: AppConfig) => Metrics;
 }

@@ -36,7 +36,9 @@ export { safeJoin } from './security/paths.js';
 export { Csrf, CSRF_HEADER } from './security/csrf.js';
 
 // App assembly, used by src/app.ts and src/main.ts
-export { createLogger, type Logger } from './logger.js';
+export { createLogger, type Logger, type LoggerExtension } from './logger.js';
+export { noopMetrics, type Metrics, type MetricSpec, type MetricLabels } from './metrics.js';
+export { runReadiness, coreReadinessChecks, type ReadinessCheck, type ReadinessReport, type CheckResult } from './health/readiness.js';
 export { createHookRegistry } from './hooks.js';
 export { loadSecurityKeys, MIN_APP_SECRET_LENGTH } from './security/secrets.js';
 export { securityHeaders, corsFromAllowlist } from './security/headers.js';
@@ -64,6 +66,6 @@ export const coreModule: AppModule = {
   name: 'core',
   entities: [Tenant],
   migrations: [CoreCreateTenants1767225600000],
-  routes: (context) => coreRoutes(context.dataSource, context.csrf),
+  routes: (context) => coreRoutes(context.readiness, context.csrf),
   sensitiveFields: CORE_SENSITIVE_FIELDS,
 };

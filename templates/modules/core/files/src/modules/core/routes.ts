@@ -1,32 +1,16 @@
 import { z } from 'zod';
-import type { DataSource } from 'typeorm';
 import { defineRoute, type RouteDefinition } from './http/route.js';
 import { HttpError } from './http/problem.js';
+import type { ReadinessReport } from './health/readiness.js';
 import type { Csrf } from './security/csrf.js';
 
-const READY_TIMEOUT_MS = 2000;
-
 const HealthSchema = z.object({ status: z.literal('ok') });
-const ReadySchema = z.object({ status: z.literal('ready') });
+const CheckSchema = z.object({ status: z.enum(['ok', 'failed']), ms: z.number(), reason: z.enum(['timeout', 'error']).optional() });
+const ReadySchema = z.object({ status: z.literal('ready'), checks: z.record(z.string(), CheckSchema) });
 const CsrfTokenSchema = z.object({ token: z.string(), header: z.string() });
 
-async function databaseAnswers(dataSource: DataSource): Promise<boolean> {
-  if (!dataSource.isInitialized) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, READY_TIMEOUT_MS, false);
-  });
-  try {
-    return await Promise.race([dataSource.query('SELECT 1').then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Core's own public routes: liveness, readiness and the CSRF token. */
-export function coreRoutes(dataSource: DataSource, csrf: Csrf): RouteDefinition[] {
+export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get',
@@ -39,12 +23,20 @@ export function coreRoutes(dataSource: DataSource, csrf: Csrf): RouteDefinition[
     defineRoute({
       method: 'get',
       path: '/ready',
-      summary: 'Readiness: the database answers',
+      summary: 'Readiness: every dependency answers in time',
+      description: 'Checks the database, Redis when configured, and every check a module contributes, each with a timeout.',
       tags: ['core'],
-      responses: { 200: { description: 'Ready to serve', schema: ReadySchema }, 503: { description: 'The database does not answer' } },
+      responses: {
+        200: { description: 'Ready to serve, with each check', schema: ReadySchema },
+        503: { description: 'A dependency failed: problem+json whose `checks` names each check and its status' },
+      },
       handler: async () => {
-        if (!(await databaseAnswers(dataSource))) throw new HttpError(503, { detail: 'The database does not answer.' });
-        return { status: 'ready' as const };
+        const report = await readiness();
+        if (!report.ready) {
+          const failed = Object.keys(report.checks).filter((name) => report.checks[name]?.status === 'failed');
+          throw new HttpError(503, { detail: `Not ready: ${failed.join(', ')}.`, extensions: { checks: report.checks } });
+        }
+        return { status: 'ready' as const, checks: report.checks };
       },
     }),
     defineRoute({

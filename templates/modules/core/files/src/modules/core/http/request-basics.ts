@@ -16,15 +16,17 @@ declare module 'express-serve-static-core' {
  * - a request id: a well-formed `X-Request-Id` from a proxy is kept, otherwise one is minted; echoed back;
  * - `Cache-Control: no-store`: API answers carry tokens or personal data often enough that caching must be
  *   opted into (a route sets its own header), not out of;
- * - one access-log line when the response finishes, skipped entirely when `info` is off.
+ * - one access-log line when the response finishes, skipped entirely when `info` is off or when a module
+ *   writes the access log instead (`accessLog: false`).
  */
-export function requestBasics(logger: Logger): RequestHandler {
+export function requestBasics(logger: Logger, options: { accessLog?: boolean } = {}): RequestHandler {
+  const accessLog = options.accessLog ?? true;
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     res.setHeader('Cache-Control', 'no-store');
-    if (logger.isLevelEnabled('info')) {
+    if (accessLog && logger.isLevelEnabled('info')) {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;

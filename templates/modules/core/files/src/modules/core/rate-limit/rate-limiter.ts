@@ -19,6 +19,8 @@ export interface RateLimiterFactory {
   create(options: LimiterOptions): Limiter;
   /** Connects to Redis (when used). Resolves false when it is unreachable; limits then stay in memory until it is back. */
   connect(): Promise<boolean>;
+  /** Present when Redis is configured: resolves when it answers PING, rejects when it does not. */
+  readonly ping?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,8 +54,19 @@ export function createRateLimiterFactory(options: { redisUrl: string | undefined
         return false;
       }
     },
+    ...(redis === undefined
+      ? {}
+      : {
+          ping: async () => {
+            await redis.ping();
+          },
+        }),
     async close() {
-      if (redis !== undefined && redis.status !== 'end') await redis.quit();
+      if (redis === undefined || redis.status === 'end') return;
+      // QUIT needs a live connection; while Redis is unreachable, drop the reconnecting socket instead.
+      await redis.quit().catch(() => {
+        redis.disconnect();
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import { createDataSource } from '../../../db/data-source.js';
 import { modules as installedModules } from '../../../modules.js';
 import type { AppConfig } from '../../../config.js';
 import type { AppModule } from '../contract.js';
+import type { Logger } from '../logger.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { testConfig } from './test-config.js';
 
@@ -20,13 +21,15 @@ export interface TestApp {
 }
 
 /** The real app in-process, on a migrated database, plus any test-only modules. */
-export async function startTestApp(options: { env?: Record<string, string | undefined>; modules?: readonly AppModule[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string | undefined>; modules?: readonly AppModule[]; logger?: Logger } = {},
+): Promise<TestApp> {
   const config = testConfig(options.env);
   const modules = [...installedModules, ...(options.modules ?? [])];
   const dataSource = createDataSource(config, modules);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
-  const instance = createApp({ config, dataSource, modules });
+  const instance = createApp({ config, dataSource, modules, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   await instance.start();
   return {
     app: instance.app,

@@ -20,7 +20,7 @@ describe('GET /health', () => {
 describe('GET /ready', () => {
   it('when the database answers, then it is ready', async () => {
     const response = await request(t.app).get('/ready').expect(200);
-    expect(response.body).toEqual({ status: 'ready' });
+    expect(response.body).toMatchObject({ status: 'ready', checks: { database: { status: 'ok' } } });
   });
 
   it('when the database is gone, then it answers 503 problem+json', async () => {
@@ -28,6 +28,7 @@ describe('GET /ready', () => {
     await broken.dataSource.destroy();
     const response = await request(broken.app).get('/ready').expect(503);
     expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ status: 503, checks: { database: { status: 'failed', reason: 'error' } } });
     await broken.instance.stop();
   });
 });

@@ -1,0 +1,52 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
+import { widgetsModule } from '../../core/testing/widgets/widgets.module.js';
+import { modules as installedModules } from '../../../modules.js';
+import { startTracing, stopTracing } from '../tracing.js';
+import { captureLogs, type CapturedLogs } from '../testing/observe.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../testing/otlp-receiver.js';
+
+let receiver: OtlpReceiver;
+let logs: CapturedLogs;
+let t: TestApp;
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  // As src/main.ts does through the onBoot hook: tracing first, then the data source and the app.
+  expect(await startTracing({ endpoint: receiver.endpoint, serviceName: 'tracing-test' })).toBe(true);
+  logs = captureLogs([...installedModules, widgetsModule]);
+  t = await startTestApp({ modules: [widgetsModule], logger: logs.logger });
+});
+afterAll(async () => {
+  await t.close();
+  await stopTracing();
+  await receiver.close();
+});
+
+describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
+  it('when a request is served, then its log lines carry the trace id of the spans exported over OTLP', async () => {
+    const tenant = await t.newTenant();
+    const response = await request(t.app).post('/widgets').set('x-tenant-id', tenant).send({ name: 'traced' }).expect(201);
+    const line = logs.lines().find((entry) => entry.msg === 'request' && entry.requestId === response.headers['x-request-id']);
+    const traceId = line?.traceId;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(line?.spanId).toMatch(/^[0-9a-f]{16}$/);
+
+    await stopTracing(); // flushes every pending span to the receiver
+    const trace = receiver.spans.filter((span) => span.traceId === traceId);
+    const server = trace.find((span) => span.kind === 2);
+    expect(server?.attributes['http.route'] ?? server?.name).toContain('/widgets');
+    expect(trace.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^(middleware|request handler)/) as unknown]));
+    if (process.env.DATABASE_URL !== undefined) {
+      // The INSERT ran inside the request: its PostgreSQL span belongs to the same trace.
+      const database = (span: ReceivedSpan) => span.attributes['db.system.name'] ?? span.attributes['db.system'];
+      expect(trace.some((span) => database(span) === 'postgresql' && span.name.includes('INSERT'))).toBe(true);
+    }
+  });
+});
+
+describe('tracing without an endpoint', () => {
+  it('when OTEL_EXPORTER_OTLP_ENDPOINT is unset, then nothing starts', async () => {
+    expect(await startTracing({ endpoint: undefined, serviceName: 'off' })).toBe(false);
+  });
+});
