@@ -84,10 +84,13 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const kept = changes.filter((c) => c.kind === 'keep-orphan').map((c) => c.path);
       if (kept.length) out(`\nYou edited these files of ${name}; they were left in place:\n${kept.map((k) => `  ${k}`).join('\n')}`);
-      const tables = registry.get(name)?.descriptor.tables ?? [];
-      out(
-        `\nforge never drops data: ${tables.length ? `the tables ${tables.join(', ')} stay` : `the tables of ${name} stay`} in your database. ` +
-          'Write a migration of your own if you want them gone.',
-      );
+      const tables = registry.get(name)?.descriptor.tables;
+      if (tables?.length === 0) out(`\n${name} kept no data of its own in the database.`);
+      else {
+        out(
+          `\nforge never drops data: ${tables ? `the tables ${tables.join(', ')} stay` : `the tables of ${name} stay`} in your database. ` +
+            'Write a migration of your own if you want them gone.',
+        );
+      }
     });
 }

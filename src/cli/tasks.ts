@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { composeEnv } from '../generator/compose-services.js';
-import type { EnvVar } from '../generator/define-module.js';
 import type { Generated } from '../generator/pipeline.js';
+import { composeVariables } from '../generator/structured.js';
 
 /** Side effects that run after a project is committed; each is skipped by a flag or by --dry-run. */
 
@@ -12,8 +11,7 @@ import type { Generated } from '../generator/pipeline.js';
 export function writeLocalEnv(dir: string, generated: Generated): boolean {
   const file = join(dir, '.env');
   if (existsSync(file)) return false;
-  const composeVars = Object.values(composeEnv).flat() as EnvVar[];
-  const lines = [...generated.env, ...composeVars]
+  const lines = [...generated.env, ...composeVariables(generated.plan)]
     .filter((v) => v.generate)
     .map((v) => `${v.name}=${v.generate === 'keyring' ? `1:${randomBytes(32).toString('base64')}` : randomBytes(32).toString('base64url')}`);
   writeFileSync(file, `# Local secrets made by forge new; never commit this file. See .env.example for every variable.\n${lines.join('\n')}\n`, { mode: 0o600 });

@@ -105,14 +105,19 @@ export type AppConfig = ReturnType<typeof loadConfig>;
 `;
 }
 
-function composeServiceNames(plan: Plan): ComposeServiceName[] {
+export function composeServiceNames(plan: Plan): ComposeServiceName[] {
   const wanted = new Set(plan.modules.flatMap((m) => m.descriptor.compose ?? []));
   if (plan.app.database === 'postgres') wanted.add('postgres');
   return [...wanted].sort();
 }
 
+/** Variables docker-compose itself reads for the services this app has. */
+export function composeVariables(plan: Plan): EnvVar[] {
+  return composeServiceNames(plan).flatMap((s) => (composeEnv as Partial<Record<string, readonly EnvVar[]>>)[s] ?? []);
+}
+
 export function envExample(plan: Plan, env: AppEnvVar[]): string {
-  const composeVars = composeServiceNames(plan).flatMap((s) => (composeEnv as Partial<Record<string, readonly EnvVar[]>>)[s] ?? []);
+  const composeVars = composeVariables(plan);
   const blocks = [...env, ...composeVars].map((v) => {
     const note = v.required ? 'required' : v.default !== undefined ? `default: ${envText(v.default) || 'empty'}` : 'optional';
     const lines = [`# ${commentText(v.description)} (${note}${v.secret ? ', secret' : ''})`];
@@ -125,6 +130,7 @@ export function envExample(plan: Plan, env: AppEnvVar[]): string {
 
 export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
   const services = composeServiceNames(plan);
+  const stores = services.filter((s) => 'healthcheck' in composeServices[s]);
   const environment: Record<string, string> = {};
   for (const v of env) {
     environment[v.name] = v.required ? `\${${v.name}:?set ${v.name} in .env}` : `\${${v.name}:-${envText(v.default)}}`;
@@ -136,9 +142,8 @@ export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
     build: '.',
     ports: ['${PORT:-3000}:3000'],
     environment: { ...sortedObject(Object.entries(environment)), PORT: '3000' },
-    ...(services.length
-      ? { depends_on: Object.fromEntries(services.map((s) => [s, { condition: 'healthcheck' in composeServices[s] ? 'service_healthy' : 'service_started' }])) }
-      : {}),
+    // The app waits for the stores it needs (the services with a health check), not for monitoring beside it.
+    ...(stores.length ? { depends_on: Object.fromEntries(stores.map((s) => [s, { condition: 'service_healthy' }])) } : {}),
     restart: 'unless-stopped',
   };
   const volumes = services.flatMap((s) => composeServices[s].volumes.filter((v) => !v.startsWith('.')).map((v) => v.split(':')[0] as string));

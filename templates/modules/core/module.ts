@@ -8,6 +8,7 @@ export default defineModule({
   status: 'implemented',
   alwaysIncluded: true,
   dependsOn: [],
+  tables: ['tenants'],
   config: z
     .object({
       tenant_resolution: z

@@ -17,6 +17,7 @@ export default defineModule({
   tier: 'core',
   status: 'implemented',
   dependsOn: ['core'],
+  tables: [],
   config: z
     .object({
       metrics_allowlist: z
