@@ -41,6 +41,11 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
   /** Environment variables the module reads besides its config keys (which become variables of their own). */
   env?: readonly EnvVar[];
   compose?: readonly ComposeServiceName[];
+  /**
+   * Config keys that shape generated files (e.g. alert thresholds) rather than the running app: they become no
+   * environment variable, and a `${VAR}` for them is refused.
+   */
+  generateOnly?: readonly string[];
   /** Database tables the module creates; `forge remove-module` names them as the data left behind. */
   tables?: readonly string[];
   /** package.json scripts this module contributes. */

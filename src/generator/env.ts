@@ -30,7 +30,7 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
     const module = m.descriptor.name;
     for (const v of m.descriptor.env ?? []) add({ ...v, module });
     for (const key of configKeys(m.descriptor.config)) {
-      if (key.kind === 'json') continue;
+      if (key.kind === 'json' || m.descriptor.generateOnly?.includes(key.key)) continue;
       const ref = m.envRefs[key.key];
       const base = {
         module,

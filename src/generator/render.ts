@@ -6,7 +6,9 @@ import { templatesDir } from '../paths.js';
 import { commentText, dockerString, identifier, markdownInline, tsString, yamlString } from './escape.js';
 import { envText, type AppEnvVar } from './env.js';
 import { names } from './names.js';
-import type { Plan } from './resolve.js';
+import type { Plan, PlannedModule } from './resolve.js';
+import { configKeys } from './config-keys.js';
+import type { EnvVar } from './define-module.js';
 import type { Tree } from './tree.js';
 
 /** Free text from the manifest: printing it bare throws, so every use goes through an escaping helper. */
@@ -94,10 +96,14 @@ export function templateContext(plan: Plan, env: AppEnvVar[]) {
 }
 
 /** The table of a module's config keys, with this app's values: written by forge so no module README repeats it. */
-function configTable(module: string, env: AppEnvVar[]): string {
+function configTable(m: PlannedModule, env: AppEnvVar[]): string {
+  const module = m.descriptor.name;
   const rows = env
     .filter((v) => v.module === module && v.configKey)
     .map((v) => `| \`${v.configKey}\` | \`${v.name}\` | ${markdownInline(envText(v.default)) || (v.required ? 'required' : 'none')} | ${markdownInline(v.description)} |`);
+  for (const key of configKeys(m.descriptor.config).filter((k) => m.descriptor.generateOnly?.includes(k.key))) {
+    rows.push(`| \`${key.key}\` | (written into the generated files) | ${markdownInline(envText(m.config[key.key] as EnvVar['default']))} | ${markdownInline(key.description)} |`);
+  }
   if (!rows.length) return '';
   return `\n**Config** (\`forge.yaml\` → environment variable → value in this app):\n\n| Key | Variable | Value | Description |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
 }
@@ -122,7 +128,7 @@ export function render(plan: Plan, env: AppEnvVar[], tree: Tree, baseDir = join(
     const readme = join(m.dir, 'readme.md.hbs');
     try {
       const section = renderFile(readFileSync(readme, 'utf8'), readme, moduleContext);
-      (context.modules[i] as { readme: string }).readme = `${section.trimEnd()}\n${configTable(m.descriptor.name, env)}`;
+      (context.modules[i] as { readme: string }).readme = `${section.trimEnd()}\n${configTable(m, env)}`;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }

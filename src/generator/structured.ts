@@ -53,7 +53,7 @@ export function configTs(plan: Plan, env: AppEnvVar[]): string {
   const sections = plan.modules.map((m) => {
     const props = env.filter((v) => v.module === m.descriptor.name && v.property).map((v) => `      ${v.property}: env.${v.name},`);
     const literals = configKeys(m.descriptor.config)
-      .filter((k) => k.kind === 'json')
+      .filter((k) => k.kind === 'json' && !m.descriptor.generateOnly?.includes(k.key))
       .map((k) => `      ${names(k.key).propertyName}: ${JSON.stringify(m.config[k.key])},`);
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });

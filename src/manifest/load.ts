@@ -129,7 +129,9 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
     for (const [key, value] of Object.entries(entry.config)) {
       const ref = parseEnvRef(value);
       const kind = keys.find((k) => k.key === key)?.kind;
-      if (ref && kind && kind !== 'json') {
+      if (ref && descriptor.generateOnly?.includes(key)) {
+        problems.push(at(['modules', i, 'config', key], 'shapes generated files, so it cannot come from the environment; give the value itself'));
+      } else if (ref && kind && kind !== 'json') {
         envRefs[key] = ref;
         if (ref.default !== undefined) input[key] = coerceEnvString(kind, ref.default);
       } else if (ref || looksLikeEnvRef(value) || JSON.stringify(value)?.includes('${')) {

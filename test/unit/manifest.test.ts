@@ -20,7 +20,10 @@ const registry = fixtureRegistry(
       })
       .strict(),
   }),
-  fixtureModule('billing', ['core', 'auth']),
+  fixtureModule('billing', ['core', 'auth'], {
+    config: z.object({ alert_threshold: z.number().default(1).describe('written into files') }).strict(),
+    generateOnly: ['alert_threshold'],
+  }),
   fixtureModule('telemetry', ['core'], { status: 'planned' }),
 );
 
@@ -58,6 +61,7 @@ describe('manifest errors: every problem at once, with file:line:col and path', 
     ['duplicate key', 'name: a\nname: b\n', ['forge.yaml:2:1: not valid YAML: Map keys must be unique']],
     ['env reference inside a string', 'name: a\nmodules:\n  - name: auth\n    config:\n      jwt_secret: "pre-${SECRET}"\n', ['forge.yaml:5:19 modules[0].config.jwt_secret: an environment reference must be the whole value of a top-level config key, as ${VAR} or ${VAR:-default}']],
     ['env default of the wrong type', 'name: a\nmodules:\n  - name: auth\n    config:\n      session_timeout: ${TIMEOUT:-soon}\n', ['forge.yaml:5:24 modules[0].config.session_timeout: expected number, received NaN']],
+    ['env reference for a key that only shapes generated files', 'name: a\nmodules:\n  - name: billing\n    config:\n      alert_threshold: ${T:-2}\n', ['forge.yaml:5:24 modules[0].config.alert_threshold: shapes generated files, so it cannot come from the environment; give the value itself']],
     [
       'several problems reported together',
       'name: Bad Name\ndatabase: mongo\nmodules:\n  - name: nope\n',

@@ -18,6 +18,7 @@ export default defineModule({
   status: 'implemented',
   dependsOn: ['core'],
   tables: [],
+  generateOnly: ['alert_error_rate', 'alert_latency_p95_seconds', 'alert_event_loop_lag_seconds', 'alert_db_pool_saturation', 'alert_for_minutes'],
   config: z
     .object({
       metrics_allowlist: z
