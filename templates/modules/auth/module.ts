@@ -5,7 +5,45 @@ export default defineModule({
   name: 'auth',
   summary: 'Accounts, JWT access and rotating refresh tokens, sessions, MFA, RBAC and brute-force defence',
   tier: 'core',
-  status: 'planned',
+  status: 'implemented',
   dependsOn: ['core'],
-  config: z.object({}).strict(),
+  config: z
+    .object({
+      registration: z
+        .enum(['open', 'invite', 'closed'])
+        .default('open')
+        .describe('open: anyone may register a new tenant (joining one always needs an invitation); invite: invitations only; closed: no self-service sign-up'),
+      token_transport: z
+        .enum(['bearer', 'cookie'])
+        .default('bearer')
+        .describe('bearer: refresh token in the JSON body (API clients); cookie: refresh token in an httpOnly SameSite=Strict __Host- cookie with CSRF (browsers)'),
+      access_token_ttl_seconds: z.number().int().min(60).max(3600).default(900).describe('Lifetime of a JWT access token'),
+      session_timeout: z.number().int().min(300).max(2_592_000).default(604_800).describe('Idle lifetime of a session, in seconds: a refresh token unused this long is dead'),
+      session_absolute_seconds: z.number().int().min(3600).max(31_536_000).default(2_592_000).describe('Absolute lifetime of a session, however often it is refreshed'),
+      jwt_issuer: z.string().min(1).max(200).default('platform-forge').describe('`iss` claim written into and required of every access token'),
+      jwt_audience: z.string().min(1).max(200).default('platform-forge-api').describe('`aud` claim written into and required of every access token'),
+      password_min_length: z.number().int().min(8).max(64).default(12).describe('Shortest password accepted (NIST 800-63B: at least 8; longest is always 128)'),
+      lockout_threshold: z.number().int().min(3).max(100).default(5).describe('Failed logins per account within the lockout window before it is locked'),
+      lockout_window_seconds: z.number().int().min(60).max(86_400).default(900).describe('Window in which failed logins are counted, and the first lockout length (doubling per repeat, at most 24 h)'),
+      login_ip_limit: z.number().int().min(5).max(100_000).default(50).describe('Auth requests one client address may make per lockout window'),
+      mfa_required: z.boolean().default(false).describe('Every account must enrol TOTP; until a session passes it, only enrolment, profile and logout work'),
+      require_verified_email: z.boolean().default(false).describe('Refuse login until the email address is verified'),
+      reset_token_ttl_seconds: z.number().int().min(300).max(86_400).default(3600).describe('Lifetime of password-reset, verification and invitation links'),
+    })
+    .strict(),
+  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer'],
+  devDependencies: ['@types/qrcode', '@types/nodemailer'],
+  env: [
+    { name: 'AUTH_JWT_SECRET', kind: 'string', secret: true, generate: 'token', description: 'At least 32 random characters; signs access tokens (HS256). Unset: derived from APP_SECRET' },
+    { name: 'AUTH_JWT_PREVIOUS_SECRET', kind: 'string', secret: true, description: 'The secret before the last rotation; tokens it signed are accepted until they expire' },
+    { name: 'AUTH_MAIL_TRANSPORT', kind: 'enum', values: ['log', 'smtp'], default: 'log', description: 'How verification, reset and invitation emails leave: log (the app log, development) or smtp' },
+    { name: 'AUTH_SMTP_URL', kind: 'url', secret: true, description: 'SMTP server for AUTH_MAIL_TRANSPORT=smtp, e.g. smtps://user:pass@smtp.example.com:465' },
+    { name: 'AUTH_MAIL_FROM', kind: 'string', default: 'no-reply@localhost', description: 'Sender address of account emails' },
+    { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL put in emailed links' },
+  ],
+  // 'redis' belongs here (revocation list and lockout counters); left out until the generator quotes the redis
+  // service's `--appendonly yes`, which docker-compose's YAML 1.1 reads as a boolean. REDIS_URL works without it.
+  compose: ['postgres'],
+  scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
+  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes'],
 });

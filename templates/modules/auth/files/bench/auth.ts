@@ -1,0 +1,62 @@
+/*
+ * `npm run bench:auth`: in one run, against the same app, /health (unauthenticated), a guarded route (token
+ * verification + revocation check + permission + tenant scope), GET /auth/me (the same plus a database read)
+ * and POST /auth/login (Argon2id dominates). BENCH_SECONDS (default 5) and BENCH_CONNECTIONS (default 50).
+ */
+import { fork } from 'node:child_process';
+import autocannon from 'autocannon';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const GOAL = 0.7;
+
+interface Fixture {
+  port: number;
+  email: string;
+  password: string;
+  accessToken: string;
+  tenantId: string;
+}
+
+async function measure(options: autocannon.Options): Promise<{ rps: number; p50: number; p99: number }> {
+  const result = await autocannon(options);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${options.url}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const servers = fork(new URL('./auth-servers.ts', import.meta.url), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+try {
+  const fixture = await new Promise<Fixture>((resolve, reject) => {
+    servers.once('message', (message) => {
+      resolve(message as Fixture);
+    });
+    servers.once('exit', (code) => {
+      reject(new Error(`bench server exited with ${String(code)}`));
+    });
+  });
+  const base = `http://127.0.0.1:${String(fixture.port)}`;
+  const authed = { authorization: `Bearer ${fixture.accessToken}`, 'x-tenant-id': fixture.tenantId };
+  const health = { url: `${base}/health`, connections };
+  const whoami = { url: `${base}/bench/whoami`, connections, headers: authed };
+  const me = { url: `${base}/auth/me`, connections, headers: authed };
+  const loginBody = JSON.stringify({ email: fixture.email, password: fixture.password, tenant: fixture.tenantId });
+  const login = { url: `${base}/auth/login`, method: 'POST' as const, connections: Math.min(connections, 8), headers: { 'content-type': 'application/json' }, body: loginBody };
+
+  for (const warmUp of [health, whoami, me]) await measure({ ...warmUp, duration: 1 });
+  const results = {
+    health: await measure({ ...health, duration: seconds }),
+    whoami: await measure({ ...whoami, duration: seconds }),
+    me: await measure({ ...me, duration: seconds }),
+    login: await measure({ ...login, duration: seconds }),
+  };
+  const line = (name: string, r: { rps: number; p50: number; p99: number }) => `${name}: ${r.rps.toFixed(0)} req/s (p50 ${String(r.p50)} ms, p99 ${String(r.p99)} ms)`;
+  console.log(line('GET /health (unauthenticated)', results.health));
+  console.log(line('GET /bench/whoami (token + permission + tenant)', results.whoami));
+  console.log(line('GET /auth/me (the same + a database read)', results.me));
+  console.log(line(`POST /auth/login (Argon2id, ${String(login.connections)} connections)`, results.login));
+  const ratio = results.whoami.rps / results.health.rps;
+  console.log(`authenticated / unauthenticated: ${(ratio * 100).toFixed(1)}% (goal >= ${String(GOAL * 100)}%)`);
+  process.exitCode = ratio >= GOAL ? 0 : 1;
+} finally {
+  servers.kill();
+}

@@ -1,0 +1,50 @@
+/*
+ * The auth module's public surface. Other modules use `requirePermission` through route `permission`s, declare
+ * their own permissions in their contract, and may listen to `onAuthEvent` for an audit trail.
+ */
+import { findCurrentTenantId, type AppModule, type Principal } from '../core/index.js';
+import type { Request } from 'express';
+import { MfaFactor, RecoveryCode } from './entities/mfa.entity.js';
+import { OneTimeToken } from './entities/one-time-token.entity.js';
+import { RefreshToken } from './entities/refresh-token.entity.js';
+import { Session } from './entities/session.entity.js';
+import { User } from './entities/user.entity.js';
+import { AuthCreateTables1767225700000 } from './migrations/1767225700000-auth-create-tables.js';
+import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
+import { authRoutes } from './routes.js';
+import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime } from './runtime.js';
+
+export type { AuthEvent } from './events.js';
+export type { Role } from './entities/user.entity.js';
+export type { AccessClaims } from './tokens.js';
+export { claimsOf as accessClaimsOf } from './runtime.js';
+export { roleHas } from './rbac.js';
+
+/**
+ * The `authorize` hook: the token's tenant must be the request's, the session must have passed MFA when it is
+ * required, and the token's role must hold the permission.
+ */
+function authorize(principal: Principal, permission: string, req: Request): Promise<boolean> {
+  const claims = findClaims(req);
+  if (claims === undefined || claims.sub !== principal.subject) return Promise.resolve(false);
+  const tenant = findCurrentTenantId();
+  if (tenant !== undefined && tenant !== claims.tenant) return Promise.resolve(false);
+  // mfa_required: a session that has not passed a second factor may only enrol one (and see itself, log out).
+  if (!claims.mfa && permission !== 'auth:basic' && mfaRequiredFor(req)) return Promise.resolve(false);
+  return Promise.resolve(roleHas(claims.role, permission));
+}
+
+export const authModule: AppModule = {
+  name: 'auth',
+  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode],
+  migrations: [AuthCreateTables1767225700000],
+  routes: (context) => authRoutes(createRuntime(context)),
+  permissions: AUTH_PERMISSIONS,
+  sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],
+  hooks: {
+    authenticate: authenticateBearer,
+    authorize,
+    sessionOf: refreshCookieSession,
+    onShutdown: releaseRuntime,
+  },
+};

@@ -1,0 +1,330 @@
+import type { CookieOptions, Request, Response } from 'express';
+import { z } from 'zod';
+import { defineRoute, findCurrentTenantId, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
+import { ROLES } from './rbac.js';
+import { claimsOf, type AuthRuntime } from './runtime.js';
+import type { ClientMeta, MfaChallenge, TokenPair } from './service.js';
+
+const Email = z.string().trim().min(3).max(254).pipe(z.email());
+/** Generous on purpose: the policy (at most 128) answers with its own message; this only stops huge inputs. */
+const Password = z.string().min(1).max(1024);
+const Token = z.string().min(16).max(200);
+const TenantId = z.string().max(63).regex(TENANT_ID_PATTERN);
+const Role = z.enum(ROLES as ['member', 'admin', 'owner']);
+const IdParams = z.object({ id: z.uuid() });
+
+const TokenResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string().optional().describe('Absent in cookie mode: the refresh token is in the httpOnly cookie'),
+  csrfToken: z.string().optional().describe('Cookie mode: send in X-CSRF-Token with the refresh and logout calls'),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  tenantId: z.string(),
+});
+const UserResponse = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  email: z.string(),
+  role: Role,
+  emailVerified: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+const SessionResponse = z.object({
+  id: z.string(),
+  device: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  lastSeenAt: z.string(),
+  createdAt: z.string(),
+  current: z.boolean(),
+});
+const MfaChallengeResponse = z.object({
+  mfaRequired: z.literal(true),
+  mfaToken: z.string().describe('Send to POST /auth/mfa/verify with a code; it opens nothing else'),
+  methods: z.array(z.enum(['totp', 'recovery_code'])),
+});
+const Code = z.string().regex(/^\d{6}$/);
+const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
+const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: z.string() });
+
+const tags = ['auth'];
+const problem = (description: string) => ({ description });
+
+function metaOf(req: Request): ClientMeta {
+  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: (req.get('user-agent') ?? '').slice(0, 500) };
+}
+
+/** The tenant a login names: the body's, else the one the request resolved (header, subdomain). */
+function loginTenant(bodyTenant: string | undefined): string {
+  const tenant = bodyTenant ?? findCurrentTenantId();
+  if (tenant === undefined) throw new ValidationError([{ in: 'body', path: 'tenant', message: 'Name the tenant (in the body or the tenant header).' }]);
+  return tenant;
+}
+
+export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
+  const { service, context } = runtime;
+  const cookieMode = context.config.auth.tokenTransport === 'cookie';
+  const production = context.config.env.NODE_ENV === 'production';
+  const cookieOptions: CookieOptions = { httpOnly: true, secure: production, sameSite: 'strict', path: '/' };
+
+  /** Cookie mode moves the refresh token into the cookie and issues a CSRF token bound to the new session. */
+  const deliver = (pair: TokenPair | MfaChallenge, req: Request, res: Response) => {
+    if (!cookieMode || !('refreshToken' in pair)) return pair;
+    res.cookie(runtime.refreshCookie, pair.refreshToken, { ...cookieOptions, maxAge: context.config.auth.sessionAbsoluteSeconds * 1000 });
+    (req.cookies as Record<string, string>)[runtime.refreshCookie] = pair.refreshToken;
+    return { accessToken: pair.accessToken, tokenType: pair.tokenType, expiresIn: pair.expiresIn, tenantId: pair.tenantId, csrfToken: context.csrf.issue(req, res) };
+  };
+  const cookieToken = (req: Request): string | undefined => {
+    const value = (req.cookies as Record<string, unknown>)[runtime.refreshCookie];
+    return typeof value === 'string' ? value : undefined;
+  };
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/auth/register',
+      summary: 'Create an account: a new organisation (registration: open) or one you were invited to',
+      tags,
+      request: {
+        body: z.object({ email: Email, password: Password, tenantName: z.string().trim().min(1).max(200).optional(), inviteToken: Token.optional() }),
+      },
+      status: 201,
+      responses: { 201: { description: 'Registered and logged in', schema: TokenResponse }, 400: problem('Invalid invitation'), 403: problem('Registration closed or by invitation only'), 409: problem('Already a member'), 422: problem('Invalid input or password refused by the policy') },
+      handler: async ({ body }, { req, res }) => deliver(await service.register(body, metaOf(req)), req, res),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Log in with email and password',
+      description: 'The same 401 answers an unknown account, a wrong password, a locked or disabled account.',
+      tags,
+      request: { body: z.object({ email: Email, password: Password, tenant: TenantId.optional() }) },
+      responses: {
+        200: { description: 'Logged in, or (account with MFA) a challenge for POST /auth/mfa/verify', schema: z.union([TokenResponse, MfaChallengeResponse]) },
+        401: problem('Login failed'),
+        429: problem('Too many attempts from this address'),
+      },
+      handler: async ({ body }, { req, res }) =>
+        deliver(await service.login({ email: body.email, password: body.password, tenantId: loginTenant(body.tenant) }, metaOf(req)), req, res),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/refresh',
+      summary: 'Trade a refresh token for a new access and refresh token (rotation)',
+      description: 'A refresh token works once. Presenting a used one revokes its whole session.',
+      tags,
+      request: { body: z.object({ refreshToken: z.string().min(1).max(300).optional() }) },
+      responses: { 200: { description: 'New tokens', schema: TokenResponse }, 401: problem('Invalid, used or expired refresh token') },
+      handler: async ({ body }, { req, res }) => {
+        const token = body.refreshToken ?? cookieToken(req) ?? '';
+        return deliver(await service.refresh(token, metaOf(req)), req, res);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'End this session: its refresh and access tokens stop working now',
+      tags,
+      permission: 'auth:basic',
+      status: 204,
+      responses: { 204: { description: 'Logged out' } },
+      handler: async (_input, { req, res }) => {
+        await service.logout(claimsOf(req));
+        if (cookieMode) res.clearCookie(runtime.refreshCookie, cookieOptions);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout-all',
+      summary: 'End every session of the account, on every device',
+      tags,
+      permission: 'auth:basic',
+      status: 204,
+      responses: { 204: { description: 'Every session ended' } },
+      handler: async (_input, { req, res }) => {
+        await service.logoutAll(claimsOf(req), metaOf(req));
+        if (cookieMode) res.clearCookie(runtime.refreshCookie, cookieOptions);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/me',
+      summary: 'The signed-in account',
+      tags,
+      permission: 'auth:basic',
+      responses: { 200: { description: 'The account', schema: UserResponse } },
+      handler: (_input, { req }) => service.me(claimsOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password',
+      summary: 'Change the password (asks for the current one); every other session ends',
+      tags,
+      permission: 'auth:session',
+      request: { body: z.object({ currentPassword: Password, newPassword: Password }) },
+      status: 204,
+      responses: { 204: { description: 'Changed' }, 403: problem('Current password wrong'), 422: problem('New password refused by the policy') },
+      handler: ({ body }, { req }) => service.changePassword(claimsOf(req), body, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password/forgot',
+      summary: 'Email a password-reset link (same answer whether the account exists or not)',
+      tags,
+      request: { body: z.object({ email: Email, tenant: TenantId.optional() }) },
+      status: 202,
+      responses: { 202: { description: 'If the account exists, a link is on its way' } },
+      handler: ({ body }, { req }) => service.forgotPassword({ email: body.email, tenantId: loginTenant(body.tenant) }, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password/reset',
+      summary: 'Set a new password with an emailed link; every session ends, and it does not log in',
+      tags,
+      request: { body: z.object({ token: Token, newPassword: Password }) },
+      status: 204,
+      responses: { 204: { description: 'Password set' }, 400: problem('Invalid, used or expired link'), 422: problem('Password refused by the policy') },
+      handler: ({ body }, { req }) => service.resetPassword(body, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/email/verify',
+      summary: 'Confirm the email address with an emailed link',
+      tags,
+      request: { body: z.object({ token: Token }) },
+      status: 204,
+      responses: { 204: { description: 'Verified' }, 400: problem('Invalid, used or expired link') },
+      handler: ({ body }, { req }) => service.verifyEmail(body.token, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/email/verification',
+      summary: 'Send the verification link again',
+      tags,
+      permission: 'auth:session',
+      status: 202,
+      responses: { 202: { description: 'Sent unless already verified' } },
+      handler: (_input, { req }) => service.resendVerification(claimsOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/verify',
+      summary: 'Second login step: a TOTP or recovery code for the challenge of the password step',
+      description: 'Five wrong codes end the challenge; a TOTP code and a recovery code work once.',
+      tags,
+      request: { body: z.object({ mfaToken: z.string().min(1).max(4096), code: Code.optional(), recoveryCode: z.string().min(1).max(64).optional() }) },
+      responses: { 200: { description: 'Logged in', schema: TokenResponse }, 401: problem('Wrong, reused or expired code'), 429: problem('Challenge ended after five wrong codes') },
+      handler: async ({ body }, { req, res }) => deliver(await service.verifyMfa(body, metaOf(req)), req, res),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/totp/setup',
+      summary: 'Start TOTP enrolment (asks for the password): secret, otpauth URI and QR code',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ password: Password }) },
+      responses: {
+        200: { description: 'Scan the QR code, then confirm with a code', schema: z.object({ secret: z.string(), otpauthUri: z.string(), qrCode: z.string().describe('PNG data URL') }) },
+        403: problem('Password wrong'),
+        409: problem('Already enrolled'),
+      },
+      handler: ({ body }, { req }) => service.setupTotp(claimsOf(req), body.password),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/totp/confirm',
+      summary: 'Confirm TOTP with a first code; returns ten recovery codes (shown once) and an MFA-verified access token',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ code: Code }) },
+      responses: {
+        200: { description: 'Enrolled', schema: RecoveryCodesResponse.extend({ accessToken: z.string(), expiresIn: z.number().int() }) },
+        401: problem('Wrong code'),
+      },
+      handler: ({ body }, { req }) => service.confirmTotp(claimsOf(req), body.code, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/auth/mfa/totp',
+      summary: 'Remove TOTP and the recovery codes (asks for the password)',
+      tags,
+      permission: 'auth:session',
+      request: { body: z.object({ password: Password }) },
+      status: 204,
+      responses: { 204: { description: 'Removed' }, 403: problem('Password wrong') },
+      handler: ({ body }, { req }) => service.removeTotp(claimsOf(req), body.password, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/recovery-codes',
+      summary: 'Replace the recovery codes with ten new ones (asks for the password)',
+      tags,
+      permission: 'auth:session',
+      request: { body: z.object({ password: Password }) },
+      responses: { 200: { description: 'New codes; the old ones stop working', schema: RecoveryCodesResponse }, 403: problem('Password wrong') },
+      handler: ({ body }, { req }) => service.newRecoveryCodes(claimsOf(req), body.password),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/sessions',
+      summary: 'The live sessions of the account (device, address, user agent, last seen)',
+      tags,
+      permission: 'auth:session',
+      responses: { 200: { description: 'Sessions, most recent first', schema: z.array(SessionResponse) } },
+      handler: (_input, { req }) => service.listSessions(claimsOf(req)),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/auth/sessions/:id',
+      summary: 'End one of the account’s sessions',
+      tags,
+      permission: 'auth:session',
+      request: { params: IdParams },
+      status: 204,
+      responses: { 204: { description: 'Ended' }, 404: problem('No such live session of yours') },
+      handler: ({ params }, { req }) => service.revokeSession(claimsOf(req), params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/users',
+      summary: 'The accounts of the tenant',
+      tags,
+      permission: 'auth:users:read',
+      responses: { 200: { description: 'Accounts', schema: z.array(UserResponse) } },
+      handler: (_input, { req }) => service.listUsers(claimsOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/invitations',
+      summary: 'Invite someone into the tenant with a role no higher than yours',
+      tags,
+      permission: 'auth:users:invite',
+      request: { body: z.object({ email: Email, role: Role.default('member') }) },
+      status: 201,
+      responses: { 201: { description: 'Invitation sent', schema: InvitationResponse }, 403: problem('Role above your own') },
+      handler: ({ body }, { req }) => service.invite(claimsOf(req), body),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/auth/users/:id',
+      summary: 'Change an account’s role or disable it (its sessions end at once)',
+      tags,
+      permission: 'auth:users:manage',
+      request: { params: IdParams, body: z.object({ role: Role.optional(), disabled: z.boolean().optional() }) },
+      responses: { 200: { description: 'The account', schema: UserResponse }, 403: problem('Above your rank, or yourself'), 404: problem('No such account in the tenant') },
+      handler: ({ params, body }, { req }) => service.updateUser(claimsOf(req), params.id, body, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/users/:id/unlock',
+      summary: 'Lift a lockout before it expires',
+      tags,
+      permission: 'auth:users:manage',
+      request: { params: IdParams },
+      status: 204,
+      responses: { 204: { description: 'Unlocked' }, 404: problem('No such account in the tenant') },
+      handler: ({ params }, { req }) => service.unlockUser(claimsOf(req), params.id, metaOf(req)),
+    }),
+  ];
+}

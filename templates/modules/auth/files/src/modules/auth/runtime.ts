@@ -1,0 +1,116 @@
+import type { Request } from 'express';
+import { deriveKey, HttpError, type ModuleContext, type Principal } from '../core/index.js';
+import { Mfa } from './mfa.js';
+import { Lockout } from './lockout.js';
+import { createMailer } from './mailer.js';
+import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
+import { AuthService } from './service.js';
+import { AuthStore } from './store.js';
+import { AccessTokens, sessionIdOf, type AccessClaims } from './tokens.js';
+
+/** Everything one app's auth module holds; built once per app from its context. */
+export interface AuthRuntime {
+  context: ModuleContext;
+  tokens: AccessTokens;
+  revocations: RevocationList;
+  service: AuthService;
+  store: AuthStore;
+  refreshCookie: string;
+}
+
+/**
+ * Live runtimes by signing-key id. Hooks are static, so the authenticate hook finds its app's keys through the
+ * token's `kid`: a lookup in this map, never a path, URL or query.
+ */
+const runtimesByKid = new Map<string, AuthRuntime>();
+const claimsByRequest = new WeakMap<Request, AccessClaims>();
+const runtimeByRequest = new WeakMap<Request, AuthRuntime>();
+
+/**
+ * Environment variables override the manifest without its schema's bounds; the bounds that keep auth safe are
+ * checked here, and a violation stops the boot.
+ */
+function assertSafeConfig(config: ModuleContext['config']): void {
+  const auth = config.auth;
+  const problems: string[] = [];
+  if (auth.passwordMinLength < 8 || auth.passwordMinLength > 64) problems.push('AUTH_PASSWORD_MIN_LENGTH must be 8..64');
+  if (auth.accessTokenTtlSeconds < 60 || auth.accessTokenTtlSeconds > 3600) problems.push('AUTH_ACCESS_TOKEN_TTL_SECONDS must be 60..3600');
+  if (auth.lockoutThreshold < 1 || auth.lockoutWindowSeconds < 1) problems.push('AUTH_LOCKOUT_THRESHOLD and AUTH_LOCKOUT_WINDOW_SECONDS must be positive');
+  if (auth.sessionTimeout < 60 || auth.sessionAbsoluteSeconds < auth.sessionTimeout) problems.push('AUTH_SESSION_TIMEOUT must be at least 60 and at most AUTH_SESSION_ABSOLUTE_SECONDS');
+  const secret = config.env.AUTH_JWT_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  if (problems.length > 0) throw new Error(`auth configuration is unsafe: ${problems.join('; ')}`);
+}
+
+export function createRuntime(context: ModuleContext): AuthRuntime {
+  const { config } = context;
+  assertSafeConfig(config);
+  const auth = config.auth;
+  const secrets = [config.env.AUTH_JWT_SECRET ?? config.env.APP_SECRET, config.env.AUTH_JWT_PREVIOUS_SECRET].filter((s): s is string => s !== undefined && s !== '');
+  const tokens = new AccessTokens(secrets, { issuer: auth.jwtIssuer, audience: auth.jwtAudience, ttlSeconds: auth.accessTokenTtlSeconds });
+  const revocations = config.env.REDIS_URL === undefined ? memoryRevocationList() : redisRevocationList(config.env.REDIS_URL);
+  const lockout = new Lockout(context.rateLimiters, { threshold: auth.lockoutThreshold, windowSeconds: auth.lockoutWindowSeconds });
+  const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds });
+  const store = new AuthStore(context.dataSource, config.core.rowLevelSecurity);
+  const mfa = new Mfa({
+    dataSource: context.dataSource,
+    rowLevelSecurity: config.core.rowLevelSecurity,
+    encryption: context.encryption,
+    codeKey: deriveKey(config.env.APP_SECRET, 'auth-recovery-codes'),
+    attempts: context.rateLimiters.create({ name: 'auth-mfa-challenge', points: 5, windowSeconds: 600 }),
+    issuer: auth.jwtIssuer,
+  });
+  const service = new AuthService({ context, store, tokens, revocations, mailer: createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger }), lockout, ipLimiter, mfa });
+  const runtime: AuthRuntime = { context, tokens, revocations, service, store, refreshCookie: config.env.NODE_ENV === 'production' ? '__Host-refresh' : 'refresh' };
+  for (const kid of tokens.kids) runtimesByKid.set(kid, runtime);
+  return runtime;
+}
+
+export async function releaseRuntime(context: ModuleContext): Promise<void> {
+  for (const [kid, runtime] of runtimesByKid) {
+    if (runtime.context !== context) continue;
+    runtimesByKid.delete(kid);
+    await runtime.revocations.close();
+  }
+}
+
+function bearerOf(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** The `authenticate` hook: a valid, unrevoked access token becomes the request's principal. */
+export async function authenticateBearer(req: Request): Promise<Principal | undefined> {
+  const token = bearerOf(req);
+  if (token === undefined) return undefined;
+  const runtime = runtimesByKid.get(AccessTokens.kidOf(token) ?? '');
+  if (runtime === undefined) return undefined;
+  const claims = await runtime.tokens.verify(token);
+  if (claims === undefined || (await runtime.revocations.isRevoked(claims.sid))) return undefined;
+  claimsByRequest.set(req, claims);
+  runtimeByRequest.set(req, runtime);
+  return { subject: claims.sub, tenantId: claims.tenant, via: 'bearer' };
+}
+
+/** The verified claims of the request's access token; 401 when it has none. */
+export function claimsOf(req: Request): AccessClaims {
+  const claims = claimsByRequest.get(req);
+  if (claims === undefined) throw new HttpError(401, { detail: 'Authentication is required.' });
+  return claims;
+}
+
+export function findClaims(req: Request): AccessClaims | undefined {
+  return claimsByRequest.get(req);
+}
+
+/** Whether the app that verified this request's token requires a second factor before anything but `auth:basic`. */
+export function mfaRequiredFor(req: Request): boolean {
+  return runtimeByRequest.get(req)?.context.config.auth.mfaRequired ?? true;
+}
+
+/** The `sessionOf` hook: CSRF tokens are bound to the session of the refresh cookie. */
+export function refreshCookieSession(req: Request): string | undefined {
+  const cookies = req.cookies as Record<string, unknown> | undefined;
+  const value = cookies?.['__Host-refresh'] ?? cookies?.refresh;
+  return typeof value === 'string' ? sessionIdOf(value) : undefined;
+}

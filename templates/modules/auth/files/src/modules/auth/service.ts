@@ -1,0 +1,480 @@
+import { createTenant, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
+import type { Session } from './entities/session.entity.js';
+import type { Role, User } from './entities/user.entity.js';
+import type { AuthEvent } from './events.js';
+import { Lockout, limitOrRefuse, normalizeEmail } from './lockout.js';
+import type { Mailer } from './mailer.js';
+import type { Mfa } from './mfa.js';
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { rankOf, roleMayGrant } from './rbac.js';
+import type { RevocationList } from './revocation.js';
+import type { AuthStore } from './store.js';
+import { CHALLENGE_SECONDS, newRefreshToken, sessionIdOf, tokenHash, type AccessClaims, type AccessTokens } from './tokens.js';
+
+export interface ClientMeta {
+  ip: string;
+  userAgent: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  tenantId: string;
+}
+
+export interface PublicUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  role: Role;
+  emailVerified: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** The one answer for every failed login: unknown account, wrong password, locked, disabled or unknown tenant. */
+const invalidCredentials = () => new HttpError(401, { title: 'Login failed', detail: 'The email or password is wrong.' });
+const invalidRefresh = () => new HttpError(401, { title: 'Refresh failed', detail: 'The refresh token is invalid or expired.' });
+const invalidLink = () => new HttpError(400, { title: 'Invalid link', detail: 'The link is invalid, expired or already used.' });
+
+function policyError(field: string, message: string): ValidationError {
+  return new ValidationError([{ in: 'body', path: field, message }]);
+}
+
+export function publicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    role: user.role,
+    emailVerified: user.emailVerifiedAt !== null,
+    disabled: user.disabledAt !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+function deviceOf(userAgent: string): string {
+  const browser = /(Edg|Firefox|Chrome|Safari|curl|PostmanRuntime|okhttp)\/?/i.exec(userAgent)?.[1] ?? 'Unknown client';
+  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux)/i.exec(userAgent)?.[1];
+  return (os === undefined ? browser : `${browser} on ${os}`).slice(0, 100);
+}
+
+function slug(name: string): string {
+  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return `${base === '' ? 't' : base}-${randomToken(4).toLowerCase().replace(/[^a-z0-9]/g, '0')}`;
+}
+
+export interface AuthServiceDeps {
+  context: ModuleContext;
+  store: AuthStore;
+  tokens: AccessTokens;
+  revocations: RevocationList;
+  mailer: Mailer;
+  lockout: Lockout;
+  ipLimiter: Limiter;
+  mfa: Mfa;
+}
+
+/** The answer of the password step when the account has a second factor: no tokens yet. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  mfaToken: string;
+  methods: ('totp' | 'recovery_code')[];
+}
+
+/** The use cases of the auth module, one short method each. Routes validate input and call these. */
+export class AuthService {
+  private readonly config: ModuleContext['config']['auth'];
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.config = deps.context.config.auth;
+    this.logger = deps.context.logger;
+  }
+
+  /** Per-address limit shared by every auth endpoint that takes credentials or tokens. */
+  limitClient(meta: ClientMeta): Promise<void> {
+    return limitOrRefuse(this.deps.ipLimiter, meta.ip);
+  }
+
+  async register(input: { email: string; password: string; tenantName?: string | undefined; inviteToken?: string | undefined }, meta: ClientMeta): Promise<TokenPair> {
+    await this.limitClient(meta);
+    const email = normalizeEmail(input.email);
+    if (this.config.registration === 'closed') throw new HttpError(403, { detail: 'Registration is closed.' });
+    const problem = passwordProblem(input.password, this.config.passwordMinLength, email);
+    if (problem !== undefined) throw policyError('password', problem);
+
+    if (input.inviteToken !== undefined) return this.acceptInvitation(email, input.password, input.inviteToken, meta);
+    if (this.config.registration !== 'open') throw new HttpError(403, { detail: 'Registration needs an invitation.' });
+    if (input.tenantName === undefined) throw policyError('tenantName', 'Name the organisation to create, or send an invitation token.');
+
+    const tenant = await createTenant(this.deps.context.dataSource, { id: slug(input.tenantName), name: input.tenantName });
+    const passwordHash = await hashPassword(input.password);
+    return runWithTenant(tenant.id, async () => {
+      const user = await this.deps.store.createUser({ email, passwordHash, role: 'owner', emailVerifiedAt: null, disabledAt: null });
+      await this.emit({ type: 'user.registered', tenantId: tenant.id, userId: user.id, ip: meta.ip });
+      await this.sendVerification(user);
+      return this.startSession(user, meta, false);
+    });
+  }
+
+  private async acceptInvitation(email: string, password: string, token: string, meta: ClientMeta): Promise<TokenPair> {
+    const invite = await this.deps.store.oneTimeTokenByHash(tokenHash(token), 'invite');
+    const now = Date.now();
+    if (invite === null || invite.usedAt !== null || invite.expiresAt <= now || invite.email !== email) throw invalidLink();
+    if (!(await this.deps.store.isActiveTenant(invite.tenantId))) throw invalidLink();
+    const passwordHash = await hashPassword(password);
+    return runWithTenant(invite.tenantId, async () => {
+      if ((await this.deps.store.userByEmail(email)) !== null) throw new HttpError(409, { detail: 'This email already has an account in the organisation.' });
+      if (!(await this.deps.store.useOneTimeToken(invite, now))) throw invalidLink();
+      const role = (invite.role ?? 'member') as Role;
+      // The invitation was delivered to this address, which proves it.
+      const user = await this.deps.store.createUser({ email, passwordHash, role, emailVerifiedAt: now, disabledAt: null });
+      await this.emit({ type: 'user.registered', tenantId: invite.tenantId, userId: user.id, ip: meta.ip, detail: { invited: true, role } });
+      return this.startSession(user, meta, false);
+    });
+  }
+
+  async login(input: { email: string; password: string; tenantId: string }, meta: ClientMeta): Promise<TokenPair | MfaChallenge> {
+    await this.limitClient(meta);
+    const email = normalizeEmail(input.email);
+    const tenantId = input.tenantId.toLowerCase();
+    const key = `${tenantId}:${email}`;
+    const { lockout, store } = this.deps;
+
+    if (await lockout.isLocked(key)) {
+      await verifyAgainstDummy(input.password);
+      await this.emit({ type: 'login.failed', tenantId, ip: meta.ip, detail: { reason: 'locked' } });
+      throw invalidCredentials();
+    }
+    const user = (await store.isActiveTenant(tenantId)) ? await runWithTenant(tenantId, () => store.userByEmail(email)) : null;
+    let verdict = { ok: false, rehash: false };
+    if (user === null) await verifyAgainstDummy(input.password);
+    else verdict = await verifyPassword(user.passwordHash, input.password);
+
+    if (user === null || !verdict.ok || user.disabledAt !== null) {
+      const lockedFor = await lockout.fail(key);
+      await this.emit({ type: 'login.failed', tenantId, ...(user === null ? {} : { userId: user.id }), ip: meta.ip });
+      if (lockedFor !== undefined) await this.emit({ type: 'account.locked', tenantId, ...(user === null ? {} : { userId: user.id }), ip: meta.ip, detail: { seconds: lockedFor } });
+      throw invalidCredentials();
+    }
+    await lockout.succeed(key);
+    if (this.config.requireVerifiedEmail && user.emailVerifiedAt === null) {
+      throw new HttpError(403, { type: 'urn:problem:email-unverified', detail: 'Verify your email address before logging in.' });
+    }
+    return runWithTenant(tenantId, async (): Promise<TokenPair | MfaChallenge> => {
+      if (verdict.rehash) await store.users.update(user.id, { passwordHash: await hashPassword(input.password) });
+      if (await this.deps.mfa.enrolled(user.id)) {
+        const mfaToken = await this.deps.tokens.signChallenge({ sub: user.id, tenant: tenantId, cid: randomToken(16) });
+        return { mfaRequired: true, mfaToken, methods: ['totp', 'recovery_code'] };
+      }
+      await this.emit({ type: 'login.succeeded', tenantId, userId: user.id, ip: meta.ip });
+      return this.startSession(user, meta, false);
+    });
+  }
+
+  /** The second step of a login: a TOTP or recovery code for the challenge of the password step. */
+  async verifyMfa(input: { mfaToken: string; code?: string | undefined; recoveryCode?: string | undefined }, meta: ClientMeta): Promise<TokenPair> {
+    await this.limitClient(meta);
+    const challenge = await this.deps.tokens.verifyChallenge(input.mfaToken);
+    if (challenge === undefined) throw new HttpError(401, { title: 'Verification failed', detail: `The challenge is invalid or older than ${String(CHALLENGE_SECONDS / 60)} minutes; log in again.` });
+    await this.deps.mfa.verify(challenge.tenant, challenge.sub, challenge.cid, input);
+    return runWithTenant(challenge.tenant, async () => {
+      const user = await this.deps.store.users.findById(challenge.sub);
+      if (user === null || user.disabledAt !== null) throw invalidCredentials();
+      await this.emit({ type: 'login.succeeded', tenantId: challenge.tenant, userId: user.id, ip: meta.ip, detail: { mfa: input.code === undefined ? 'recovery_code' : 'totp' } });
+      return this.startSession(user, meta, true);
+    });
+  }
+
+  /** Asks for the password again before a factor changes; failures count toward the lockout. */
+  private async reauthenticate(claims: AccessClaims, password: string): Promise<User> {
+    const user = await this.deps.store.users.findById(claims.sub);
+    if (user === null) throw new HttpError(401, { detail: 'Authentication is required.' });
+    const key = `${claims.tenant}:${user.email}`;
+    if ((await this.deps.lockout.isLocked(key)) || !(await verifyPassword(user.passwordHash, password)).ok) {
+      await this.deps.lockout.fail(key);
+      throw new HttpError(403, { title: 'Re-authentication failed', detail: 'The current password is wrong.' });
+    }
+    return user;
+  }
+
+  async setupTotp(claims: AccessClaims, password: string): Promise<{ secret: string; otpauthUri: string; qrCode: string }> {
+    return runWithTenant(claims.tenant, async () => {
+      const user = await this.reauthenticate(claims, password);
+      return this.deps.mfa.setup(user.id, user.email);
+    });
+  }
+
+  /** Confirms TOTP with a first code; this session counts as MFA-verified from now on. */
+  async confirmTotp(claims: AccessClaims, code: string, meta: ClientMeta): Promise<{ recoveryCodes: string[]; accessToken: string; expiresIn: number }> {
+    return runWithTenant(claims.tenant, async () => {
+      const recoveryCodes = await this.deps.mfa.confirm(claims.sub, code);
+      await this.deps.store.sessions.update(claims.sid, { mfaAt: Date.now() });
+      await this.emit({ type: 'mfa.enrolled', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip });
+      const accessToken = await this.deps.tokens.sign({ sub: claims.sub, tenant: claims.tenant, role: claims.role, sid: claims.sid, mfa: true });
+      return { recoveryCodes, accessToken, expiresIn: this.config.accessTokenTtlSeconds };
+    });
+  }
+
+  async removeTotp(claims: AccessClaims, password: string, meta: ClientMeta): Promise<void> {
+    await runWithTenant(claims.tenant, async () => {
+      const user = await this.reauthenticate(claims, password);
+      await this.deps.mfa.remove(user.id);
+      await this.emit({ type: 'mfa.removed', tenantId: claims.tenant, userId: user.id, ip: meta.ip });
+    });
+  }
+
+  async newRecoveryCodes(claims: AccessClaims, password: string): Promise<{ recoveryCodes: string[] }> {
+    return runWithTenant(claims.tenant, async () => {
+      const user = await this.reauthenticate(claims, password);
+      if (!(await this.deps.mfa.enrolled(user.id))) throw new HttpError(409, { detail: 'Set up TOTP first.' });
+      return { recoveryCodes: await this.deps.mfa.newRecoveryCodes(user.id) };
+    });
+  }
+
+  /** Not under the per-address limit: a refresh token cannot be guessed, and many users may share one address. */
+  async refresh(token: string, meta: ClientMeta): Promise<TokenPair> {
+    const { store } = this.deps;
+    const now = Date.now();
+    if (sessionIdOf(token) === undefined) throw invalidRefresh();
+    const row = await store.refreshTokenByHash(tokenHash(token));
+    if (row === null) throw invalidRefresh();
+    return runWithTenant(row.tenantId, async () => {
+      const session = await store.sessions.findById(row.sessionId);
+      if (session === null || session.revokedAt !== null || session.expiresAt <= now) throw invalidRefresh();
+      if (row.usedAt !== null || !(await store.useRefreshToken(row, now))) {
+        // A used token came back: it was stolen or raced; the whole family dies, the thief's copy included.
+        await this.revoke(row.tenantId, session.userId, session.id);
+        await this.emit({ type: 'refresh.reused', tenantId: row.tenantId, userId: session.userId, ip: meta.ip, detail: { sessionId: session.id } });
+        throw invalidRefresh();
+      }
+      if (row.idleExpiresAt <= now) throw invalidRefresh();
+      const user = await store.users.findById(session.userId);
+      if (user === null || user.disabledAt !== null) throw invalidRefresh();
+      await store.sessions.update(session.id, { lastSeenAt: now, ip: meta.ip.slice(0, 64), userAgent: meta.userAgent.slice(0, 500) });
+      return this.issue(user, session, now);
+    });
+  }
+
+  /** Revokes one session, or all of the user's, in the database and in the shared revocation list. */
+  async revoke(tenantId: string, userId: string, only?: string): Promise<string[]> {
+    const ids = await this.deps.store.revokeSessions(tenantId, userId, Date.now(), only);
+    if (ids.length > 0) await this.deps.revocations.revoke(ids, this.config.accessTokenTtlSeconds + 60);
+    return ids;
+  }
+
+  async logout(claims: AccessClaims): Promise<void> {
+    await this.revoke(claims.tenant, claims.sub, claims.sid);
+  }
+
+  async logoutAll(claims: AccessClaims, meta: ClientMeta): Promise<void> {
+    const ids = await this.revoke(claims.tenant, claims.sub);
+    await this.emit({ type: 'sessions.revoked', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip, detail: { count: ids.length } });
+  }
+
+  async me(claims: AccessClaims): Promise<PublicUser> {
+    const user = await runWithTenant(claims.tenant, () => this.deps.store.users.findById(claims.sub));
+    if (user === null) throw new HttpError(401, { detail: 'Authentication is required.' });
+    return publicUser(user);
+  }
+
+  async changePassword(claims: AccessClaims, input: { currentPassword: string; newPassword: string }, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    const { store, lockout } = this.deps;
+    await runWithTenant(claims.tenant, async () => {
+      const user = await store.users.findById(claims.sub);
+      if (user === null) throw new HttpError(401, { detail: 'Authentication is required.' });
+      const key = `${claims.tenant}:${user.email}`;
+      if ((await lockout.isLocked(key)) || !(await verifyPassword(user.passwordHash, input.currentPassword)).ok) {
+        await lockout.fail(key);
+        throw new HttpError(403, { title: 'Re-authentication failed', detail: 'The current password is wrong.' });
+      }
+      const problem = passwordProblem(input.newPassword, this.config.passwordMinLength, user.email);
+      if (problem !== undefined) throw policyError('newPassword', problem);
+      await store.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
+      const sessions = await store.sessions.list({ where: { userId: user.id }, take: 1000 });
+      for (const session of sessions) if (session.id !== claims.sid && session.revokedAt === null) await this.revoke(claims.tenant, user.id, session.id);
+      await this.emit({ type: 'password.changed', tenantId: claims.tenant, userId: user.id, ip: meta.ip });
+    });
+  }
+
+  /** Always answers the same way; mails a reset link only when the account exists. */
+  async forgotPassword(input: { email: string; tenantId: string }, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    const email = normalizeEmail(input.email);
+    const tenantId = input.tenantId.toLowerCase();
+    if (!(await this.deps.store.isActiveTenant(tenantId))) return;
+    await runWithTenant(tenantId, async () => {
+      const user = await this.deps.store.userByEmail(email);
+      if (user === null || user.disabledAt !== null) return;
+      const token = await this.oneTimeToken('reset', user.email, user.id, null);
+      await this.deps.mailer.send({ to: user.email, subject: 'Reset your password', text: `Reset your password: ${this.link('/reset-password', token)}`, token });
+    });
+  }
+
+  /** Sets a new password from an emailed link. It never logs in, so a second factor is never skipped. */
+  async resetPassword(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    const { store } = this.deps;
+    const row = await store.oneTimeTokenByHash(tokenHash(input.token), 'reset');
+    const now = Date.now();
+    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
+    const userId = row.userId;
+    await runWithTenant(row.tenantId, async () => {
+      const user = await store.users.findById(userId);
+      if (user === null) throw invalidLink();
+      const problem = passwordProblem(input.newPassword, this.config.passwordMinLength, user.email);
+      if (problem !== undefined) throw policyError('newPassword', problem);
+      if (!(await store.useOneTimeToken(row, now))) throw invalidLink();
+      // The mailbox was reachable, so the address is proven too.
+      await store.users.update(user.id, { passwordHash: await hashPassword(input.newPassword), emailVerifiedAt: user.emailVerifiedAt ?? now });
+      await this.revoke(row.tenantId, user.id);
+      await this.deps.lockout.unlock(`${row.tenantId}:${user.email}`);
+      await this.emit({ type: 'password.reset', tenantId: row.tenantId, userId: user.id, ip: meta.ip });
+    });
+  }
+
+  async verifyEmail(token: string, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    const { store } = this.deps;
+    const row = await store.oneTimeTokenByHash(tokenHash(token), 'verify');
+    const now = Date.now();
+    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
+    const userId = row.userId;
+    await runWithTenant(row.tenantId, async () => {
+      const user = await store.users.findById(userId);
+      // A link sent to an address the account no longer has proves nothing.
+      if (user === null || user.email !== row.email || !(await store.useOneTimeToken(row, now))) throw invalidLink();
+      await store.users.update(user.id, { emailVerifiedAt: now });
+    });
+  }
+
+  async resendVerification(claims: AccessClaims): Promise<void> {
+    const user = await runWithTenant(claims.tenant, () => this.deps.store.users.findById(claims.sub));
+    if (user === null || user.emailVerifiedAt !== null) return;
+    await runWithTenant(claims.tenant, () => this.sendVerification(user));
+  }
+
+  async listSessions(claims: AccessClaims): Promise<(Pick<Session, 'id' | 'device' | 'ip' | 'userAgent'> & { lastSeenAt: string; createdAt: string; current: boolean })[]> {
+    const now = Date.now();
+    const sessions = await runWithTenant(claims.tenant, () => this.deps.store.sessions.list({ where: { userId: claims.sub }, order: { lastSeenAt: 'DESC' }, take: 1000 }));
+    return sessions
+      .filter((session) => session.revokedAt === null && session.expiresAt > now)
+      .map((session) => ({
+        id: session.id,
+        device: session.device,
+        ip: session.ip,
+        userAgent: session.userAgent,
+        lastSeenAt: new Date(session.lastSeenAt).toISOString(),
+        createdAt: session.createdAt.toISOString(),
+        current: session.id === claims.sid,
+      }));
+  }
+
+  async revokeSession(claims: AccessClaims, sessionId: string): Promise<void> {
+    const ids = await this.revoke(claims.tenant, claims.sub, sessionId);
+    if (ids.length === 0) throw new HttpError(404, { detail: 'The resource does not exist.' });
+  }
+
+  async invite(claims: AccessClaims, input: { email: string; role: Role }): Promise<{ email: string; role: Role; expiresAt: string }> {
+    if (!roleMayGrant(claims.role, input.role)) throw new HttpError(403, { detail: 'You cannot grant a role above your own.' });
+    const email = normalizeEmail(input.email);
+    return runWithTenant(claims.tenant, async () => {
+      const token = await this.oneTimeToken('invite', email, null, input.role);
+      await this.deps.mailer.send({ to: email, subject: 'You are invited', text: `Join the organisation: ${this.link('/accept-invitation', token)}`, token });
+      return { email, role: input.role, expiresAt: new Date(Date.now() + this.config.resetTokenTtlSeconds * 1000).toISOString() };
+    });
+  }
+
+  async listUsers(claims: AccessClaims): Promise<PublicUser[]> {
+    const users = await runWithTenant(claims.tenant, () => this.deps.store.users.list({ order: { createdAt: 'ASC' }, take: 1000 }));
+    return users.map(publicUser);
+  }
+
+  /** Changes another account's role or disabled state; never above the actor's own rank, never oneself. */
+  async updateUser(claims: AccessClaims, userId: string, input: { role?: Role | undefined; disabled?: boolean | undefined }, meta: ClientMeta): Promise<PublicUser> {
+    return runWithTenant(claims.tenant, async () => {
+      const { store } = this.deps;
+      const target = await store.users.findById(userId);
+      if (target === null) throw new HttpError(404, { detail: 'The resource does not exist.' });
+      if (target.id === claims.sub) throw new HttpError(403, { detail: 'You cannot change your own role or disable yourself.' });
+      if (rankOf(target.role) > rankOf(claims.role)) throw new HttpError(403, { detail: 'You cannot manage an account ranked above yours.' });
+      if (input.role !== undefined && !roleMayGrant(claims.role, input.role)) throw new HttpError(403, { detail: 'You cannot grant a role above your own.' });
+      const changes: { role?: Role; disabledAt?: number | null } = {};
+      if (input.role !== undefined && input.role !== target.role) changes.role = input.role;
+      if (input.disabled !== undefined) changes.disabledAt = input.disabled ? (target.disabledAt ?? Date.now()) : null;
+      const updated = (await store.users.update(target.id, changes)) ?? target;
+      // New role or disabled: live tokens carry the old state, so they stop now.
+      if (changes.role !== undefined || input.disabled === true) await this.revoke(claims.tenant, target.id);
+      if (changes.role !== undefined) await this.emit({ type: 'user.role_changed', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip, detail: { from: target.role, to: changes.role } });
+      if (input.disabled === true) await this.emit({ type: 'user.disabled', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip });
+      return publicUser(updated);
+    });
+  }
+
+  async unlockUser(claims: AccessClaims, userId: string, meta: ClientMeta): Promise<void> {
+    const target = await runWithTenant(claims.tenant, () => this.deps.store.users.findById(userId));
+    if (target === null) throw new HttpError(404, { detail: 'The resource does not exist.' });
+    await this.deps.lockout.unlock(`${claims.tenant}:${target.email}`);
+    await this.emit({ type: 'account.unlocked', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip });
+  }
+
+  private async startSession(user: User, meta: ClientMeta, mfa: boolean): Promise<TokenPair> {
+    const now = Date.now();
+    const session = await this.deps.store.sessions.create({
+      userId: user.id,
+      device: deviceOf(meta.userAgent),
+      ip: meta.ip.slice(0, 64),
+      userAgent: meta.userAgent.slice(0, 500),
+      lastSeenAt: now,
+      expiresAt: now + this.config.sessionAbsoluteSeconds * 1000,
+      revokedAt: null,
+      mfaAt: mfa ? now : null,
+    });
+    return this.issue(user, session, now);
+  }
+
+  private async issue(user: User, session: Session, now: number): Promise<TokenPair> {
+    const refreshToken = newRefreshToken(session.id);
+    await this.deps.store.refreshTokens.create({
+      sessionId: session.id,
+      tokenHash: tokenHash(refreshToken),
+      idleExpiresAt: Math.min(session.expiresAt, now + this.config.sessionTimeout * 1000),
+      usedAt: null,
+    });
+    const accessToken = await this.deps.tokens.sign({ sub: user.id, tenant: user.tenantId, role: user.role, sid: session.id, mfa: session.mfaAt !== null }, now);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.accessTokenTtlSeconds, tenantId: user.tenantId };
+  }
+
+  private async sendVerification(user: User): Promise<void> {
+    const token = await this.oneTimeToken('verify', user.email, user.id, null);
+    await this.deps.mailer.send({ to: user.email, subject: 'Verify your email address', text: `Verify your email address: ${this.link('/verify-email', token)}`, token });
+  }
+
+  private async oneTimeToken(purpose: 'reset' | 'verify' | 'invite', email: string, userId: string | null, role: Role | null): Promise<string> {
+    const token = randomToken(32);
+    await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + this.config.resetTokenTtlSeconds * 1000, usedAt: null });
+    return token;
+  }
+
+  private link(path: string, token: string): string {
+    const url = new URL(path, this.deps.context.config.env.AUTH_PUBLIC_URL);
+    url.searchParams.set('token', token);
+    return url.toString();
+  }
+
+  private async emit(event: Omit<AuthEvent, 'at'>): Promise<void> {
+    const full: AuthEvent = { ...event, at: new Date().toISOString() };
+    this.logger.info({ authEvent: full }, `auth event ${full.type}`);
+    for (const hook of this.deps.context.hooks.all('onAuthEvent')) {
+      try {
+        await hook(full);
+      } catch (error) {
+        this.logger.error({ err: error, authEvent: full.type }, 'an onAuthEvent hook failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createApp } from '../../../app.js';
+import type { AppConfig } from '../../../config.js';
+import { createDataSource } from '../../../db/data-source.js';
+import { modules as installedModules } from '../../../modules.js';
+import { createTenant, type AppModule } from '../../core/index.js';
+import type { TestApp } from '../../core/testing/test-app.js';
+import { testConfig } from '../../core/testing/test-config.js';
+import { outbox } from '../mailer.js';
+
+/** A strong password nobody else uses. */
+export function strongPassword(): string {
+  return `correct horse ${randomBytes(6).toString('hex')}`;
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}@example.test`;
+}
+
+export interface Account {
+  tenantId: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+type AuthSettings = AppConfig['auth'];
+type CoreSettings = AppConfig['core'];
+
+/**
+ * The settings the tests are written against, whatever the manifest chose (a manifest may even rename the
+ * variables), with auth limits high enough that tests of other things never trip them.
+ */
+const TEST_AUTH: Partial<AuthSettings> = {
+  registration: 'open',
+  tokenTransport: 'bearer',
+  accessTokenTtlSeconds: 900,
+  sessionTimeout: 604_800,
+  sessionAbsoluteSeconds: 2_592_000,
+  passwordMinLength: 12,
+  requireVerifiedEmail: false,
+  mfaRequired: false,
+  lockoutThreshold: 5,
+  lockoutWindowSeconds: 900,
+  loginIpLimit: 100_000,
+};
+
+export interface AuthTestOptions {
+  auth?: Partial<AuthSettings>;
+  core?: Partial<CoreSettings>;
+  modules?: readonly AppModule[];
+  /** Environment overrides, e.g. REDIS_URL. */
+  env?: Record<string, string | undefined>;
+}
+
+/** The real app in-process on a migrated database (as core's startTestApp), with auth settings pinned. */
+export async function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp> {
+  const base = testConfig(options.env);
+  const config: AppConfig = {
+    ...base,
+    core: { ...base.core, tenantResolution: 'header', tenantHeader: 'x-tenant-id', ...options.core },
+    auth: { ...base.auth, ...TEST_AUTH, ...options.auth },
+  };
+  const modules = [...installedModules, ...(options.modules ?? [])];
+  const dataSource = createDataSource(config, modules);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  const instance = createApp({ config, dataSource, modules });
+  await instance.start();
+  return {
+    app: instance.app,
+    instance,
+    dataSource,
+    config,
+    async newTenant() {
+      const id = `t-${randomBytes(6).toString('hex')}`;
+      await createTenant(dataSource, { id, name: `Tenant ${id}` });
+      return id;
+    },
+    async close() {
+      try {
+        await instance.stop();
+      } finally {
+        await dataSource.destroy();
+      }
+    },
+  };
+}
+
+/** Registers a new organisation and its owner through the API. */
+export async function registerOwner(t: TestApp, overrides: { email?: string; password?: string } = {}): Promise<Account> {
+  const email = overrides.email ?? uniqueEmail('owner');
+  const password = overrides.password ?? strongPassword();
+  const response = await request(t.app).post('/auth/register').send({ email, password, tenantName: 'Acme Inc' }).expect(201);
+  const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
+  return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
+}
+
+/** Invites `email` with `role` as `inviter`, then registers through the emailed invitation. */
+export async function addMember(t: TestApp, inviter: Account, role: 'member' | 'admin' | 'owner' = 'member'): Promise<Account> {
+  const email = uniqueEmail(role);
+  const password = strongPassword();
+  await request(t.app).post('/auth/invitations').set('authorization', `Bearer ${inviter.accessToken}`).send({ email, role }).expect(201);
+  const token = lastMailTo(email)?.token ?? '';
+  const response = await request(t.app).post('/auth/register').send({ email, password, inviteToken: token }).expect(201);
+  const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
+  return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
+}
+
+export function login(t: TestApp, account: Pick<Account, 'email' | 'password' | 'tenantId'>): request.Test {
+  return request(t.app).post('/auth/login').send({ email: account.email, password: account.password, tenant: account.tenantId });
+}
+
+export function lastMailTo(email: string, subject?: RegExp) {
+  return outbox.filter((message) => message.to === email && (subject === undefined || subject.test(message.subject))).at(-1);
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,0 +1,21 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { startAuthTestApp, strongPassword, uniqueEmail } from '../testing/auth-helpers.js';
+
+describe('per-address limit on auth endpoints', () => {
+  it('when one address exceeds the limit, then it gets 429 with Retry-After', async () => {
+    const limited = await startAuthTestApp({ auth: { loginIpLimit: 5 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const response = await request(limited.app).post('/auth/login').send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
+        statuses.push(response.status);
+        if (response.status === 429) expect(response.headers['retry-after']).toBeDefined();
+      }
+      expect(statuses.slice(0, 5).every((status) => status === 401)).toBe(true);
+      expect(statuses.slice(5)).toEqual([429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
