@@ -106,7 +106,7 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
       if (combination.largest) {
         // Node 20 runs forge; users run the current LTS: the largest app must pass its tests and boot there too.
         step('tests and boot on the current LTS', async () => {
-          const runtime = await ltsRuntime(24);
+          const runtime = await ltsRuntime();
           const copy = copyApp(app, `${label}-node24`);
           linkNodeModules(copy, await sharedNodeModules((l) => console.log(l), runtime));
           const run = (name: string, script: string, env: Record<string, string> = {}) =>

