@@ -151,5 +151,6 @@ export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
     services: { app, ...Object.fromEntries(services.map((s) => [s, composeServices[s]])) },
     ...(volumes.length ? { volumes: Object.fromEntries(volumes.sort().map((v) => [v, {}])) } : {}),
   };
-  return stringify(doc, { lineWidth: 0 });
+  // docker-compose reads YAML 1.1, where a bare yes or on is a boolean: serialize for 1.1 so they get quoted.
+  return stringify(doc, { lineWidth: 0, version: '1.1' });
 }
