@@ -9,6 +9,9 @@ export interface ConfigKey {
   values?: string[];
   default?: unknown;
   description: string;
+  /** Numeric bounds of the schema, carried to the environment variable so an override cannot step outside them. */
+  minimum?: number;
+  maximum?: number;
 }
 
 interface JsonSchema {
@@ -18,6 +21,10 @@ interface JsonSchema {
   default?: unknown;
   description?: string;
   format?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   properties?: Record<string, JsonSchema>;
 }
 
@@ -37,6 +44,9 @@ export function configKeys(schema: z.ZodObject): ConfigKey[] {
     ...(s.enum ? { values: s.enum.map(String) } : {}),
     ...(s.default !== undefined ? { default: s.default } : {}),
     description: s.description ?? '',
+    // zod's int() reports the safe-integer range as bounds: not worth repeating in every schema.
+    ...(s.minimum !== undefined && s.minimum > Number.MIN_SAFE_INTEGER ? { minimum: s.minimum } : {}),
+    ...(s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? { maximum: s.maximum } : {}),
   }));
 }
 

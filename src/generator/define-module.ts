@@ -12,6 +12,9 @@ export interface EnvVar {
   kind: EnvKind;
   /** Allowed values when kind is 'enum'. */
   values?: readonly string[];
+  /** Inclusive bounds of a number or integer. */
+  minimum?: number;
+  maximum?: number;
   /** Used when the variable is unset; a variable with no default and `required` refuses to boot without it. */
   default?: string | number | boolean | readonly string[];
   required?: boolean;

@@ -39,6 +39,8 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
         kind: key.kind,
         description: key.description,
         ...(key.values ? { values: key.values } : {}),
+        ...(key.minimum !== undefined ? { minimum: key.minimum } : {}),
+        ...(key.maximum !== undefined ? { maximum: key.maximum } : {}),
       };
       const canonical = `${names(module).constantName}_${names(key.key).constantName}`;
       if (!ref) {

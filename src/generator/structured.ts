@@ -44,8 +44,10 @@ function zodFor(v: EnvVar): string {
     list: 'list',
     enum: `z.enum([${(v.values ?? []).map(tsString).join(', ')}])`,
   }[v.kind];
-  if (v.default !== undefined) return `${base}.default(${JSON.stringify(v.default)})`;
-  return v.required ? base : `${base}.optional()`;
+  const bounds = `${v.minimum !== undefined ? `.min(${v.minimum})` : ''}${v.maximum !== undefined ? `.max(${v.maximum})` : ''}`;
+  const bounded = v.kind === 'number' || v.kind === 'integer' ? `${base}${bounds}` : base;
+  if (v.default !== undefined) return `${bounded}.default(${JSON.stringify(v.default)})`;
+  return v.required ? bounded : `${bounded}.optional()`;
 }
 
 export function configTs(plan: Plan, env: AppEnvVar[]): string {

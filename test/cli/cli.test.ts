@@ -135,7 +135,10 @@ describe('forge check and generate', () => {
 
     expect((await forge(['generate'], app)).code).toBe(0);
     expect((await forge(['check'], app)).code).toBe(0);
-    expect(readFileSync(join(app, 'src/config.ts'), 'utf8')).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().default(7)');
+    const config = readFileSync(join(app, 'src/config.ts'), 'utf8');
+    expect(config).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(7)');
+    // The manifest schema's bounds hold for environment overrides too.
+    expect(config).toContain('CORE_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(100)');
   });
 });
 
