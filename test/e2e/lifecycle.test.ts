@@ -46,7 +46,7 @@ describe.skipIf(only !== undefined && !only.split(',').includes(label)).sequenti
     expect(conflicted.exitCode, conflicted.stdout).toBe(1);
     expect(conflicted.stdout).toMatch(/CONFLICT \.env\.example/);
     expect(read('.env.example')).toMatch(/<<<<<<< yours\n(#.*\n)?CORE_RATE_LIMIT_POINTS=250\n=======\n(#.*\n)?CORE_RATE_LIMIT_POINTS=500\n>>>>>>> forge\n/);
-    expect(read('src/config.ts')).toMatch(/^\/\/ my note about config\n[\s\S]*CORE_RATE_LIMIT_POINTS: z\.coerce\.number\(\)\.int\(\)\.default\(500\)/);
+    expect(read('src/config.ts')).toMatch(/^\/\/ my note about config\n[\s\S]*CORE_RATE_LIMIT_POINTS: z\.coerce\.number\(\)\.int\(\)\.min\(1\)\.default\(500\)/);
     expect(existsSync(join(app, '.github/workflows/ci.yml'))).toBe(false);
     expect(read('src/mine.test.ts')).toContain("it('is mine'");
 
