@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../../app.js';
 import type { AppConfig } from '../../../config.js';
-import { createDataSource } from '../../../db/data-source.js';
-import { modules as installedModules } from '../../../modules.js';
-import { createTenant, type AppModule } from '../../core/index.js';
-import type { TestApp } from '../../core/testing/test-app.js';
-import { testConfig } from '../../core/testing/test-config.js';
+import type { AppModule } from '../../core/index.js';
+import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { outbox } from '../mailer.js';
 
 /** A strong password nobody else uses. */
@@ -55,38 +51,17 @@ export interface AuthTestOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The real app in-process on a migrated database (as core's startTestApp), with auth settings pinned. */
-export async function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp> {
-  const base = testConfig(options.env);
-  const config: AppConfig = {
-    ...base,
-    core: { ...base.core, tenantResolution: 'header', tenantHeader: 'x-tenant-id', ...options.core },
-    auth: { ...base.auth, ...TEST_AUTH, ...options.auth },
-  };
-  const modules = [...installedModules, ...(options.modules ?? [])];
-  const dataSource = createDataSource(config, modules);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  const instance = createApp({ config, dataSource, modules });
-  await instance.start();
-  return {
-    app: instance.app,
-    instance,
-    dataSource,
-    config,
-    async newTenant() {
-      const id = `t-${randomBytes(6).toString('hex')}`;
-      await createTenant(dataSource, { id, name: `Tenant ${id}` });
-      return id;
-    },
-    async close() {
-      try {
-        await instance.stop();
-      } finally {
-        await dataSource.destroy();
-      }
-    },
-  };
+/** The real app in-process on a migrated database (core's startTestApp), with auth settings pinned. */
+export function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp> {
+  return startTestApp({
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.modules === undefined ? {} : { modules: options.modules }),
+    configure: (base: AppConfig): AppConfig => ({
+      ...base,
+      core: { ...base.core, tenantResolution: 'header', tenantHeader: 'x-tenant-id', ...options.core },
+      auth: { ...base.auth, ...TEST_AUTH, ...options.auth },
+    }),
+  });
 }
 
 /** Registers a new organisation and its owner through the API. */

@@ -22,9 +22,16 @@ export interface TestApp {
 
 /** The real app in-process, on a migrated database, plus any test-only modules. */
 export async function startTestApp(
-  options: { env?: Record<string, string | undefined>; modules?: readonly AppModule[]; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    modules?: readonly AppModule[];
+    logger?: Logger;
+    /** Adjusts the loaded config, e.g. a module's tests pinning its own settings. */
+    configure?: (config: AppConfig) => AppConfig;
+  } = {},
 ): Promise<TestApp> {
-  const config = testConfig(options.env);
+  const loaded = testConfig(options.env);
+  const config = options.configure === undefined ? loaded : options.configure(loaded);
   const modules = [...installedModules, ...(options.modules ?? [])];
   const dataSource = createDataSource(config, modules);
   await dataSource.initialize();
@@ -42,8 +49,11 @@ export async function startTestApp(
       return id;
     },
     async close() {
-      await instance.stop();
-      await dataSource.destroy();
+      try {
+        await instance.stop();
+      } finally {
+        await dataSource.destroy();
+      }
     },
   };
 }
