@@ -3,7 +3,8 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'data/', 'node_modules/'] },
+  // .forge/ keeps forge's copies of earlier versions of files, which are not part of the project.
+  { ignores: ['dist/', 'coverage/', 'data/', 'node_modules/', '.forge/'] },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

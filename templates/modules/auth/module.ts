@@ -26,7 +26,13 @@ export default defineModule({
       lockout_threshold: z.number().int().min(3).max(100).default(5).describe('Failed logins per account within the lockout window before it is locked'),
       lockout_window_seconds: z.number().int().min(60).max(86_400).default(900).describe('Window in which failed logins are counted, and the first lockout length (doubling per repeat, at most 24 h)'),
       login_ip_limit: z.number().int().min(5).max(100_000).default(50).describe('Auth requests one client address may make per lockout window'),
-      mfa_required: z.boolean().default(false).describe('Every account must enrol TOTP; until a session passes it, only enrolment, profile and logout work'),
+      mfa_required: z.boolean().default(false).describe('Every account must enrol a second factor; until a session passes it, only enrolment, profile and logout work'),
+      mfa_methods: z
+        .array(z.enum(['totp', 'email', 'sms']))
+        .min(1)
+        .default(['totp', 'email'])
+        .describe('Second factors users may enrol: totp (authenticator apps), email codes, sms codes (needs an SMS provider; the weakest, NIST 800-63B "restricted")'),
+      mfa_code_ttl_seconds: z.number().int().min(60).max(600).default(300).describe('Lifetime of an emailed or texted MFA code (at most 10 minutes)'),
       require_verified_email: z.boolean().default(false).describe('Refuse login until the email address is verified'),
       reset_token_ttl_seconds: z.number().int().min(300).max(86_400).default(3600).describe('Lifetime of password-reset, verification and invitation links'),
     })
@@ -39,11 +45,16 @@ export default defineModule({
     { name: 'AUTH_MAIL_TRANSPORT', kind: 'enum', values: ['log', 'smtp'], default: 'log', description: 'How verification, reset and invitation emails leave: log (the app log, development) or smtp' },
     { name: 'AUTH_SMTP_URL', kind: 'url', secret: true, description: 'SMTP server for AUTH_MAIL_TRANSPORT=smtp, e.g. smtps://user:pass@smtp.example.com:465' },
     { name: 'AUTH_MAIL_FROM', kind: 'string', default: 'no-reply@localhost', description: 'Sender address of account emails' },
+    { name: 'AUTH_SMS_TRANSPORT', kind: 'enum', values: ['log', 'http'], default: 'log', description: 'How MFA text messages leave: log (the app log, development only) or http (a Twilio-compatible Messages API)' },
+    { name: 'AUTH_SMS_API_BASE', kind: 'url', default: 'https://api.twilio.com', description: 'Base URL of the Twilio-compatible Messages API; https in production' },
+    { name: 'AUTH_SMS_ACCOUNT_SID', kind: 'string', description: 'Account id of the SMS provider (basic-auth user)' },
+    { name: 'AUTH_SMS_AUTH_TOKEN', kind: 'string', secret: true, description: 'Auth token of the SMS provider (basic-auth password)' },
+    { name: 'AUTH_SMS_FROM', kind: 'string', description: 'Sender number or id of MFA text messages' },
     { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL put in emailed links' },
   ],
   // 'redis' belongs here (revocation list and lockout counters); left out until the generator quotes the redis
   // service's `--appendonly yes`, which docker-compose's YAML 1.1 reads as a boolean. REDIS_URL works without it.
   compose: ['postgres'],
   scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
-  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes'],
+  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes'],
 });

@@ -13,7 +13,8 @@ export interface AuthEvent {
     | 'user.role_changed'
     | 'user.disabled'
     | 'mfa.enrolled'
-    | 'mfa.removed';
+    | 'mfa.removed'
+    | 'email.changed';
   tenantId: string;
   /** The account concerned, when known. */
   userId?: string;

@@ -4,12 +4,14 @@
  */
 import { findCurrentTenantId, type AppModule, type Principal } from '../core/index.js';
 import type { Request } from 'express';
+import { MfaCode } from './entities/mfa-code.entity.js';
 import { MfaFactor, RecoveryCode } from './entities/mfa.entity.js';
 import { OneTimeToken } from './entities/one-time-token.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { User } from './entities/user.entity.js';
 import { AuthCreateTables1767225700000 } from './migrations/1767225700000-auth-create-tables.js';
+import { AuthMfaCodes1767225800000 } from './migrations/1767225800000-auth-mfa-codes.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
 import { authRoutes } from './routes.js';
 import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime } from './runtime.js';
@@ -36,8 +38,8 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
 
 export const authModule: AppModule = {
   name: 'auth',
-  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode],
-  migrations: [AuthCreateTables1767225700000],
+  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode],
+  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000],
   routes: (context) => authRoutes(createRuntime(context)),
   permissions: AUTH_PERMISSIONS,
   sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],

@@ -42,10 +42,19 @@ const SessionResponse = z.object({
 const MfaChallengeResponse = z.object({
   mfaRequired: z.literal(true),
   mfaToken: z.string().describe('Send to POST /auth/mfa/verify with a code; it opens nothing else'),
-  methods: z.array(z.enum(['totp', 'recovery_code'])),
+  methods: z.array(z.enum(['totp', 'email', 'sms', 'recovery_code'])).describe('How this account can answer; email and SMS codes are sent by POST /auth/mfa/challenge'),
 });
 const Code = z.string().regex(/^\d{6}$/);
+/** E.164: a plus, a country code, at most 15 digits in all. */
+const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'An E.164 number, e.g. +15551234567');
 const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
+const FactorConfirmedResponse = z.object({
+  recoveryCodes: z.array(z.string()).optional().describe('Ten single-use codes, shown once, when this is the first factor of the account'),
+  accessToken: z.string().describe('This session, now MFA-verified'),
+  expiresIn: z.number().int(),
+});
+const CodeSentResponse = z.object({ sentTo: z.string().describe('The masked address or number the code went to') });
+const FactorMethod = z.enum(['totp', 'email', 'sms']);
 const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: z.string() });
 
 const tags = ['auth'];
@@ -199,6 +208,27 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
     }),
     defineRoute({
       method: 'post',
+      path: '/auth/email/change',
+      summary: 'Change the sign-in address (asks for the password): a link goes to the new address, a notice to the old one',
+      tags,
+      permission: 'auth:session',
+      request: { body: z.object({ password: Password, newEmail: Email }) },
+      status: 202,
+      responses: { 202: { description: 'Link sent to the new address' }, 403: problem('Password wrong'), 422: problem('Same address') },
+      handler: ({ body }, { req }) => service.requestEmailChange(claimsOf(req), body, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/email/change/confirm',
+      summary: 'Move the account to the new address with the emailed link; every session ends',
+      tags,
+      request: { body: z.object({ token: Token }) },
+      status: 204,
+      responses: { 204: { description: 'Changed' }, 400: problem('Invalid, used or expired link'), 409: problem('Address taken in the organisation') },
+      handler: ({ body }, { req }) => service.confirmEmailChange(body.token, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
       path: '/auth/email/verification',
       summary: 'Send the verification link again',
       tags,
@@ -210,12 +240,38 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/mfa/verify',
-      summary: 'Second login step: a TOTP or recovery code for the challenge of the password step',
-      description: 'Five wrong codes end the challenge; a TOTP code and a recovery code work once.',
+      summary: 'Second login step: a TOTP, email, SMS or recovery code for the challenge of the password step',
+      description: 'Five wrong codes end the challenge; every code works once. `method` defaults to totp; `recoveryCode` alone answers with a recovery code.',
       tags,
-      request: { body: z.object({ mfaToken: z.string().min(1).max(4096), code: Code.optional(), recoveryCode: z.string().min(1).max(64).optional() }) },
+      request: {
+        body: z.object({ mfaToken: z.string().min(1).max(4096), method: FactorMethod.optional(), code: Code.optional(), recoveryCode: z.string().min(1).max(64).optional() }),
+      },
       responses: { 200: { description: 'Logged in', schema: TokenResponse }, 401: problem('Wrong, reused or expired code'), 429: problem('Challenge ended after five wrong codes') },
-      handler: async ({ body }, { req, res }) => deliver(await service.verifyMfa(body, metaOf(req)), req, res),
+      handler: async ({ body }, { req, res }) => {
+        const answer = body.recoveryCode === undefined ? { method: body.method ?? 'totp', code: body.code } : { method: 'recovery_code' as const, code: body.recoveryCode };
+        if (answer.code === undefined) throw new ValidationError([{ in: 'body', path: 'code', message: 'Send a code, or a recoveryCode.' }]);
+        return deliver(await service.verifyMfa({ mfaToken: body.mfaToken, method: answer.method, code: answer.code }, metaOf(req)), req, res);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/challenge',
+      summary: 'Send an email or SMS code for the challenge of the password step',
+      description: 'The code expires within 10 minutes and answers this challenge only; a new send replaces the previous code. Sends are limited per challenge and per account.',
+      tags,
+      request: { body: z.object({ mfaToken: z.string().min(1).max(4096), method: z.enum(['email', 'sms']) }) },
+      status: 202,
+      responses: { 202: { description: 'Sent', schema: CodeSentResponse }, 401: problem('Invalid or expired challenge'), 409: problem('No such factor on the account'), 429: problem('Too many codes sent') },
+      handler: ({ body }, { req }) => service.sendMfaCode(body, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/mfa',
+      summary: 'The second factors of the account',
+      tags,
+      permission: 'auth:basic',
+      responses: { 200: { description: 'Confirmed factors', schema: z.array(z.object({ method: FactorMethod, destination: z.string().nullable(), confirmedAt: z.string() })) } },
+      handler: (_input, { req }) => service.listFactors(claimsOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -234,26 +290,65 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/mfa/totp/confirm',
-      summary: 'Confirm TOTP with a first code; returns ten recovery codes (shown once) and an MFA-verified access token',
+      summary: 'Confirm TOTP with a first code; returns an MFA-verified access token (and recovery codes for a first factor)',
       tags,
       permission: 'auth:basic',
       request: { body: z.object({ code: Code }) },
-      responses: {
-        200: { description: 'Enrolled', schema: RecoveryCodesResponse.extend({ accessToken: z.string(), expiresIn: z.number().int() }) },
-        401: problem('Wrong code'),
-      },
+      responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong code') },
       handler: ({ body }, { req }) => service.confirmTotp(claimsOf(req), body.code, metaOf(req)),
     }),
     defineRoute({
+      method: 'post',
+      path: '/auth/mfa/email/setup',
+      summary: 'Start email codes as a second factor (asks for the password): a code goes to the account address',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ password: Password }) },
+      status: 202,
+      responses: { 202: { description: 'Code sent; confirm it', schema: CodeSentResponse }, 403: problem('Password wrong, or email codes not offered'), 429: problem('Too many codes sent') },
+      handler: ({ body }, { req }) => service.setupCodeFactor(claimsOf(req), { password: body.password, method: 'email' }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/email/confirm',
+      summary: 'Confirm email codes with the code just sent',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ code: Code }) },
+      responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong or expired code') },
+      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'email', body.code, metaOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/sms/setup',
+      summary: 'Start SMS codes as a second factor, or change the number (asks for the password): a code goes to the number',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ password: Password, phone: Phone }) },
+      status: 202,
+      responses: { 202: { description: 'Code sent; confirm it', schema: CodeSentResponse }, 403: problem('Password wrong, or SMS codes not offered'), 429: problem('Too many codes sent') },
+      handler: ({ body }, { req }) => service.setupCodeFactor(claimsOf(req), { password: body.password, method: 'sms', phone: body.phone }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/sms/confirm',
+      summary: 'Confirm the number with the code just sent; it replaces an earlier number',
+      tags,
+      permission: 'auth:basic',
+      request: { body: z.object({ code: Code }) },
+      responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong or expired code') },
+      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'sms', body.code, metaOf(req)),
+    }),
+    defineRoute({
       method: 'delete',
-      path: '/auth/mfa/totp',
-      summary: 'Remove TOTP and the recovery codes (asks for the password)',
+      path: '/auth/mfa/:method',
+      summary: 'Remove a second factor (asks for the password); with none left, the recovery codes go too',
       tags,
       permission: 'auth:session',
-      request: { body: z.object({ password: Password }) },
+      request: { params: z.object({ method: FactorMethod }), body: z.object({ password: Password }) },
       status: 204,
       responses: { 204: { description: 'Removed' }, 403: problem('Password wrong') },
-      handler: ({ body }, { req }) => service.removeTotp(claimsOf(req), body.password, metaOf(req)),
+      handler: ({ params, body }, { req }) => service.removeFactor(claimsOf(req), params.method, body.password, metaOf(req)),
     }),
     defineRoute({
       method: 'post',

@@ -3,6 +3,8 @@ import { deriveKey, HttpError, type ModuleContext, type Principal } from '../cor
 import { Mfa } from './mfa.js';
 import { Lockout } from './lockout.js';
 import { createMailer } from './mailer.js';
+import { createSms } from './sms.js';
+import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
 import { AuthService } from './service.js';
 import { AuthStore } from './store.js';
@@ -22,6 +24,8 @@ export interface AuthRuntime {
  * Live runtimes by signing-key id. Hooks are static, so the authenticate hook finds its app's keys through the
  * token's `kid`: a lookup in this map, never a path, URL or query.
  */
+const FACTOR_KINDS: readonly FactorKind[] = ['totp', 'email', 'sms'];
+
 const runtimesByKid = new Map<string, AuthRuntime>();
 const claimsByRequest = new WeakMap<Request, AccessClaims>();
 const runtimeByRequest = new WeakMap<Request, AuthRuntime>();
@@ -39,6 +43,13 @@ function assertSafeConfig(config: ModuleContext['config']): void {
   if (auth.sessionTimeout < 60 || auth.sessionAbsoluteSeconds < auth.sessionTimeout) problems.push('AUTH_SESSION_TIMEOUT must be at least 60 and at most AUTH_SESSION_ABSOLUTE_SECONDS');
   const secret = config.env.AUTH_JWT_SECRET;
   if (secret !== undefined && secret !== '' && secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  const unknownMethods = auth.mfaMethods.filter((method) => !FACTOR_KINDS.includes(method as FactorKind));
+  if (unknownMethods.length > 0) problems.push(`AUTH_MFA_METHODS may list ${FACTOR_KINDS.join(', ')}, not ${unknownMethods.join(', ')}`);
+  if (auth.mfaCodeTtlSeconds < 60 || auth.mfaCodeTtlSeconds > 600) problems.push('AUTH_MFA_CODE_TTL_SECONDS must be 60..600');
+  const production = config.env.NODE_ENV === 'production';
+  // Codes in a log are codes anyone with log access can use; a cleartext provider URL leaks them on the wire.
+  if (production && auth.mfaMethods.includes('sms') && config.env.AUTH_SMS_TRANSPORT === 'log') problems.push('SMS codes need AUTH_SMS_TRANSPORT=http in production');
+  if (production && config.env.AUTH_SMS_TRANSPORT === 'http' && !config.env.AUTH_SMS_API_BASE.startsWith('https://')) problems.push('AUTH_SMS_API_BASE must be https:// in production');
   if (problems.length > 0) throw new Error(`auth configuration is unsafe: ${problems.join('; ')}`);
 }
 
@@ -52,15 +63,30 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
   const lockout = new Lockout(context.rateLimiters, { threshold: auth.lockoutThreshold, windowSeconds: auth.lockoutWindowSeconds });
   const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds });
   const store = new AuthStore(context.dataSource, config.core.rowLevelSecurity);
+  const mailer = createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger });
+  const sms = createSms({
+    transport: config.env.AUTH_SMS_TRANSPORT,
+    apiBase: config.env.AUTH_SMS_API_BASE,
+    accountSid: config.env.AUTH_SMS_ACCOUNT_SID,
+    authToken: config.env.AUTH_SMS_AUTH_TOKEN,
+    from: config.env.AUTH_SMS_FROM,
+    logger: context.logger,
+  });
   const mfa = new Mfa({
     dataSource: context.dataSource,
     rowLevelSecurity: config.core.rowLevelSecurity,
     encryption: context.encryption,
     codeKey: deriveKey(config.env.APP_SECRET, 'auth-recovery-codes'),
     attempts: context.rateLimiters.create({ name: 'auth-mfa-challenge', points: 5, windowSeconds: 600 }),
+    sendsPerBinding: context.rateLimiters.create({ name: 'auth-mfa-sends', points: 3, windowSeconds: 600 }),
+    sendsPerUser: context.rateLimiters.create({ name: 'auth-mfa-sends-user', points: 10, windowSeconds: 3600 }),
+    codeTtlSeconds: auth.mfaCodeTtlSeconds,
+    methods: auth.mfaMethods.filter((method): method is FactorKind => FACTOR_KINDS.includes(method as FactorKind)),
+    mailer,
+    sms,
     issuer: auth.jwtIssuer,
   });
-  const service = new AuthService({ context, store, tokens, revocations, mailer: createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger }), lockout, ipLimiter, mfa });
+  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa });
   const runtime: AuthRuntime = { context, tokens, revocations, service, store, refreshCookie: config.env.NODE_ENV === 'production' ? '__Host-refresh' : 'refresh' };
   for (const kid of tokens.kids) runtimesByKid.set(kid, runtime);
   return runtime;

@@ -1,10 +1,13 @@
 import { createTenant, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
+import type { OneTimePurpose } from './entities/one-time-token.entity.js';
 import type { Session } from './entities/session.entity.js';
 import type { Role, User } from './entities/user.entity.js';
 import type { AuthEvent } from './events.js';
 import { Lockout, limitOrRefuse, normalizeEmail } from './lockout.js';
 import type { Mailer } from './mailer.js';
-import type { Mfa } from './mfa.js';
+import type { FactorSummary, Mfa, MfaMethod } from './mfa.js';
+import type { CodeChannel } from './one-time-codes.js';
+import type { FactorKind } from './entities/mfa.entity.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { rankOf, roleMayGrant } from './rbac.js';
 import type { RevocationList } from './revocation.js';
@@ -81,7 +84,14 @@ export interface AuthServiceDeps {
 export interface MfaChallenge {
   mfaRequired: true;
   mfaToken: string;
-  methods: ('totp' | 'recovery_code')[];
+  methods: MfaMethod[];
+}
+
+/** What a session gets when it proves a new factor: an access token marked `mfa`, and recovery codes the first time. */
+export interface FactorConfirmed {
+  recoveryCodes?: string[];
+  accessToken: string;
+  expiresIn: number;
 }
 
 /** The use cases of the auth module, one short method each. Routes validate input and call these. */
@@ -166,25 +176,40 @@ export class AuthService {
     }
     return runWithTenant(tenantId, async (): Promise<TokenPair | MfaChallenge> => {
       if (verdict.rehash) await store.users.update(user.id, { passwordHash: await hashPassword(input.password) });
-      if (await this.deps.mfa.enrolled(user.id)) {
+      const methods = await this.deps.mfa.methodsOf(user.id);
+      if (methods.length > 0) {
         const mfaToken = await this.deps.tokens.signChallenge({ sub: user.id, tenant: tenantId, cid: randomToken(16) });
-        return { mfaRequired: true, mfaToken, methods: ['totp', 'recovery_code'] };
+        return { mfaRequired: true, mfaToken, methods };
       }
       await this.emit({ type: 'login.succeeded', tenantId, userId: user.id, ip: meta.ip });
       return this.startSession(user, meta, false);
     });
   }
 
-  /** The second step of a login: a TOTP or recovery code for the challenge of the password step. */
-  async verifyMfa(input: { mfaToken: string; code?: string | undefined; recoveryCode?: string | undefined }, meta: ClientMeta): Promise<TokenPair> {
-    await this.limitClient(meta);
-    const challenge = await this.deps.tokens.verifyChallenge(input.mfaToken);
+  private async challengeOf(mfaToken: string): Promise<{ sub: string; tenant: string; cid: string }> {
+    const challenge = await this.deps.tokens.verifyChallenge(mfaToken);
     if (challenge === undefined) throw new HttpError(401, { title: 'Verification failed', detail: `The challenge is invalid or older than ${String(CHALLENGE_SECONDS / 60)} minutes; log in again.` });
-    await this.deps.mfa.verify(challenge.tenant, challenge.sub, challenge.cid, input);
+    return challenge;
+  }
+
+  /** Sends an email or SMS code for the challenge of the password step; the code answers that challenge only. */
+  async sendMfaCode(input: { mfaToken: string; method: CodeChannel }, meta: ClientMeta): Promise<{ sentTo: string }> {
+    await this.limitClient(meta);
+    const challenge = await this.challengeOf(input.mfaToken);
+    const user = await runWithTenant(challenge.tenant, () => this.deps.store.users.findById(challenge.sub));
+    if (user === null || user.disabledAt !== null) throw invalidCredentials();
+    return this.deps.mfa.sendLoginCode(challenge.tenant, user.id, challenge.cid, input.method, user.email);
+  }
+
+  /** The second step of a login: a TOTP, email, SMS or recovery code for the challenge of the password step. */
+  async verifyMfa(input: { mfaToken: string; method: MfaMethod; code: string }, meta: ClientMeta): Promise<TokenPair> {
+    await this.limitClient(meta);
+    const challenge = await this.challengeOf(input.mfaToken);
+    await this.deps.mfa.verify(challenge.tenant, challenge.sub, challenge.cid, input.method, input.code);
     return runWithTenant(challenge.tenant, async () => {
       const user = await this.deps.store.users.findById(challenge.sub);
       if (user === null || user.disabledAt !== null) throw invalidCredentials();
-      await this.emit({ type: 'login.succeeded', tenantId: challenge.tenant, userId: user.id, ip: meta.ip, detail: { mfa: input.code === undefined ? 'recovery_code' : 'totp' } });
+      await this.emit({ type: 'login.succeeded', tenantId: challenge.tenant, userId: user.id, ip: meta.ip, detail: { mfa: input.method } });
       return this.startSession(user, meta, true);
     });
   }
@@ -204,33 +229,50 @@ export class AuthService {
   async setupTotp(claims: AccessClaims, password: string): Promise<{ secret: string; otpauthUri: string; qrCode: string }> {
     return runWithTenant(claims.tenant, async () => {
       const user = await this.reauthenticate(claims, password);
-      return this.deps.mfa.setup(user.id, user.email);
+      return this.deps.mfa.setupTotp(user.id, user.email);
     });
   }
 
   /** Confirms TOTP with a first code; this session counts as MFA-verified from now on. */
-  async confirmTotp(claims: AccessClaims, code: string, meta: ClientMeta): Promise<{ recoveryCodes: string[]; accessToken: string; expiresIn: number }> {
+  async confirmTotp(claims: AccessClaims, code: string, meta: ClientMeta): Promise<FactorConfirmed> {
+    return runWithTenant(claims.tenant, async () => this.factorConfirmed(claims, 'totp', await this.deps.mfa.confirmTotp(claims.sub, claims.sid, code), meta));
+  }
+
+  /** Starts an email or SMS factor (password again): a code goes to the address or number to prove it. */
+  async setupCodeFactor(claims: AccessClaims, input: { password: string; method: CodeChannel; phone?: string | undefined }): Promise<{ sentTo: string }> {
     return runWithTenant(claims.tenant, async () => {
-      const recoveryCodes = await this.deps.mfa.confirm(claims.sub, code);
-      await this.deps.store.sessions.update(claims.sid, { mfaAt: Date.now() });
-      await this.emit({ type: 'mfa.enrolled', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip });
-      const accessToken = await this.deps.tokens.sign({ sub: claims.sub, tenant: claims.tenant, role: claims.role, sid: claims.sid, mfa: true });
-      return { recoveryCodes, accessToken, expiresIn: this.config.accessTokenTtlSeconds };
+      const user = await this.reauthenticate(claims, input.password);
+      if (input.method === 'sms' && input.phone === undefined) throw policyError('phone', 'Give the phone number (E.164, e.g. +15551234567) to send codes to.');
+      return this.deps.mfa.setupCodeFactor(user.id, claims.sid, input.method, input.method === 'sms' ? (input.phone ?? '') : user.email);
     });
   }
 
-  async removeTotp(claims: AccessClaims, password: string, meta: ClientMeta): Promise<void> {
+  async confirmCodeFactor(claims: AccessClaims, method: CodeChannel, code: string, meta: ClientMeta): Promise<FactorConfirmed> {
+    return runWithTenant(claims.tenant, async () => this.factorConfirmed(claims, method, await this.deps.mfa.confirmCodeFactor(claims.sub, claims.sid, method, code), meta));
+  }
+
+  private async factorConfirmed(claims: AccessClaims, method: FactorKind, recoveryCodes: string[] | undefined, meta: ClientMeta): Promise<FactorConfirmed> {
+    await this.deps.store.sessions.update(claims.sid, { mfaAt: Date.now() });
+    await this.emit({ type: 'mfa.enrolled', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip, detail: { method } });
+    const accessToken = await this.deps.tokens.sign({ sub: claims.sub, tenant: claims.tenant, role: claims.role, sid: claims.sid, mfa: true });
+    return { ...(recoveryCodes === undefined ? {} : { recoveryCodes }), accessToken, expiresIn: this.config.accessTokenTtlSeconds };
+  }
+
+  async listFactors(claims: AccessClaims): Promise<FactorSummary[]> {
+    return runWithTenant(claims.tenant, () => this.deps.mfa.summary(claims.sub));
+  }
+
+  async removeFactor(claims: AccessClaims, method: FactorKind, password: string, meta: ClientMeta): Promise<void> {
     await runWithTenant(claims.tenant, async () => {
       const user = await this.reauthenticate(claims, password);
-      await this.deps.mfa.remove(user.id);
-      await this.emit({ type: 'mfa.removed', tenantId: claims.tenant, userId: user.id, ip: meta.ip });
+      if (await this.deps.mfa.remove(user.id, method)) await this.emit({ type: 'mfa.removed', tenantId: claims.tenant, userId: user.id, ip: meta.ip, detail: { method } });
     });
   }
 
   async newRecoveryCodes(claims: AccessClaims, password: string): Promise<{ recoveryCodes: string[] }> {
     return runWithTenant(claims.tenant, async () => {
       const user = await this.reauthenticate(claims, password);
-      if (!(await this.deps.mfa.enrolled(user.id))) throw new HttpError(409, { detail: 'Set up TOTP first.' });
+      if (!(await this.deps.mfa.enrolled(user.id))) throw new HttpError(409, { detail: 'Set up a second factor first.' });
       return { recoveryCodes: await this.deps.mfa.newRecoveryCodes(user.id) };
     });
   }
@@ -352,6 +394,41 @@ export class AuthService {
     });
   }
 
+  /**
+   * Changes the sign-in address (password again). Nothing changes until the link sent to the new address is used,
+   * and the old address is told at once, so a hijacked session cannot move the account away silently.
+   */
+  async requestEmailChange(claims: AccessClaims, input: { password: string; newEmail: string }, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    await runWithTenant(claims.tenant, async () => {
+      const user = await this.reauthenticate(claims, input.password);
+      const email = normalizeEmail(input.newEmail);
+      if (email === user.email) throw policyError('newEmail', 'This is already the address of the account.');
+      const token = await this.oneTimeToken('change', email, user.id, null);
+      await this.deps.mailer.send({ to: email, subject: 'Confirm your new email address', text: `Confirm your new sign-in address: ${this.link('/confirm-email-change', token)}`, token });
+      await this.deps.mailer.send({ to: user.email, subject: 'Your sign-in address is being changed', text: `A change of your sign-in address to ${email} was requested. If it was not you, change your password and log out everywhere now.` });
+    });
+  }
+
+  /** Moves the account to the proven new address; every session ends, since each was opened under the old one. */
+  async confirmEmailChange(token: string, meta: ClientMeta): Promise<void> {
+    await this.limitClient(meta);
+    const { store } = this.deps;
+    const row = await store.oneTimeTokenByHash(tokenHash(token), 'change');
+    const now = Date.now();
+    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
+    const userId = row.userId;
+    await runWithTenant(row.tenantId, async () => {
+      const user = await store.users.findById(userId);
+      if (user === null || user.disabledAt !== null) throw invalidLink();
+      if ((await store.userByEmail(row.email)) !== null) throw new HttpError(409, { detail: 'Another account of the organisation uses this address.' });
+      if (!(await store.useOneTimeToken(row, now))) throw invalidLink();
+      await store.users.update(user.id, { email: row.email, emailVerifiedAt: now });
+      await this.revoke(row.tenantId, user.id);
+      await this.emit({ type: 'email.changed', tenantId: row.tenantId, userId: user.id, ip: meta.ip });
+    });
+  }
+
   async resendVerification(claims: AccessClaims): Promise<void> {
     const user = await runWithTenant(claims.tenant, () => this.deps.store.users.findById(claims.sub));
     if (user === null || user.emailVerifiedAt !== null) return;
@@ -454,7 +531,7 @@ export class AuthService {
     await this.deps.mailer.send({ to: user.email, subject: 'Verify your email address', text: `Verify your email address: ${this.link('/verify-email', token)}`, token });
   }
 
-  private async oneTimeToken(purpose: 'reset' | 'verify' | 'invite', email: string, userId: string | null, role: Role | null): Promise<string> {
+  private async oneTimeToken(purpose: OneTimePurpose, email: string, userId: string | null, role: Role | null): Promise<string> {
     const token = randomToken(32);
     await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + this.config.resetTokenTtlSeconds * 1000, usedAt: null });
     return token;

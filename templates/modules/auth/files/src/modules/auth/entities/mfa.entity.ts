@@ -2,7 +2,12 @@ import { Column, Entity, Index } from 'typeorm';
 import { TenantScopedEntity } from '../../core/index.js';
 import { epochMs } from './columns.js';
 
-/** A user's TOTP factor. The secret is encrypted with the app's field-encryption keys, bound to the user. */
+export type FactorKind = 'totp' | 'email' | 'sms';
+
+/**
+ * A user's second factor. `secret` holds the TOTP secret or the SMS number, encrypted with the app's
+ * field-encryption keys and bound to the user; email factors send to the account's address and keep nothing.
+ */
 @Entity({ name: 'auth_mfa_factors' })
 export class MfaFactor extends TenantScopedEntity {
   @Index()
@@ -10,7 +15,7 @@ export class MfaFactor extends TenantScopedEntity {
   userId!: string;
 
   @Column({ type: 'varchar', length: 10 })
-  kind!: 'totp';
+  kind!: FactorKind;
 
   @Column({ type: 'varchar', length: 500 })
   secret!: string;

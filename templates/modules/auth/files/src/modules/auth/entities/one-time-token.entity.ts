@@ -2,9 +2,10 @@ import { Column, Entity, Index } from 'typeorm';
 import { TenantScopedEntity } from '../../core/index.js';
 import { epochMs } from './columns.js';
 
-export type OneTimePurpose = 'reset' | 'verify' | 'invite';
+/** `change`: the link that moves an account to a new email address, sent to that address. */
+export type OneTimePurpose = 'reset' | 'verify' | 'invite' | 'change';
 
-/** A single-use, expiring token sent by email (password reset, email verification, invitation), stored hashed. */
+/** A single-use, expiring token sent by email (password reset, email verification, invitation, email change), stored hashed. */
 @Entity({ name: 'auth_one_time_tokens' })
 export class OneTimeToken extends TenantScopedEntity {
   @Column({ type: 'varchar', length: 10 })

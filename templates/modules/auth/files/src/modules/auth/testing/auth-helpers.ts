@@ -38,6 +38,8 @@ const TEST_AUTH: Partial<AuthSettings> = {
   passwordMinLength: 12,
   requireVerifiedEmail: false,
   mfaRequired: false,
+  mfaMethods: ['totp', 'email', 'sms'],
+  mfaCodeTtlSeconds: 300,
   lockoutThreshold: 5,
   lockoutWindowSeconds: 900,
   loginIpLimit: 100_000,
