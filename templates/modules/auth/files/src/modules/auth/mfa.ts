@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter } from '../core/index.js';
-import { In, IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { MfaFactor, RecoveryCode, type FactorKind } from './entities/mfa.entity.js';
 import { limitOrRefuse } from './lockout.js';
 import type { Mailer } from './mailer.js';
@@ -166,12 +166,12 @@ export class Mfa {
     const ok = await runWithTenant(tenantId, async () => {
       switch (method) {
         case 'totp':
-          return this.useTotp(tenantId, userId, code);
+          return this.useTotp(userId, code);
         case 'email':
         case 'sms':
           return (await this.confirmedFactors(userId)).some((factor) => factor.kind === method) && (await this.codes.use(`login:${challengeId}`, userId, code));
         case 'recovery_code':
-          return this.useRecoveryCode(tenantId, userId, code);
+          return this.useRecoveryCode(userId, code);
       }
     });
     if (!ok) throw wrongCode();
@@ -198,23 +198,19 @@ export class Mfa {
     return this.newRecoveryCodes(userId);
   }
 
-  private async useTotp(tenantId: string, userId: string, code: string): Promise<boolean> {
+  private async useTotp(userId: string, code: string): Promise<boolean> {
     const factor = (await this.confirmedFactors(userId)).find((candidate) => candidate.kind === 'totp');
     if (factor === undefined || !/^\d{6}$/.test(code)) return false;
     const step = matchTotp(this.secretOf(factor), code, Date.now(), factor.lastUsedStep);
     if (step === undefined) return false;
     // Conditional on the step seen, so two concurrent uses of one code cannot both pass.
-    const repository = this.deps.dataSource.getRepository(MfaFactor);
-    const where = factor.lastUsedStep === null ? { id: factor.id, tenantId, lastUsedStep: IsNull() } : { id: factor.id, tenantId, lastUsedStep: factor.lastUsedStep };
-    const result = await repository.update(where, { lastUsedStep: step });
-    return result.affected === 1;
+    return (await this.factors.updateWhere({ id: factor.id, lastUsedStep: factor.lastUsedStep ?? IsNull() }, { lastUsedStep: step })) === 1;
   }
 
-  private async useRecoveryCode(tenantId: string, userId: string, code: string): Promise<boolean> {
+  private async useRecoveryCode(userId: string, code: string): Promise<boolean> {
     const [row] = await this.recovery.list({ where: { userId, codeHash: this.hashOf(code.trim()), usedAt: IsNull() }, take: 1 });
     if (row === undefined) return false;
-    const result = await this.deps.dataSource.getRepository(RecoveryCode).update({ id: In([row.id]), tenantId, usedAt: IsNull() }, { usedAt: Date.now() });
-    return result.affected === 1;
+    return (await this.recovery.updateWhere({ id: row.id, usedAt: IsNull() }, { usedAt: Date.now() })) === 1;
   }
 
   private assertOffered(kind: FactorKind): void {

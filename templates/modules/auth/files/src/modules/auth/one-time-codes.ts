@@ -13,7 +13,7 @@ export class OneTimeCodes {
   private readonly rows: TenantRepository<MfaCode>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     rowLevelSecurity: boolean,
     private readonly key: Buffer,
     private readonly ttlSeconds: number,
@@ -34,8 +34,7 @@ export class OneTimeCodes {
   async use(binding: string, userId: string, code: string, now = Date.now()): Promise<boolean> {
     const [row] = await this.rows.list({ where: { binding: this.bindingHash(binding), userId, usedAt: IsNull(), expiresAt: MoreThan(now) }, order: { expiresAt: 'DESC' }, take: 1 });
     if (row === undefined || !constantTimeEqual(row.codeHash, this.codeHash(binding, code.trim()))) return false;
-    const result = await this.dataSource.getRepository(MfaCode).update({ id: row.id, tenantId: row.tenantId, usedAt: IsNull() }, { usedAt: now });
-    return result.affected === 1;
+    return (await this.rows.updateWhere({ id: row.id, usedAt: IsNull() }, { usedAt: now })) === 1;
   }
 
   private bindingHash(binding: string): string {

@@ -1,5 +1,5 @@
-import { createTenant, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
-import type { OneTimePurpose } from './entities/one-time-token.entity.js';
+import { createTenant, currentTenantId, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
+import type { OneTimePurpose, OneTimeToken } from './entities/one-time-token.entity.js';
 import type { Session } from './entities/session.entity.js';
 import type { Role, User } from './entities/user.entity.js';
 import type { AuthEvent } from './events.js';
@@ -12,7 +12,7 @@ import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } fro
 import { rankOf, roleMayGrant } from './rbac.js';
 import type { RevocationList } from './revocation.js';
 import type { AuthStore } from './store.js';
-import { CHALLENGE_SECONDS, newRefreshToken, sessionIdOf, tokenHash, type AccessClaims, type AccessTokens } from './tokens.js';
+import { CHALLENGE_SECONDS, newLinkToken, newRefreshToken, parseRefreshToken, tenantOfLinkToken, tokenHash, type AccessClaims, type AccessTokens } from './tokens.js';
 
 export interface ClientMeta {
   ip: string;
@@ -131,7 +131,7 @@ export class AuthService {
   }
 
   private async acceptInvitation(email: string, password: string, token: string, meta: ClientMeta): Promise<TokenPair> {
-    const invite = await this.deps.store.oneTimeTokenByHash(tokenHash(token), 'invite');
+    const invite = await this.linkToken(token, 'invite');
     const now = Date.now();
     if (invite === null || invite.usedAt !== null || invite.expiresAt <= now || invite.email !== email) throw invalidLink();
     if (!(await this.deps.store.isActiveTenant(invite.tenantId))) throw invalidLink();
@@ -281,8 +281,9 @@ export class AuthService {
   async refresh(token: string, meta: ClientMeta): Promise<TokenPair> {
     const { store } = this.deps;
     const now = Date.now();
-    if (sessionIdOf(token) === undefined) throw invalidRefresh();
-    const row = await store.refreshTokenByHash(tokenHash(token));
+    const parsed = parseRefreshToken(token);
+    if (parsed === undefined) throw invalidRefresh();
+    const row = await store.refreshTokenByHash(parsed.tenantId, tokenHash(token));
     if (row === null) throw invalidRefresh();
     return runWithTenant(row.tenantId, async () => {
       const session = await store.sessions.findById(row.sessionId);
@@ -361,7 +362,7 @@ export class AuthService {
   async resetPassword(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await store.oneTimeTokenByHash(tokenHash(input.token), 'reset');
+    const row = await this.linkToken(input.token, 'reset');
     const now = Date.now();
     if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
     const userId = row.userId;
@@ -382,7 +383,7 @@ export class AuthService {
   async verifyEmail(token: string, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await store.oneTimeTokenByHash(tokenHash(token), 'verify');
+    const row = await this.linkToken(token, 'verify');
     const now = Date.now();
     if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
     const userId = row.userId;
@@ -414,7 +415,7 @@ export class AuthService {
   async confirmEmailChange(token: string, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await store.oneTimeTokenByHash(tokenHash(token), 'change');
+    const row = await this.linkToken(token, 'change');
     const now = Date.now();
     if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
     const userId = row.userId;
@@ -515,7 +516,7 @@ export class AuthService {
   }
 
   private async issue(user: User, session: Session, now: number): Promise<TokenPair> {
-    const refreshToken = newRefreshToken(session.id);
+    const refreshToken = newRefreshToken(user.tenantId, session.id);
     await this.deps.store.refreshTokens.create({
       sessionId: session.id,
       tokenHash: tokenHash(refreshToken),
@@ -532,9 +533,15 @@ export class AuthService {
   }
 
   private async oneTimeToken(purpose: OneTimePurpose, email: string, userId: string | null, role: Role | null): Promise<string> {
-    const token = randomToken(32);
+    const token = newLinkToken(currentTenantId());
     await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + this.config.resetTokenTtlSeconds * 1000, usedAt: null });
     return token;
+  }
+
+  /** The stored row of an emailed link's token, looked up in the tenant the token names. */
+  private async linkToken(token: string, purpose: OneTimePurpose): Promise<OneTimeToken | null> {
+    const tenantId = tenantOfLinkToken(token);
+    return tenantId === undefined ? null : this.deps.store.oneTimeTokenByHash(tenantId, tokenHash(token), purpose);
   }
 
   private link(path: string, token: string): string {

@@ -1,23 +1,20 @@
-import { In, IsNull, type DataSource, type Repository } from 'typeorm';
-import { Tenant, TenantRepository, type WritableFields } from '../core/index.js';
+import { In, IsNull, type DataSource } from 'typeorm';
+import { runWithTenant, Tenant, TenantRepository, type WritableFields } from '../core/index.js';
 import { OneTimeToken, type OneTimePurpose } from './entities/one-time-token.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { User } from './entities/user.entity.js';
 
 /**
- * Data access of the auth module; TypeORM stays in here. Users and sessions are read through core's
- * tenant-scoped repositories. Two lookups cannot know the tenant yet and go by unguessable token hash instead
- * (a refresh token, an emailed token); every row they return carries its tenant, which the caller then enters.
+ * Data access of the auth module; TypeORM stays in here. Every table is read and written through core's
+ * tenant-scoped repositories, so auth works behind PostgreSQL row-level security too: tokens that arrive
+ * without a tenant (refresh tokens, emailed links) carry theirs in their public part.
  */
 export class AuthStore {
   readonly users: TenantRepository<User>;
   readonly sessions: TenantRepository<Session>;
   readonly refreshTokens: TenantRepository<RefreshToken>;
   readonly oneTimeTokens: TenantRepository<OneTimeToken>;
-  private readonly rawRefresh: Repository<RefreshToken>;
-  private readonly rawOneTime: Repository<OneTimeToken>;
-  private readonly rawSessions: Repository<Session>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -27,9 +24,6 @@ export class AuthStore {
     this.sessions = new TenantRepository(dataSource, Session, { rowLevelSecurity });
     this.refreshTokens = new TenantRepository(dataSource, RefreshToken, { rowLevelSecurity });
     this.oneTimeTokens = new TenantRepository(dataSource, OneTimeToken, { rowLevelSecurity });
-    this.rawRefresh = dataSource.getRepository(RefreshToken);
-    this.rawOneTime = dataSource.getRepository(OneTimeToken);
-    this.rawSessions = dataSource.getRepository(Session);
   }
 
   async isActiveTenant(tenantId: string): Promise<boolean> {
@@ -46,30 +40,32 @@ export class AuthStore {
     return this.users.create(values);
   }
 
-  refreshTokenByHash(tokenHash: string): Promise<RefreshToken | null> {
-    return this.rawRefresh.findOne({ where: { tokenHash } });
+  async refreshTokenByHash(tenantId: string, tokenHash: string): Promise<RefreshToken | null> {
+    const [row] = await runWithTenant(tenantId, () => this.refreshTokens.list({ where: { tokenHash }, take: 1 }));
+    return row ?? null;
   }
 
-  oneTimeTokenByHash(tokenHash: string, purpose: OneTimePurpose): Promise<OneTimeToken | null> {
-    return this.rawOneTime.findOne({ where: { tokenHash, purpose } });
+  async oneTimeTokenByHash(tenantId: string, tokenHash: string, purpose: OneTimePurpose): Promise<OneTimeToken | null> {
+    const [row] = await runWithTenant(tenantId, () => this.oneTimeTokens.list({ where: { tokenHash, purpose }, take: 1 }));
+    return row ?? null;
   }
 
   /** Marks a refresh token used, atomically: false when another request used it first. */
   async useRefreshToken(token: RefreshToken, now: number): Promise<boolean> {
-    const result = await this.rawRefresh.update({ id: token.id, tenantId: token.tenantId, usedAt: IsNull() }, { usedAt: now });
-    return result.affected === 1;
+    return (await runWithTenant(token.tenantId, () => this.refreshTokens.updateWhere({ id: token.id, usedAt: IsNull() }, { usedAt: now }))) === 1;
   }
 
   async useOneTimeToken(token: OneTimeToken, now: number): Promise<boolean> {
-    const result = await this.rawOneTime.update({ id: token.id, tenantId: token.tenantId, usedAt: IsNull() }, { usedAt: now });
-    return result.affected === 1;
+    return (await runWithTenant(token.tenantId, () => this.oneTimeTokens.updateWhere({ id: token.id, usedAt: IsNull() }, { usedAt: now }))) === 1;
   }
 
   /** Revokes the given sessions, or every live one of the user; returns the ids revoked. */
   async revokeSessions(tenantId: string, userId: string, now: number, only?: string): Promise<string[]> {
-    const live = await this.rawSessions.find({ where: { tenantId, userId, revokedAt: IsNull(), ...(only === undefined ? {} : { id: only }) }, select: { id: true } });
-    const ids = live.map((session) => session.id);
-    if (ids.length > 0) await this.rawSessions.update({ tenantId, id: In(ids) }, { revokedAt: now });
-    return ids;
+    return runWithTenant(tenantId, async () => {
+      const live = await this.sessions.list({ where: { userId, revokedAt: IsNull(), ...(only === undefined ? {} : { id: only }) }, take: 1000 });
+      const ids = live.map((session) => session.id);
+      if (ids.length > 0) await this.sessions.updateWhere({ id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
+      return ids;
+    });
   }
 }

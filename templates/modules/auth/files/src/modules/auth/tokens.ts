@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { deriveKey, randomToken } from '../core/index.js';
+import { deriveKey, randomToken, TENANT_ID_PATTERN } from '../core/index.js';
 import type { Role } from './entities/user.entity.js';
 
 /** The only algorithm accepted: `none`, RS256/ES256 (key confusion) and everything else are refused. */
@@ -183,13 +183,32 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A refresh token: `<session id>.<secret>`; the session id lets CSRF bind to it without a lookup. */
-export function newRefreshToken(sessionId: string): string {
-  return `${sessionId}.${randomToken(32)}`;
+/**
+ * A refresh token: `<tenant>.<session id>.<secret>`. The tenant scopes its lookup (so it works behind row-level
+ * security), the session id lets CSRF bind to it without a lookup; only the secret is secret.
+ */
+export function newRefreshToken(tenantId: string, sessionId: string): string {
+  return `${tenantId}.${sessionId}.${randomToken(32)}`;
+}
+
+export function parseRefreshToken(refreshToken: string): { tenantId: string; sessionId: string } | undefined {
+  const [tenantId, sessionId, secret, ...rest] = refreshToken.split('.');
+  if (rest.length > 0 || tenantId === undefined || sessionId === undefined || secret === undefined) return undefined;
+  if (!TENANT_ID_PATTERN.test(tenantId) || !/^[0-9a-f-]{36}$/.test(sessionId)) return undefined;
+  return { tenantId, sessionId };
 }
 
 export function sessionIdOf(refreshToken: string): string | undefined {
-  const [sessionId, secret, ...rest] = refreshToken.split('.');
-  if (rest.length > 0 || sessionId === undefined || secret === undefined || !/^[0-9a-f-]{36}$/.test(sessionId)) return undefined;
-  return sessionId;
+  return parseRefreshToken(refreshToken)?.sessionId;
+}
+
+/** An emailed link's token (reset, verification, invitation, email change): `<tenant>.<secret>`, for the same reason. */
+export function newLinkToken(tenantId: string): string {
+  return `${tenantId}.${randomToken(32)}`;
+}
+
+export function tenantOfLinkToken(token: string): string | undefined {
+  const [tenantId, secret, ...rest] = token.split('.');
+  if (rest.length > 0 || tenantId === undefined || secret === undefined || !TENANT_ID_PATTERN.test(tenantId)) return undefined;
+  return tenantId;
 }

@@ -51,6 +51,8 @@ export interface AuthTestOptions {
   modules?: readonly AppModule[];
   /** Environment overrides, e.g. REDIS_URL. */
   env?: Record<string, string | undefined>;
+  /** PostgreSQL only: the app connects as a non-owner role behind row-level security (core's startTestApp). */
+  rowLevelSecurity?: boolean;
 }
 
 /** The real app in-process on a migrated database (core's startTestApp), with auth settings pinned. */
@@ -58,6 +60,7 @@ export function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp
   return startTestApp({
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.modules === undefined ? {} : { modules: options.modules }),
+    ...(options.rowLevelSecurity === undefined ? {} : { rowLevelSecurity: options.rowLevelSecurity }),
     configure: (base: AppConfig): AppConfig => ({
       ...base,
       core: { ...base.core, tenantResolution: 'header', tenantHeader: 'x-tenant-id', ...options.core },

@@ -297,7 +297,7 @@ describe('SMTP mail transport', () => {
       expect(mail?.from).toContain('accounts@example.test');
       // The body is quoted-printable: undo soft line breaks and the escaped '='.
       const body = (mail?.data ?? '').replace(/=\r\n/g, '').replace(/=3D/g, '=');
-      expect(body).toMatch(/reset-password\?token=[\w-]{43}/);
+      expect(body).toMatch(new RegExp(`reset-password\\?token=${owner.tenantId}\\.[\\w-]{43}`));
     } finally {
       await mailing.close();
       await smtp.close();

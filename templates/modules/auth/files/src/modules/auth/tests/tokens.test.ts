@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { addMember, bearer, login, registerOwner, startAuthTestApp, type Account } from '../testing/auth-helpers.js';
-import { signingKey } from '../tokens.js';
+import { sessionIdOf, signingKey } from '../tokens.js';
 
 let t: TestApp;
 let owner: Account;
@@ -129,10 +129,10 @@ describe('POST /auth/refresh', () => {
 
   it('when the session has idled or passed its absolute lifetime, then refresh is refused', async () => {
     const idle = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    await t.dataSource.query(`UPDATE auth_refresh_tokens SET "idleExpiresAt" = 1 WHERE "usedAt" IS NULL AND "sessionId" = '${idle.refreshToken.split('.')[0] ?? ''}'`);
+    await t.dataSource.query(`UPDATE auth_refresh_tokens SET "idleExpiresAt" = 1 WHERE "usedAt" IS NULL AND "sessionId" = '${sessionIdOf(idle.refreshToken) ?? ''}'`);
     await request(t.app).post('/auth/refresh').send({ refreshToken: idle.refreshToken }).expect(401);
     const old = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    await t.dataSource.query(`UPDATE auth_sessions SET "expiresAt" = 1 WHERE "id" = '${old.refreshToken.split('.')[0] ?? ''}'`);
+    await t.dataSource.query(`UPDATE auth_sessions SET "expiresAt" = 1 WHERE "id" = '${sessionIdOf(old.refreshToken) ?? ''}'`);
     await request(t.app).post('/auth/refresh').send({ refreshToken: old.refreshToken }).expect(401);
   });
 
@@ -184,7 +184,7 @@ describe('DELETE /auth/sessions/:id', () => {
   it('when the user ends one of their sessions, then its access token stops', async () => {
     const account = await registerOwner(t);
     const other = (await login(t, account).expect(200)).body as { accessToken: string; refreshToken: string };
-    const id = other.refreshToken.split('.')[0] ?? '';
+    const id = sessionIdOf(other.refreshToken) ?? '';
     await request(t.app).delete(`/auth/sessions/${id}`).set(bearer(account.accessToken)).expect(204);
     await me(other.accessToken).expect(401);
   });
@@ -192,7 +192,7 @@ describe('DELETE /auth/sessions/:id', () => {
   it("when a user ends another user's session by id, then it answers 404 and the session lives", async () => {
     const victim = await addMember(t, owner);
     const intruder = await registerOwner(t);
-    const id = victim.refreshToken.split('.')[0] ?? '';
+    const id = sessionIdOf(victim.refreshToken) ?? '';
     await request(t.app).delete(`/auth/sessions/${id}`).set(bearer(intruder.accessToken)).expect(404);
     await request(t.app).delete(`/auth/sessions/${id}`).set(bearer(owner.accessToken)).expect(404);
     await me(victim.accessToken).expect(200);

@@ -87,6 +87,17 @@ export class TenantRepository<T extends TenantScopedEntity> {
     });
   }
 
+  /**
+   * Updates the tenant's rows that match `criteria`, in one statement, and returns how many changed: the
+   * compare-and-set of a single-use token ("set usedAt where usedAt is null"), so two racing requests cannot both win.
+   */
+  async updateWhere(criteria: FindOptionsWhere<T>, values: WritableFields<T>): Promise<number> {
+    return this.scoped(async (repository, tenantId) => {
+      const result = await repository.update(this.where(criteria, tenantId), withoutProtectedKeys(values) as Parameters<Repository<T>['update']>[1]);
+      return result.affected ?? 0;
+    });
+  }
+
   /** Deletes (or soft-deletes, when the entity has a delete-date column) the tenant's row; false when none matched. */
   async delete(id: unknown): Promise<boolean> {
     if (!isUsableId(id)) return false;

@@ -3,11 +3,13 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { createApp, type AppInstance } from '../../../app.js';
 import { createDataSource } from '../../../db/data-source.js';
+import { migrate } from '../../../db/migrate.js';
 import { modules as installedModules } from '../../../modules.js';
 import type { AppConfig } from '../../../config.js';
 import type { AppModule } from '../contract.js';
 import type { Logger } from '../logger.js';
 import { createTenant } from '../tenancy/tenants.js';
+import { rowLevelSecurityDatabase } from './rls-role.js';
 import { testConfig } from './test-config.js';
 
 export interface TestApp {
@@ -28,14 +30,21 @@ export async function startTestApp(
     logger?: Logger;
     /** Adjusts the loaded config, e.g. a module's tests pinning its own settings. */
     configure?: (config: AppConfig) => AppConfig;
+    /**
+     * PostgreSQL only: a fresh database, migrated by its owner, and the app connected as a role that neither owns
+     * the tables nor bypasses row-level security, as in production with `row_level_security`.
+     */
+    rowLevelSecurity?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const loaded = testConfig(options.env);
+  const rls = options.rowLevelSecurity === true ? await rowLevelSecurityDatabase() : undefined;
+  const loaded = testConfig({ ...options.env, ...rls?.env });
   const config = options.configure === undefined ? loaded : options.configure(loaded);
   const modules = [...installedModules, ...(options.modules ?? [])];
+  if (rls !== undefined) await migrate(config, modules);
   const dataSource = createDataSource(config, modules);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (rls === undefined) await dataSource.runMigrations({ transaction: 'each' });
   const instance = createApp({ config, dataSource, modules, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   await instance.start();
   return {
@@ -53,6 +62,7 @@ export async function startTestApp(
         await instance.stop();
       } finally {
         await dataSource.destroy();
+        await rls?.drop();
       }
     },
   };
