@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { ExitCode, InputError } from '../errors.js';
-import { commitChanges, writes, type Change } from '../generator/commit.js';
+import { commitChanges, drifts, writes, type Change } from '../generator/commit.js';
 import type { Strategy } from '../generator/merge.js';
 import { regenerate } from '../generator/regenerate.js';
 import { changeSummary, getRegistry, json, out, printChanges } from './shared.js';
@@ -21,7 +21,7 @@ export function applyChanges(dir: string, changes: Change[], dryRun: boolean): n
   }
   commitChanges(dir, changes);
   const written = changes.filter(writes).length;
-  const conflicts = changes.filter((c) => c.kind === 'conflict');
+  const conflicts = changes.filter((c) => c.kind === 'conflict' || c.kind === 'keep-unresolved');
   out(written ? kleur.green(`${written} file(s) written; previous versions saved in .forge/previous/`) : 'up to date: nothing to write');
   const kept = changes.filter((c) => c.kind === 'keep-deleted');
   if (kept.length) out(kleur.dim(`${kept.length} file(s) you deleted stay deleted`));
@@ -52,7 +52,7 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--dir <dir>', 'project directory', '.')
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
-      const drift = (await regenerate(opts.dir, await getRegistry())).changes.filter(writes);
+      const drift = (await regenerate(opts.dir, await getRegistry())).changes.filter(drifts);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');
       else {

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { InputError } from '../errors.js';
 import { generatedPath, lockPath, parseLock, previousDir, sha256, type Lock } from './lock.js';
-import { mergeFile, type Strategy } from './merge.js';
+import { hasConflictMarkers, mergeFile, type Strategy } from './merge.js';
 import { Tree } from './tree.js';
 
-export type ChangeKind = 'create' | 'update' | 'merge' | 'conflict' | 'delete' | 'keep-edit' | 'keep-deleted' | 'keep-orphan';
+export type ChangeKind = 'create' | 'update' | 'merge' | 'conflict' | 'delete' | 'keep-edit' | 'keep-deleted' | 'keep-orphan' | 'keep-unresolved';
 
 /** One file's fate on commit. create/update/merge/conflict/delete write; keep-* are reported. */
 export interface Change {
@@ -19,6 +19,9 @@ export interface Change {
 }
 
 export const writes = (c: Change) => !c.kind.startsWith('keep-');
+
+/** What `check` fails on and `generate` exits 1 for: anything to write, and conflicts still marked in a file. */
+export const drifts = (c: Change) => writes(c) || c.kind === 'keep-unresolved';
 
 /** Joins a tree path to a root and proves the result stays inside it. */
 function inside(root: string, path: string): string {
@@ -115,6 +118,11 @@ export function planChanges(
   for (const [path, after] of tree.entries()) {
     const before = readIfExists(inside(root, path));
     if (before === after) continue;
+    // Markers from an earlier run that nobody resolved: report them on every run, so CI cannot pass over them.
+    if (before !== undefined && hasConflictMarkers(before) && !hasConflictMarkers(after)) {
+      changes.push({ kind: 'keep-unresolved', path, before });
+      continue;
+    }
     const lastHash = hashes[path];
     const base = previous.contents[path];
     const bookkeeping = path === lockPath || path === generatedPath || opts.mergedFromDisk?.has(path);

@@ -5,8 +5,17 @@ export type Strategy = 'markers' | 'ours' | 'theirs';
 
 export interface MergeOutcome {
   text: string;
-  /** Overlapping edits were found (and marked, or settled by the strategy). */
+  /** Overlapping edits were left for a person: conflict markers are in `text`. */
   conflict: boolean;
+}
+
+/** The markers mergeText writes; a file still holding both is an unresolved conflict. */
+export const CONFLICT_START = '<<<<<<< yours\n';
+export const CONFLICT_END = '>>>>>>> forge\n';
+
+export function hasConflictMarkers(text: string): boolean {
+  const start = text.indexOf(CONFLICT_START);
+  return (start === 0 || (start > 0 && text[start - 1] === '\n')) && text.includes(`\n${CONFLICT_END}`, start);
 }
 
 const lines = (text: string) => text.split(/(?<=\n)/);
@@ -27,11 +36,13 @@ export function mergeText(base: string, ours: string, theirs: string, strategy: 
       out.push(region.ok.join(''));
       continue;
     }
-    conflict = true;
     const { a, b } = region.conflict as { a: string[]; b: string[] };
     if (strategy === 'ours') out.push(a.join(''));
     else if (strategy === 'theirs') out.push(b.join(''));
-    else out.push(`<<<<<<< yours\n${ensureNewline(a)}=======\n${ensureNewline(b)}>>>>>>> forge\n`);
+    else {
+      conflict = true;
+      out.push(`${CONFLICT_START}${ensureNewline(a)}=======\n${ensureNewline(b)}${CONFLICT_END}`);
+    }
   }
   return { text: out.join(''), conflict };
 }
@@ -42,7 +53,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * Three-way merge of JSON objects key by key (package.json): forge's changes are applied to the user's object;
- * where both changed one key differently, the user's value stays (or forge's, with strategy 'theirs').
+ * where both changed one key differently, the user's value stays (or forge's, with strategy 'theirs'). JSON has
+ * no room for markers, so `conflict` only says a key was settled that way.
  */
 export function mergeJson(base: Json, ours: Json, theirs: Json, strategy: Strategy = 'markers'): { value: Json; conflict: boolean } {
   if (same(ours, base)) return { value: theirs, conflict: false };
@@ -69,7 +81,7 @@ export function mergeFile(path: string, base: string, ours: string, theirs: stri
   if (path.endsWith('.json')) {
     try {
       const merged = mergeJson(JSON.parse(base) as Json, JSON.parse(ours) as Json, JSON.parse(theirs) as Json, strategy);
-      return { text: `${JSON.stringify(merged.value, null, 2)}\n`, conflict: merged.conflict };
+      return { text: `${JSON.stringify(merged.value, null, 2)}\n`, conflict: false };
     } catch {
       // The user's file is not valid JSON any more: fall back to lines, which can still mark the conflict.
     }

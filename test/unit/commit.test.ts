@@ -108,12 +108,30 @@ describe('regeneration keeps what the user did', () => {
   });
 
   it.each([
-    ['ours', 'mine'],
-    ['theirs', 'theirs'],
-  ] as const)('settles an overlap with --strategy %s', (strategy, line) => {
+    ['ours', 'mine', 'keep-edit'],
+    ['theirs', 'theirs', 'merge'],
+  ] as const)('settles an overlap with --strategy %s', (strategy, line, kind) => {
     const { root, previous } = project({ 'f.ts': v1.replace('three', 'mine') }, { 'f.ts': v1 });
-    commitChanges(root, planChanges(root, treeOf({ 'f.ts': v1.replace('three', 'theirs') }), previous, { strategy }));
+    const changes = planChanges(root, treeOf({ 'f.ts': v1.replace('three', 'theirs') }), previous, { strategy });
+    // Settled without markers: not a conflict, so `forge generate --strategy` exits 0.
+    expect(changes.map((c) => c.kind)).toEqual([kind]);
+    commitChanges(root, changes);
     expect(readFileSync(join(root, 'f.ts'), 'utf8')).toBe(v1.replace('three', line));
+  });
+
+  it('reports markers nobody resolved on every later run, until they are gone', () => {
+    const { root, previous } = project({ 'f.ts': v1.replace('three', 'mine') }, { 'f.ts': v1 });
+    const render = treeOf({ 'f.ts': v1.replace('three', 'theirs') });
+    const first = planChanges(root, render, previous);
+    expect(first.map((c) => c.kind)).toEqual(['conflict']);
+    commitChanges(root, first);
+    // The next run renders the same; the lock now holds that render, so the marked file looks like a user edit.
+    const marked = readFileSync(join(root, 'f.ts'), 'utf8');
+    const rendered = { 'f.ts': v1.replace('three', 'theirs') };
+    const afterFirst = { lock: { ...previous.lock, files: { 'f.ts': sha256(rendered['f.ts']) } }, contents: rendered };
+    expect(planChanges(root, render, afterFirst).map((c) => c.kind)).toEqual(['keep-unresolved']);
+    writeFileSync(join(root, 'f.ts'), marked.replace(/<<<<<<< yours\n|=======\ntheirs\n|>>>>>>> forge\n/g, ''));
+    expect(planChanges(root, render, afterFirst).map((c) => c.kind)).toEqual(['keep-edit']);
   });
 
   it('merges package.json key by key: your dependency stays, forge\'s new one arrives', () => {
