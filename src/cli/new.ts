@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
@@ -7,7 +6,7 @@ import { Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { commitNew, isEmptyDir } from '../generator/commit.js';
 import { generate } from '../generator/pipeline.js';
-import { parseManifest, readManifest } from '../manifest/load.js';
+import { parseManifest, readManifestText } from '../manifest/load.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
@@ -68,8 +67,7 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       let text: string;
       let label: string;
       if (opts.manifest) {
-        readManifest(opts.manifest, registry); // size, binary and syntax checks with the file's own name
-        text = readFileSync(opts.manifest, 'utf8');
+        text = readManifestText(opts.manifest);
         label = opts.manifest;
       } else if (opts.modules !== undefined || opts.yes) {
         const name = basename(resolvePath(dir ?? 'my-app'));

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type Problem } from '../errors.js';
@@ -151,18 +152,36 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
   return { name: top.data.name, description: top.data.description, database: top.data.database, modules };
 }
 
-export function readManifest(path: string, registry: Registry): Manifest {
-  const file = path;
-  let size: number;
+/**
+ * Reads a manifest's text with the checks every command needs before parsing: it exists and is a file, at most
+ * 1 MiB, not binary. `missing` is the hint printed when there is no such file.
+ */
+export function readManifestText(path: string, missing = 'no such file'): string {
+  let stat;
   try {
-    size = statSync(path).size;
+    stat = statSync(path);
   } catch {
-    throw new InputError('manifest-missing', [{ file: path, message: 'no such file' }]);
+    throw new InputError('manifest-missing', [{ file: path, message: missing }]);
   }
-  if (size > maxManifestBytes) {
-    throw new InputError('manifest-too-large', [{ file, message: `is ${size} bytes; a manifest may be at most 1 MiB` }]);
+  if (!stat.isFile()) throw new InputError('manifest-missing', [{ file: path, message: 'is not a file' }]);
+  if (stat.size > maxManifestBytes) {
+    throw new InputError('manifest-too-large', [{ file: path, message: `is ${stat.size} bytes; a manifest may be at most 1 MiB` }]);
   }
-  const text = readFileSync(path, 'utf8');
-  if (text.includes('\0')) throw new InputError('manifest-binary', [{ file, message: 'is not a text file' }]);
-  return parseManifest(text, registry, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError('manifest-unreadable', [{ file: path, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
+  }
+  if (text.includes('\0')) throw new InputError('manifest-binary', [{ file: path, message: 'is not a text file' }]);
+  return text;
+}
+
+/** The manifest of an existing project: the one every command run inside a project reads. */
+export function readProjectManifestText(dir: string): string {
+  return readManifestText(join(dir, 'forge.yaml'), `no such file: ${dir === '.' ? 'this folder' : dir} is not a forge project (\`forge new\` creates one; --dir points to one)`);
+}
+
+export function readManifest(path: string, registry: Registry): Manifest {
+  return parseManifest(readManifestText(path), registry, path);
 }

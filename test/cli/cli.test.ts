@@ -142,6 +142,28 @@ describe('forge check and generate', () => {
   });
 });
 
+describe('commands run in a folder that is not a forge project', () => {
+  it.each(['check', 'generate', 'add-module auth --skip-install', 'remove-module auth --skip-install'])('forge %s exits 2 with a clear message', async (command) => {
+    const r = await forge(command.split(' '));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('forge.yaml: no such file: this folder is not a forge project (`forge new` creates one; --dir points to one)');
+  });
+
+  it('add-module and remove-module read forge.yaml through the same checks as every command', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'forge.yaml'), `name: a\n#${'x'.repeat(1024 * 1024)}\n`);
+    for (const args of [['add-module', 'auth'], ['remove-module', 'auth']]) {
+      const r = await forge([...args, '--skip-install'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^forge\.yaml: is \d+ bytes; a manifest may be at most 1 MiB$/);
+    }
+    writeFileSync(join(dir, 'forge.yaml'), Buffer.from([0x6e, 0x61, 0, 0x3a]));
+    const binary = await forge(['add-module', 'auth', '--skip-install'], dir);
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toBe('forge.yaml: is not a text file');
+  });
+});
+
 describe('forge add-module and remove-module', () => {
   async function fresh() {
     const made = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
