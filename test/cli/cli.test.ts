@@ -65,7 +65,9 @@ describe('forge modules / info / graph / validate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('forge.yaml:5:26 modules[0].config.rate_limit_points: expected number, received string');
     const badJson = await forge(['validate', '--json'], dir);
-    expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, column: 26 }] });
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toBe('');
+    expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, error: { code: 'manifest-invalid' }, problems: [{ line: 5, column: 26 }] });
     expect((await forge(['validate', join(examples, 'minimal.yaml')])).code).toBe(0);
   });
 });
@@ -147,6 +149,20 @@ describe('commands run in a folder that is not a forge project', () => {
     const r = await forge(command.split(' '));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('forge.yaml: no such file: this folder is not a forge project (`forge new` creates one; --dir points to one)');
+  });
+
+  it('check --json and info --json report a failure as a JSON object on stdout, not as text', async () => {
+    const check = await forge(['check', '--json']);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout)).toEqual({
+      error: { code: 'manifest-missing', message: expect.stringContaining('forge.yaml: no such file') },
+      problems: [{ file: 'forge.yaml', message: expect.stringContaining('is not a forge project') }],
+    });
+    const info = await forge(['info', 'quantum', '--json']);
+    expect(info.code).toBe(2);
+    expect(info.stderr).toBe('');
+    expect(JSON.parse(info.stdout)).toEqual({ error: { code: 'unknown-module', message: "unknown module 'quantum'" }, problems: [{ message: "unknown module 'quantum'" }] });
   });
 
   it('add-module and remove-module read forge.yaml through the same checks as every command', async () => {
