@@ -81,7 +81,7 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       } else {
         throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for core only)');
       }
-      const manifest = parseManifest(text, registry, label);
+      const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
       const target = dir ?? manifest.name;
       if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
 

@@ -96,6 +96,12 @@ describe('forge new', () => {
     expect(readdirSync(r.cwd)).toEqual([]);
   });
 
+  it('names --modules, not a line of a file the user never wrote, in its errors', async () => {
+    const r = await forge(['new', 'app', '--modules', 'auth,biling', '--skip-install', '--skip-git']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("--modules modules[1].name: unknown module 'biling' (did you mean 'billing'?); `forge modules` lists them");
+  });
+
   it('leaves no directory behind when the manifest is bad', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'bad.yaml'), 'name: app\nmodules:\n  - name: telemetry\n');

@@ -1,0 +1,48 @@
+import type { Problem } from '../errors.js';
+import { coerceEnvString, configKeys } from '../generator/config-keys.js';
+import type { RegisteredModule } from '../generator/registry.js';
+import { looksLikeEnvRef, parseEnvRef, type EnvRef } from './env-ref.js';
+import { zodProblems, type Locate } from './problems.js';
+
+export interface ManifestModule {
+  name: string;
+  /** Validated and defaulted; keys given as `${VAR}` without a default hold their schema default here. */
+  config: Record<string, unknown>;
+  /** Top-level config keys whose value the app reads from another environment variable. */
+  envRefs: Record<string, EnvRef>;
+}
+
+/**
+ * Checks one selected module's `config:` against its own schema, with `${VAR}` references set apart. Returns
+ * the module, or the problems found (all of them).
+ */
+export function checkModuleConfig(
+  { descriptor }: RegisteredModule,
+  config: Record<string, unknown>,
+  base: (string | number)[],
+  at: Locate,
+): ManifestModule | Problem[] {
+  const problems: Problem[] = [];
+  const keys = configKeys(descriptor.config);
+  const envRefs: Record<string, EnvRef> = {};
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const ref = parseEnvRef(value);
+    const kind = keys.find((k) => k.key === key)?.kind;
+    const where = [...base, key];
+    if (ref && descriptor.generateOnly?.includes(key)) {
+      problems.push(at(where, 'shapes generated files, so it cannot come from the environment; give the value itself'));
+    } else if (ref && kind && kind !== 'json') {
+      envRefs[key] = ref;
+      if (ref.default !== undefined) input[key] = coerceEnvString(kind, ref.default);
+    } else if (ref || looksLikeEnvRef(value) || JSON.stringify(value)?.includes('${')) {
+      problems.push(at(where, 'an environment reference must be the whole value of a top-level config key, as ${VAR} or ${VAR:-default}'));
+    } else {
+      input[key] = value;
+    }
+  }
+  const parsed = descriptor.config.safeParse(input);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, at, base, descriptor.config));
+  if (problems.length || !parsed.success) return problems;
+  return { name: descriptor.name, config: parsed.data, envRefs };
+}
