@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
-import { coerceEnvString, configKeys } from '../generator/config-keys.js';
+import { envValueProblem } from '../generator/env.js';
+import { coerceEnvString, configKeys, type ConfigKey } from '../generator/config-keys.js';
 import type { RegisteredModule } from '../generator/registry.js';
 import { looksLikeEnvRef, parseEnvRef, type EnvRef } from './env-ref.js';
 import { zodProblems, type Locate } from './problems.js';
@@ -43,6 +44,44 @@ export function checkModuleConfig(
   }
   const parsed = descriptor.config.safeParse(input);
   if (!parsed.success) problems.push(...zodProblems(parsed.error, at, base, descriptor.config));
+  else problems.push(...envFileProblems(keys, input, envRefs, base, at, descriptor.generateOnly ?? []));
   if (problems.length || !parsed.success) return problems;
   return { name: descriptor.name, config: parsed.data, envRefs };
+}
+
+/**
+ * Values that become the default of an environment variable are written into .env.example and
+ * docker-compose.yml; one those files cannot hold as plain text is refused here, where it can be pointed at.
+ */
+function envFileProblems(
+  keys: ConfigKey[],
+  /** The values given (not those refused already). */
+  config: Record<string, unknown>,
+  envRefs: Record<string, EnvRef>,
+  base: (string | number)[],
+  at: Locate,
+  generateOnly: readonly string[],
+): Problem[] {
+  const problems: Problem[] = [];
+  const check = (path: (string | number)[], text: string, listItem: boolean) => {
+    const problem = envValueProblem(text, listItem);
+    if (problem) {
+      problems.push(
+        at(path, `contains ${problem}, which .env.example and docker-compose.yml cannot hold as plain text (Node, docker and docker compose read them differently); set such a value in the environment through a \${VAR} reference`),
+      );
+    }
+  };
+  for (const { key, kind } of keys) {
+    if (kind === 'json' || generateOnly.includes(key) || !(key in config || key in envRefs)) continue;
+    const value = config[key];
+    const ref = envRefs[key];
+    if (ref) {
+      if (ref.default !== undefined) check([...base, key], ref.default, false);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, j) => check([...base, key, j], String(item), true));
+    } else {
+      check([...base, key], String(value), false);
+    }
+  }
+  return problems;
 }
