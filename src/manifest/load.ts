@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
 import type { Registry } from '../generator/registry.js';
-import { checkModuleConfig, type ManifestModule } from './module-config.js';
+import { checkModuleConfig, secretVariables, type ManifestModule } from './module-config.js';
 import { locator, zodProblems } from './problems.js';
 import { moduleEntrySchema, modulesListSchema, topLevelSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -51,6 +51,7 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
   const list = modulesListSchema.safeParse((data as { modules?: unknown }).modules);
   if (!list.success) problems.push(...zodProblems(list.error, at, ['modules'], modulesListSchema));
   const seen = new Map<string, number>();
+  const secrets = secretVariables(registry);
   const modules: ManifestModule[] = [];
   (list.data ?? []).forEach((raw, i) => {
     const entry = moduleEntrySchema.safeParse(raw);
@@ -65,7 +66,7 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
     if (registered.descriptor.status !== 'implemented') {
       return void problems.push(at(['modules', i, 'name'], `module '${name}' is not implemented yet (planned); \`forge modules\` shows what is available`));
     }
-    const checked = checkModuleConfig(registered, entry.data.config, ['modules', i, 'config'], at);
+    const checked = checkModuleConfig(registered, entry.data.config, ['modules', i, 'config'], at, secrets);
     if (Array.isArray(checked)) problems.push(...checked);
     else modules.push(checked);
   });

@@ -1,7 +1,8 @@
 import type { Problem } from '../errors.js';
 import { envValueProblem } from '../generator/env.js';
 import { coerceEnvString, configKeys, type ConfigKey } from '../generator/config-keys.js';
-import type { RegisteredModule } from '../generator/registry.js';
+import { composeEnv } from '../generator/compose-services.js';
+import type { RegisteredModule, Registry } from '../generator/registry.js';
 import { looksLikeEnvRef, parseEnvRef, type EnvRef } from './env-ref.js';
 import { zodProblems, type Locate } from './problems.js';
 
@@ -14,6 +15,21 @@ export interface ManifestModule {
 }
 
 /**
+ * Every secret variable any module (or docker-compose) reads, with who reads it. A config key is never secret,
+ * so a `${VAR}` naming one of these would hand the secret to code that shows it.
+ */
+export function secretVariables(registry: Registry): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const [service, vars] of Object.entries(composeEnv)) {
+    for (const v of vars) if (v.secret) secrets.set(v.name, `docker-compose's ${service} service`);
+  }
+  for (const { descriptor } of registry.values()) {
+    for (const v of descriptor.env ?? []) if (v.secret) secrets.set(v.name, `module ${descriptor.name}`);
+  }
+  return secrets;
+}
+
+/**
  * Checks one selected module's `config:` against its own schema, with `${VAR}` references set apart. Returns
  * the module, or the problems found (all of them).
  */
@@ -22,6 +38,7 @@ export function checkModuleConfig(
   config: Record<string, unknown>,
   base: (string | number)[],
   at: Locate,
+  secrets: ReadonlyMap<string, string>,
 ): ManifestModule | Problem[] {
   const problems: Problem[] = [];
   const keys = configKeys(descriptor.config);
@@ -31,7 +48,12 @@ export function checkModuleConfig(
     const ref = parseEnvRef(value);
     const kind = keys.find((k) => k.key === key)?.kind;
     const where = [...base, key];
-    if (ref && descriptor.generateOnly?.includes(key)) {
+    const secretOf = ref && secrets.get(ref.env);
+    if (secretOf) {
+      problems.push(
+        at(where, `\${${ref.env}} is a secret of ${secretOf}, and config values are not secret (they end up in tokens, responses and logs, and e.g. an issuer becomes a token claim); name a variable of its own`),
+      );
+    } else if (ref && descriptor.generateOnly?.includes(key)) {
       problems.push(at(where, 'shapes generated files, so it cannot come from the environment; give the value itself'));
     } else if (ref && kind && kind !== 'json') {
       envRefs[key] = ref;
