@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
+import { inside } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
@@ -24,7 +25,7 @@ async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c
   const registry = await getRegistry();
   const { changes } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) writeFileSync(join(opts.dir, 'forge.yaml'), newText);
+  if (!opts.dryRun) writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
   setCode(code);
   return changes;
 }

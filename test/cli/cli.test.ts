@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -86,6 +86,19 @@ describe('forge new', () => {
     const r = await forge(['new', 'app', '--modules', '', '--skip-install', '--skip-git'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('app is not empty');
+  });
+
+  it('--force never writes through a folder that links out of the target', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'outside'));
+    mkdirSync(join(dir, 'app'));
+    symlinkSync('../outside', join(dir, 'app/src'));
+    const r = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--force', '--skip-install', '--skip-git'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^src in .*app is a symbolic link to .*\/outside, outside the project; forge does not write through it/);
+    expect(readdirSync(join(dir, 'outside'))).toEqual([]);
+    expect(readdirSync(join(dir, 'app'))).toEqual(['src']);
+    expect(readdirSync(dir).sort()).toEqual(['app', 'outside']);
   });
 
   it('writes nothing on a dry run', async () => {
