@@ -4,8 +4,8 @@ import kleur from 'kleur';
 import prompts from 'prompts';
 import { Document } from 'yaml';
 import { InputError } from '../errors.js';
-import { commitNew, isEmptyDir } from '../generator/commit.js';
-import { generate } from '../generator/pipeline.js';
+import { isEmptyDir } from '../generator/commit.js';
+import { createProject } from '../generator/pipeline.js';
 import { parseManifest, readManifestText } from '../manifest/load.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
@@ -85,17 +85,15 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       const target = dir ?? manifest.name;
       if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
 
-      const generated = await generate(manifest, text, registry);
+      const { generated, files } = await createProject(target, manifest, text, registry, { force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) });
       for (const m of generated.plan.modules) {
         if (m.reason.kind === 'dependency') out(kleur.dim(`added ${m.descriptor.name}: needed by ${m.reason.of}`));
       }
-      const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', text]];
       if (opts.dryRun) {
         for (const [path, content] of files) out(`${kleur.green('CREATE')} ${target}/${path} (${Buffer.byteLength(content)} bytes)`);
         out('\nDry run: no changes were made.');
         return;
       }
-      commitNew(target, files, { force: opts.force });
       writeLocalEnv(target, generated);
       out(`${kleur.green('created')} ${target} with ${generated.plan.modules.map((m) => m.descriptor.name).join(', ')} (${files.length} files)`);
       if (!opts.skipInstall) await npmInstall(target);

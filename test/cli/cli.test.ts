@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
 const forgeBin = join(import.meta.dirname, '../../bin/forge.js');
 const examples = join(import.meta.dirname, '../../examples');
 const scratch = () => mkdtempSync(join(tmpdir(), 'forge-cli-'));
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Runs the real, built binary; never throws, returns exit code and output. */
 async function forge(args: string[], cwd = scratch(), input?: string) {
@@ -50,6 +52,33 @@ describe('forge modules / info / graph / validate', () => {
     const typo = await forge(['info', 'cor']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("unknown module 'cor' (did you mean 'core'?)");
+  });
+
+  it('prints the graph as text', async () => {
+    const r = await forge(['graph', '--format', 'text']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(17);
+    expect(lines).toContain('billing → core, auth');
+    expect(lines).toContain('core');
+    expect((await forge(['graph'])).stdout).toBe(r.stdout);
+  });
+
+  it('colours output only when allowed: --no-color wins over FORCE_COLOR', async () => {
+    const run = (args: string[]) =>
+      execa(process.execPath, [forgeBin, ...args], { reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', FORCE_COLOR: '1' } });
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[/;
+    expect((await run(['modules'])).stdout).toMatch(ansi);
+    for (const args of [['--no-color', 'modules'], ['modules', '--no-color']]) {
+      const r = await run(args);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('core');
+      expect(r.stdout).not.toMatch(ansi);
+    }
+    const failed = await run(['--no-color', 'info', 'quantum']);
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).toBe("unknown module 'quantum'");
   });
 
   it('prints the graph as mermaid and dot', async () => {
@@ -121,6 +150,21 @@ describe('forge new', () => {
     const r = await forge(['new', 'app', '--manifest', 'bad.yaml', '--skip-install', '--skip-git'], dir);
     expect(r.code).toBe(2);
     expect(readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  it('records in .forge/lock.json the forge version, the manifest hash, the modules and a hash per file', async () => {
+    const r = await forge(['new', 'app', '--manifest', join(examples, 'observed.yaml'), '--skip-install', '--skip-git']);
+    expect(r.code).toBe(0);
+    const app = join(r.cwd, 'app');
+    const lock = JSON.parse(readFileSync(join(app, '.forge/lock.json'), 'utf8')) as { forgeVersion: string; manifestHash: string; modules: string[]; files: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(lock.forgeVersion).toBe(pkg.version);
+    expect(lock.manifestHash).toBe(sha256(readFileSync(join(examples, 'observed.yaml'), 'utf8')));
+    expect(lock.modules).toEqual(['core', 'observability']);
+    // Every file forge generated, and nothing else: not the lock itself, its own bookkeeping, the manifest or the local secrets.
+    const onDisk = Object.keys(snapshot(app)).filter((p) => !['.forge/lock.json', '.forge/generated.json', 'forge.yaml', '.env'].includes(p));
+    expect(Object.keys(lock.files).sort()).toEqual(onDisk.sort());
+    for (const [path, hash] of Object.entries(lock.files)) expect([path, sha256(readFileSync(join(app, path), 'utf8'))]).toEqual([path, hash]);
   });
 
   it('is deterministic: the same manifest gives byte-identical projects, secrets only in the local .env', async () => {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitChanges, commitNew, planChanges } from '../../src/generator/commit.js';
 import { sha256, type Lock } from '../../src/generator/lock.js';
+import { createProject } from '../../src/generator/pipeline.js';
+import { loadRegistry } from '../../src/generator/registry.js';
+import { parseManifest } from '../../src/manifest/load.js';
 import { Tree } from '../../src/generator/tree.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'forge-commit-'));
@@ -30,6 +33,21 @@ describe('commitNew', () => {
     }) as typeof writeFileSync;
     expect(() => commitNew(join(parent, 'app'), [['a.txt', 'a'], ['b.txt', 'b'], ['c.txt', 'c']], { write: failing })).toThrow('disk full');
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('leaves no directory when rendering fails midway, after some files were rendered', async () => {
+    const fixtures = join(import.meta.dirname, '../fixtures');
+    const registry = await loadRegistry(join(fixtures, 'upgrade/v1'));
+    const text = 'name: app\ndescription: hi\nmodules:\n  - name: widget\n';
+    const parent = scratch();
+    // The widget module's files render first; the base skeleton then prints manifest text without a helper.
+    await expect(createProject(join(parent, 'app'), parseManifest(text, registry), text, registry, { baseDir: join(fixtures, 'escape/raw') })).rejects.toThrow(
+      /without an escaping helper/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+    // The same project with a sound skeleton is written whole.
+    await createProject(join(parent, 'app'), parseManifest(text, registry), text, registry, { baseDir: join(fixtures, 'upgrade/base') });
+    expect(existsSync(join(parent, 'app/src/modules/widget'))).toBe(true);
   });
 
   it('refuses a non-empty target without force, and keeps its files with force', () => {
