@@ -1,24 +1,37 @@
 #!/usr/bin/env node
-// Times `forge new --skip-install --skip-git` as a whole process for the smallest and the largest example
-// manifest, interleaved in one run (this machine is noisy), next to `node -e 0` as the floor.
+// Times `forge new --skip-install --skip-git` as a whole process for the smallest example manifest and the one
+// that selects every implemented module, interleaved in one run (this machine is noisy), next to `node -e 0` as
+// the floor. Needs the build (npm run bench builds first).
 // Usage: npm run bench [-- --runs 15]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadRegistry } from '../dist/src/generator/registry.js';
+import { resolve } from '../dist/src/generator/resolve.js';
+import { readManifest } from '../dist/src/manifest/load.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15;
+// Examples by the modules they resolve to (dependencies included), read with forge's own loader.
+const registry = await loadRegistry();
 const examples = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.yaml'))
-  .map((f) => ({ file: join(root, 'examples', f), modules: (readFileSync(join(root, 'examples', f), 'utf8').match(/^\s*- name:/gm) ?? []).length }))
-  .sort((a, b) => a.modules - b.modules || statSync(a.file).size - statSync(b.file).size);
+  .sort()
+  .map((f) => {
+    const file = join(root, 'examples', f);
+    return { file, modules: resolve(readManifest(file, registry), registry).modules.map((m) => m.descriptor.name) };
+  })
+  .sort((a, b) => a.modules.length - b.modules.length || statSync(a.file).size - statSync(b.file).size);
+const implemented = [...registry.values()].filter((m) => m.descriptor.status === 'implemented').map((m) => m.descriptor.name);
+const everything = examples.find((e) => implemented.every((name) => e.modules.includes(name)));
+if (!everything) throw new Error(`no example selects every implemented module (${implemented.join(', ')}); the bench needs one`);
+const label = (e) => `new ${e.file.split('/').pop()} (${e.modules.join(', ')})`;
 const cases = [
   { name: 'node -e 0', args: ['-e', '0'] },
-  { name: `new ${examples[0].file.split('/').pop()}`, manifest: examples[0].file },
-  { name: `new ${examples.at(-1).file.split('/').pop()}`, manifest: examples.at(-1).file },
+  { name: label(examples[0]), manifest: examples[0].file },
+  { name: label(everything), manifest: everything.file },
 ];
 
 function time(c) {
@@ -41,5 +54,5 @@ for (let i = 0; i < runs; i++) for (const c of cases) results.get(c.name).push(t
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0].model}, Node ${process.version}, ${runs} runs each, interleaved`);
 for (const [name, rs] of results) {
-  console.log(`${name.padEnd(28)} median ${median(rs.map((r) => r.ms)).toFixed(0).padStart(5)} ms   peak RSS ${median(rs.map((r) => r.rssMiB)).toFixed(0)} MiB`);
+  console.log(`${name.padEnd(60)} median ${median(rs.map((r) => r.ms)).toFixed(0).padStart(5)} ms   peak RSS ${median(rs.map((r) => r.rssMiB)).toFixed(0)} MiB`);
 }

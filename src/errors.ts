@@ -34,8 +34,16 @@ export class GenerateError extends Error {
   constructor(
     readonly code: string,
     readonly path: string,
-    message: string,
+    readonly detail: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${detail}`);
   }
+}
+
+/** What `--json` prints instead of a message: the error's code, its text, and each problem with its position. */
+export function errorJson(e: unknown): { error: { code: string; message: string }; problems: Problem[] } {
+  if (e instanceof InputError) return { error: { code: e.code, message: e.message }, problems: e.problems };
+  if (e instanceof GenerateError) return { error: { code: e.code, message: e.message }, problems: [{ file: e.path, message: e.detail }] };
+  const message = e instanceof Error ? e.message : String(e);
+  return { error: { code: 'internal', message }, problems: [{ message }] };
 }

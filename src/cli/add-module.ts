@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
+import { inside } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
-import { parseManifest } from '../manifest/load.js';
+import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
 import { getRegistry, out } from './shared.js';
@@ -24,7 +25,7 @@ async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c
   const registry = await getRegistry();
   const { changes } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) writeFileSync(join(opts.dir, 'forge.yaml'), newText);
+  if (!opts.dryRun) writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
   setCode(code);
   return changes;
 }
@@ -41,7 +42,7 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
     .action(async (names: string[], opts: EditOptions) => {
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
-      const text = readFileSync(manifestPath, 'utf8');
+      const text = readProjectManifestText(opts.dir);
       const before = resolve(parseManifest(text, registry, manifestPath), registry).modules.map((m) => m.descriptor.name);
       const edited = addModules(text, names, parseConfigFlags(opts.config, names));
       for (const name of edited.present) out(kleur.dim(`${name} is already in forge.yaml`));
@@ -68,7 +69,7 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
     .action(async (name: string, opts: EditOptions) => {
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
-      const edited = removeModule(readFileSync(manifestPath, 'utf8'), name);
+      const edited = removeModule(readProjectManifestText(opts.dir), name);
       if (edited === undefined) throw new InputError('not-selected', `${name} is not listed in ${manifestPath}`);
       const plan = resolve(parseManifest(edited, registry, manifestPath), registry);
       const still = plan.modules.find((m) => m.descriptor.name === name);

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import kleur from 'kleur';
-import { ExitCode, GenerateError, InputError } from '../errors.js';
+import { errorJson, ExitCode, GenerateError, InputError } from '../errors.js';
 import { forgeVersion } from '../paths.js';
 import { registerAddModule, registerRemoveModule } from './add-module.js';
 import { registerCheck, registerGenerate } from './generate.js';
@@ -8,7 +8,7 @@ import { registerInfo, registerModules } from './modules.js';
 import { registerGraph } from './graph.js';
 import { registerNew } from './new.js';
 import { registerValidate } from './validate.js';
-import { err } from './shared.js';
+import { err, json } from './shared.js';
 
 const exitCodes = `
 Exit codes:
@@ -31,6 +31,11 @@ export async function run(argv: string[]): Promise<number> {
   const setCode = (c: number) => {
     code = c;
   };
+  // A command run with --json reports its failure as JSON on stdout too, where a pipeline reads its answer.
+  let jsonOutput = false;
+  program.hook('preAction', (_, action) => {
+    jsonOutput = Boolean(action.opts().json);
+  });
   for (const register of [registerNew, registerGenerate, registerCheck, registerAddModule, registerRemoveModule, registerModules, registerInfo, registerGraph, registerValidate]) {
     register(program, setCode);
   }
@@ -39,8 +44,10 @@ export async function run(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
-    if (e instanceof InputError || e instanceof GenerateError) {
-      err(kleur.red(e.message));
+    const input = e instanceof InputError || e instanceof GenerateError;
+    if (jsonOutput) json(errorJson(e));
+    if (input) {
+      if (!jsonOutput) err(kleur.red(e.message));
       return ExitCode.badInput;
     }
     err(kleur.red(`internal error: ${(e as Error).stack ?? String(e)}`));

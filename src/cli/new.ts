@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import prompts from 'prompts';
 import { Document } from 'yaml';
 import { InputError } from '../errors.js';
-import { commitNew, isEmptyDir } from '../generator/commit.js';
-import { generate } from '../generator/pipeline.js';
-import { parseManifest, readManifest } from '../manifest/load.js';
+import { isEmptyDir } from '../generator/commit.js';
+import { createProject } from '../generator/pipeline.js';
+import { parseManifest, readManifestText } from '../manifest/load.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
@@ -68,8 +67,7 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       let text: string;
       let label: string;
       if (opts.manifest) {
-        readManifest(opts.manifest, registry); // size, binary and syntax checks with the file's own name
-        text = readFileSync(opts.manifest, 'utf8');
+        text = readManifestText(opts.manifest);
         label = opts.manifest;
       } else if (opts.modules !== undefined || opts.yes) {
         const name = basename(resolvePath(dir ?? 'my-app'));
@@ -83,21 +81,19 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       } else {
         throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for core only)');
       }
-      const manifest = parseManifest(text, registry, label);
+      const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
       const target = dir ?? manifest.name;
       if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
 
-      const generated = await generate(manifest, text, registry);
+      const { generated, files } = await createProject(target, manifest, text, registry, { force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) });
       for (const m of generated.plan.modules) {
         if (m.reason.kind === 'dependency') out(kleur.dim(`added ${m.descriptor.name}: needed by ${m.reason.of}`));
       }
-      const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', text]];
       if (opts.dryRun) {
         for (const [path, content] of files) out(`${kleur.green('CREATE')} ${target}/${path} (${Buffer.byteLength(content)} bytes)`);
         out('\nDry run: no changes were made.');
         return;
       }
-      commitNew(target, files, { force: opts.force });
       writeLocalEnv(target, generated);
       out(`${kleur.green('created')} ${target} with ${generated.plan.modules.map((m) => m.descriptor.name).join(', ')} (${files.length} files)`);
       if (!opts.skipInstall) await npmInstall(target);

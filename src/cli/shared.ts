@@ -1,15 +1,10 @@
 import { createTwoFilesPatch } from 'diff';
 import kleur from 'kleur';
-import { readManifest } from '../manifest/load.js';
 import { writes, type Change } from '../generator/commit.js';
 import { loadRegistry, type Registry } from '../generator/registry.js';
 
 let registry: Promise<Registry> | undefined;
 export const getRegistry = () => (registry ??= loadRegistry());
-
-export async function loadManifestFile(path: string) {
-  return readManifest(path, await getRegistry());
-}
 
 export const out = (text = ""): void => void process.stdout.write(`${text}\n`);
 export const err = (text = ""): void => void process.stderr.write(`${text}\n`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
+import { inside } from '../generator/commit.js';
 import type { Generated } from '../generator/pipeline.js';
 import { composeVariables } from '../generator/structured.js';
 
@@ -9,7 +9,7 @@ import { composeVariables } from '../generator/structured.js';
 
 /** A local .env with fresh random secrets, so the app boots at once. It is git-ignored and never regenerated. */
 export function writeLocalEnv(dir: string, generated: Generated): boolean {
-  const file = join(dir, '.env');
+  const file = inside(dir, '.env');
   if (existsSync(file)) return false;
   const lines = [...generated.env, ...composeVariables(generated.plan)]
     .filter((v) => v.generate)

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { errorJson, ExitCode, InputError } from '../errors.js';
 import { resolve } from '../generator/resolve.js';
 import { getRegistry, json, out } from './shared.js';
 import { readManifest } from '../manifest/load.js';
 
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, setCode: (c: number) => void): void {
   program
     .command('validate [file]')
     .description('check a manifest and show the modules it resolves to; writes nothing')
@@ -17,8 +17,9 @@ export function registerValidate(program: Command): void {
         if (opts.json) return json({ valid: true, modules });
         out(`valid: ${modules.map((m) => (m.reason.kind === 'dependency' ? `${m.name} (needed by ${m.reason.of})` : m.name)).join(', ')}`);
       } catch (e) {
-        if (opts.json && e instanceof InputError) json({ valid: false, problems: e.problems });
-        throw e;
+        if (!opts.json || !(e instanceof InputError)) throw e;
+        json({ valid: false, ...errorJson(e) });
+        setCode(ExitCode.badInput);
       }
     });
 }

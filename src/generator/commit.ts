@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { InputError } from '../errors.js';
 import { generatedPath, lockPath, parseLock, previousDir, sha256, type Lock } from './lock.js';
 import { hasConflictMarkers, mergeFile, type Strategy } from './merge.js';
@@ -23,10 +23,38 @@ export const writes = (c: Change) => !c.kind.startsWith('keep-');
 /** What `check` fails on and `generate` exits 1 for: anything to write, and conflicts still marked in a file. */
 export const drifts = (c: Change) => writes(c) || c.kind === 'keep-unresolved';
 
-/** Joins a tree path to a root and proves the result stays inside it. */
-function inside(root: string, path: string): string {
-  const full = resolvePath(root, Tree.normalize(path));
-  if (!full.startsWith(resolvePath(root) + '/')) throw new InputError('path-escape', `${path} would be written outside ${root}`);
+const lexists = (path: string) => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Joins a tree path to a root and proves the result stays inside it, on paper and on disk: the deepest part of
+ * the path that exists, resolved through any symbolic link, must still be inside the root's real path. So a
+ * folder of the project that links elsewhere (`src -> ../outside`) is never written or read through.
+ */
+export function inside(root: string, path: string): string {
+  const top = resolvePath(root);
+  const full = resolvePath(top, Tree.normalize(path));
+  if (!full.startsWith(top + '/')) throw new InputError('path-escape', `${path} would be written outside ${root}`);
+  let probe = full;
+  while (probe !== top && !lexists(probe)) probe = dirname(probe);
+  if (probe === top) return full;
+  const realTop = existsSync(top) ? realpathSync(top) : top;
+  let real: string | undefined;
+  try {
+    real = realpathSync(probe);
+  } catch {
+    real = undefined; // a link to nothing: where it would lead is not known, so it is not followed
+  }
+  if (real === undefined || !real.startsWith(realTop + '/')) {
+    const link = relative(top, probe);
+    throw new InputError('path-escape', `${link} in ${root} is a symbolic link ${real ? `to ${real}, outside the project` : 'to a missing target'}; forge does not write through it (${path})`);
+  }
   return full;
 }
 
@@ -59,11 +87,12 @@ export function commitNew(target: string, files: [string, string][], opts: { for
       rmSync(dir, { recursive: true, force: true });
       renameSync(staging, dir);
     } else {
-      // --force into a non-empty folder: each file replaced by rename; the user's other files stay.
-      for (const [path] of files) {
-        const to = inside(dir, path);
+      // --force into a non-empty folder: each file replaced by rename; the user's other files stay. Every
+      // destination is checked before the first rename, so a refused one leaves the folder as it was.
+      const moves = files.map(([path]) => [inside(staging, path), inside(dir, path)] as const);
+      for (const [from, to] of moves) {
         mkdirSync(dirname(to), { recursive: true });
-        renameSync(inside(staging, path), to);
+        renameSync(from, to);
       }
     }
   } finally {
@@ -153,6 +182,7 @@ export function planChanges(
 export function commitChanges(root: string, changes: Change[]): void {
   const writing = changes.filter(writes);
   if (!writing.length) return;
+  for (const c of writing) inside(root, c.path); // every destination proven before anything is written
   const backup = inside(root, previousDir);
   rmSync(backup, { recursive: true, force: true });
   for (const c of writing) {

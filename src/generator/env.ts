@@ -59,3 +59,30 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
 export function envText(value: EnvVar['default']): string {
   return Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
 }
+
+/**
+ * Why `text` cannot be the value of a variable in .env files and docker-compose.yml, or undefined. Those files
+ * are read by Node's loadEnvFile, `docker run --env-file` and docker compose, which agree on no quoting or
+ * escaping (`#` ends Node's value but not compose's, compose expands `$` and ends a `${VAR:-…}` default at `}`,
+ * a leading quote is syntax to two of them and text to the third): only plain text means the same to all three.
+ * `listItem`: the app splits lists on commas.
+ */
+export function envValueProblem(text: string, listItem = false): string | undefined {
+  if (/[\r\n\u2028\u2029]/.test(text)) return 'a line break';
+  if (/[\u0000-\u001f\u007f]/.test(text)) return 'a control character';
+  const special = /[$#}]/.exec(text)?.[0] ?? (listItem && text.includes(',') ? ',' : undefined);
+  if (special) return `"${special}"`;
+  if (/^["'`]/.test(text)) return 'a leading quote';
+  if (text !== text.trim()) return 'a leading or trailing space';
+  return undefined;
+}
+
+/** A default as written into .env.example and docker-compose.yml; refuses one those files cannot hold. */
+export function envFileText(v: Pick<EnvVar, 'name' | 'default'>): string {
+  const items = Array.isArray(v.default) ? (v.default as string[]) : [envText(v.default)];
+  for (const item of items) {
+    const problem = envValueProblem(item, Array.isArray(v.default));
+    if (problem) throw new GenerateError('env-value', '.env.example', `the default of ${v.name} contains ${problem}, which env files cannot hold as is`);
+  }
+  return envText(v.default);
+}

@@ -1,4 +1,5 @@
 import type { Manifest } from '../manifest/load.js';
+import { commitNew } from './commit.js';
 import { forgeVersion } from '../paths.js';
 import { collectEnv, type AppEnvVar } from './env.js';
 import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
@@ -60,4 +61,21 @@ export async function generate(
   tree.write(generatedPath, generatedJson(Object.fromEntries(tree.entries())));
   tree.write(lockPath, lockJson(lock));
   return { plan, env, tree, lock, mergedFromDisk };
+}
+
+/**
+ * A new project: rendered and wired whole in memory, then committed to a temporary sibling and renamed into
+ * place (written nowhere on a dry run). A failure at any step, rendering included, leaves nothing on disk.
+ */
+export async function createProject(
+  target: string,
+  manifest: Manifest,
+  manifestText: string,
+  registry: Registry,
+  opts: { force?: boolean; dryRun?: boolean; baseDir?: string } = {},
+): Promise<{ generated: Generated; files: [string, string][] }> {
+  const generated = await generate(manifest, manifestText, registry, opts.baseDir ? { baseDir: opts.baseDir } : {});
+  const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', manifestText]];
+  if (!opts.dryRun) commitNew(target, files, opts.force ? { force: true } : {});
+  return { generated, files };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, readManifest } from '../manifest/load.js';
-import { planChanges, readGenerated, readLock, type Change } from './commit.js';
+import { parseManifest, readProjectManifestText } from '../manifest/load.js';
+import { inside, planChanges, readGenerated, readLock, type Change } from './commit.js';
 import type { Strategy } from './merge.js';
 import { generate, type Generated } from './pipeline.js';
 import type { Registry } from './registry.js';
@@ -17,9 +17,12 @@ export async function regenerate(
   opts: { manifestText?: string; strategy?: Strategy; baseDir?: string } = {},
 ): Promise<{ changes: Change[]; generated: Generated }> {
   const manifestPath = join(dir, 'forge.yaml');
-  const text = opts.manifestText ?? readFileSync(manifestPath, 'utf8');
-  const manifest = opts.manifestText === undefined ? readManifest(manifestPath, registry) : parseManifest(text, registry, manifestPath);
-  const readExisting = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+  const text = opts.manifestText ?? readProjectManifestText(dir);
+  const manifest = parseManifest(text, registry, manifestPath);
+  const readExisting = (path: string) => {
+    const full = inside(dir, path);
+    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+  };
   const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()], ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) });
   const previous = { lock: readLock(dir), contents: readGenerated(dir) };
   const changes = planChanges(dir, generated.tree, previous, { mergedFromDisk: generated.mergedFromDisk, ...(opts.strategy ? { strategy: opts.strategy } : {}) });

@@ -7,7 +7,7 @@ import { composeEnv, composeServices, type ComposeServiceName } from './compose-
 import { configKeys } from './config-keys.js';
 import type { EnvVar } from './define-module.js';
 import { commentText, tsString } from './escape.js';
-import { envText, type AppEnvVar } from './env.js';
+import { envFileText, type AppEnvVar } from './env.js';
 import { names } from './names.js';
 import type { Plan } from './resolve.js';
 import { versions, type CatalogPackage } from './versions.js';
@@ -121,10 +121,11 @@ export function composeVariables(plan: Plan): EnvVar[] {
 export function envExample(plan: Plan, env: AppEnvVar[]): string {
   const composeVars = composeVariables(plan);
   const blocks = [...env, ...composeVars].map((v) => {
-    const note = v.required ? 'required' : v.default !== undefined ? `default: ${envText(v.default) || 'empty'}` : 'optional';
+    const value = envFileText(v);
+    const note = v.required ? 'required' : v.default !== undefined ? `default: ${value || 'empty'}` : 'optional';
     const lines = [`# ${commentText(v.description)} (${note}${v.secret ? ', secret' : ''})`];
     if (v.secret || v.required) lines.push(`${v.name}=`);
-    else lines.push(v.default !== undefined ? `${v.name}=${envText(v.default)}` : `# ${v.name}=`);
+    else lines.push(v.default !== undefined ? `${v.name}=${value}` : `# ${v.name}=`);
     return lines.join('\n');
   });
   return `${blocks.join('\n\n')}\n`;
@@ -135,7 +136,7 @@ export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
   const stores = services.filter((s) => 'healthcheck' in composeServices[s]);
   const environment: Record<string, string> = {};
   for (const v of env) {
-    environment[v.name] = v.required ? `\${${v.name}:?set ${v.name} in .env}` : `\${${v.name}:-${envText(v.default)}}`;
+    environment[v.name] = v.required ? `\${${v.name}:?set ${v.name} in .env}` : `\${${v.name}:-${envFileText(v)}}`;
   }
   environment.NODE_ENV = 'production';
   if (services.includes('postgres')) environment.DATABASE_URL = 'postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app';

@@ -10,22 +10,22 @@ export const appName = z
     'must be a lower-case npm package name that is also a folder name: letters, digits, ".", "_" and "-", starting with a letter or digit',
   );
 
-export const manifestSchema = z
+/** One entry of `modules:`; checked entry by entry so one bad entry hides nothing about the others. */
+export const moduleEntrySchema = z
+  .object({
+    name: z.string().min(1),
+    config: z.record(z.string(), z.unknown()).nullish().transform((c) => c ?? {}),
+  })
+  .strict();
+
+/** The top level; `modules` is checked on its own so a bad name or database still reports every module problem. */
+export const topLevelSchema = z
   .object({
     name: appName,
     description: z.string().max(1000).default(''),
     database: z.enum(['sqlite', 'postgres']).default('sqlite'),
-    modules: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            config: z.record(z.string(), z.unknown()).nullish().transform((c) => c ?? {}),
-          })
-          .strict(),
-      )
-      .default([]),
+    modules: z.unknown().optional(),
   })
   .strict();
 
-export type RawManifest = z.infer<typeof manifestSchema>;
+export const modulesListSchema = z.array(z.unknown()).nullish().transform((m) => m ?? []);

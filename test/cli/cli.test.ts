@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
 const forgeBin = join(import.meta.dirname, '../../bin/forge.js');
 const examples = join(import.meta.dirname, '../../examples');
 const scratch = () => mkdtempSync(join(tmpdir(), 'forge-cli-'));
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Runs the real, built binary; never throws, returns exit code and output. */
 async function forge(args: string[], cwd = scratch(), input?: string) {
@@ -52,6 +54,33 @@ describe('forge modules / info / graph / validate', () => {
     expect(typo.stderr).toContain("unknown module 'cor' (did you mean 'core'?)");
   });
 
+  it('prints the graph as text', async () => {
+    const r = await forge(['graph', '--format', 'text']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(17);
+    expect(lines).toContain('billing → core, auth');
+    expect(lines).toContain('core');
+    expect((await forge(['graph'])).stdout).toBe(r.stdout);
+  });
+
+  it('colours output only when allowed: --no-color wins over FORCE_COLOR', async () => {
+    const run = (args: string[]) =>
+      execa(process.execPath, [forgeBin, ...args], { reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', FORCE_COLOR: '1' } });
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[/;
+    expect((await run(['modules'])).stdout).toMatch(ansi);
+    for (const args of [['--no-color', 'modules'], ['modules', '--no-color']]) {
+      const r = await run(args);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('core');
+      expect(r.stdout).not.toMatch(ansi);
+    }
+    const failed = await run(['--no-color', 'info', 'quantum']);
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).toBe("unknown module 'quantum'");
+  });
+
   it('prints the graph as mermaid and dot', async () => {
     expect((await forge(['graph', '--format', 'mermaid'])).stdout).toContain('  billing --> auth');
     expect((await forge(['graph', '--format', 'dot'])).stdout).toContain('"hybrid_deployment" -> "edge_deployment";');
@@ -65,7 +94,9 @@ describe('forge modules / info / graph / validate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('forge.yaml:5:26 modules[0].config.rate_limit_points: expected number, received string');
     const badJson = await forge(['validate', '--json'], dir);
-    expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, column: 26 }] });
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toBe('');
+    expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, error: { code: 'manifest-invalid' }, problems: [{ line: 5, column: 26 }] });
     expect((await forge(['validate', join(examples, 'minimal.yaml')])).code).toBe(0);
   });
 });
@@ -86,6 +117,19 @@ describe('forge new', () => {
     expect(r.stderr).toContain('app is not empty');
   });
 
+  it('--force never writes through a folder that links out of the target', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'outside'));
+    mkdirSync(join(dir, 'app'));
+    symlinkSync('../outside', join(dir, 'app/src'));
+    const r = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--force', '--skip-install', '--skip-git'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^src in .*app is a symbolic link to .*\/outside, outside the project; forge does not write through it/);
+    expect(readdirSync(join(dir, 'outside'))).toEqual([]);
+    expect(readdirSync(join(dir, 'app'))).toEqual(['src']);
+    expect(readdirSync(dir).sort()).toEqual(['app', 'outside']);
+  });
+
   it('writes nothing on a dry run', async () => {
     const r = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--dry-run']);
     expect(r.code).toBe(0);
@@ -94,12 +138,33 @@ describe('forge new', () => {
     expect(readdirSync(r.cwd)).toEqual([]);
   });
 
+  it('names --modules, not a line of a file the user never wrote, in its errors', async () => {
+    const r = await forge(['new', 'app', '--modules', 'auth,biling', '--skip-install', '--skip-git']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("--modules modules[1].name: unknown module 'biling' (did you mean 'billing'?); `forge modules` lists them");
+  });
+
   it('leaves no directory behind when the manifest is bad', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'bad.yaml'), 'name: app\nmodules:\n  - name: telemetry\n');
     const r = await forge(['new', 'app', '--manifest', 'bad.yaml', '--skip-install', '--skip-git'], dir);
     expect(r.code).toBe(2);
     expect(readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  it('records in .forge/lock.json the forge version, the manifest hash, the modules and a hash per file', async () => {
+    const r = await forge(['new', 'app', '--manifest', join(examples, 'observed.yaml'), '--skip-install', '--skip-git']);
+    expect(r.code).toBe(0);
+    const app = join(r.cwd, 'app');
+    const lock = JSON.parse(readFileSync(join(app, '.forge/lock.json'), 'utf8')) as { forgeVersion: string; manifestHash: string; modules: string[]; files: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(lock.forgeVersion).toBe(pkg.version);
+    expect(lock.manifestHash).toBe(sha256(readFileSync(join(examples, 'observed.yaml'), 'utf8')));
+    expect(lock.modules).toEqual(['core', 'observability']);
+    // Every file forge generated, and nothing else: not the lock itself, its own bookkeeping, the manifest or the local secrets.
+    const onDisk = Object.keys(snapshot(app)).filter((p) => !['.forge/lock.json', '.forge/generated.json', 'forge.yaml', '.env'].includes(p));
+    expect(Object.keys(lock.files).sort()).toEqual(onDisk.sort());
+    for (const [path, hash] of Object.entries(lock.files)) expect([path, sha256(readFileSync(join(app, path), 'utf8'))]).toEqual([path, hash]);
   });
 
   it('is deterministic: the same manifest gives byte-identical projects, secrets only in the local .env', async () => {
@@ -139,6 +204,42 @@ describe('forge check and generate', () => {
     expect(config).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(7)');
     // The manifest schema's bounds hold for environment overrides too.
     expect(config).toContain('CORE_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(100)');
+  });
+});
+
+describe('commands run in a folder that is not a forge project', () => {
+  it.each(['check', 'generate', 'add-module auth --skip-install', 'remove-module auth --skip-install'])('forge %s exits 2 with a clear message', async (command) => {
+    const r = await forge(command.split(' '));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('forge.yaml: no such file: this folder is not a forge project (`forge new` creates one; --dir points to one)');
+  });
+
+  it('check --json and info --json report a failure as a JSON object on stdout, not as text', async () => {
+    const check = await forge(['check', '--json']);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout)).toEqual({
+      error: { code: 'manifest-missing', message: expect.stringContaining('forge.yaml: no such file') },
+      problems: [{ file: 'forge.yaml', message: expect.stringContaining('is not a forge project') }],
+    });
+    const info = await forge(['info', 'quantum', '--json']);
+    expect(info.code).toBe(2);
+    expect(info.stderr).toBe('');
+    expect(JSON.parse(info.stdout)).toEqual({ error: { code: 'unknown-module', message: "unknown module 'quantum'" }, problems: [{ message: "unknown module 'quantum'" }] });
+  });
+
+  it('add-module and remove-module read forge.yaml through the same checks as every command', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'forge.yaml'), `name: a\n#${'x'.repeat(1024 * 1024)}\n`);
+    for (const args of [['add-module', 'auth'], ['remove-module', 'auth']]) {
+      const r = await forge([...args, '--skip-install'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^forge\.yaml: is \d+ bytes; a manifest may be at most 1 MiB$/);
+    }
+    writeFileSync(join(dir, 'forge.yaml'), Buffer.from([0x6e, 0x61, 0, 0x3a]));
+    const binary = await forge(['add-module', 'auth', '--skip-install'], dir);
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toBe('forge.yaml: is not a text file');
   });
 });
 

@@ -1,12 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitChanges, commitNew, planChanges } from '../../src/generator/commit.js';
 import { sha256, type Lock } from '../../src/generator/lock.js';
+import { createProject } from '../../src/generator/pipeline.js';
+import { loadRegistry } from '../../src/generator/registry.js';
+import { parseManifest } from '../../src/manifest/load.js';
 import { Tree } from '../../src/generator/tree.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'forge-commit-'));
+const treeOf = (files: Record<string, string>) => {
+  const t = new Tree();
+  for (const [p, c] of Object.entries(files)) t.write(p, c);
+  return t;
+};
 
 describe('commitNew', () => {
   it('writes the whole project and leaves no staging folder', () => {
@@ -25,6 +33,21 @@ describe('commitNew', () => {
     }) as typeof writeFileSync;
     expect(() => commitNew(join(parent, 'app'), [['a.txt', 'a'], ['b.txt', 'b'], ['c.txt', 'c']], { write: failing })).toThrow('disk full');
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('leaves no directory when rendering fails midway, after some files were rendered', async () => {
+    const fixtures = join(import.meta.dirname, '../fixtures');
+    const registry = await loadRegistry(join(fixtures, 'upgrade/v1'));
+    const text = 'name: app\ndescription: hi\nmodules:\n  - name: widget\n';
+    const parent = scratch();
+    // The widget module's files render first; the base skeleton then prints manifest text without a helper.
+    await expect(createProject(join(parent, 'app'), parseManifest(text, registry), text, registry, { baseDir: join(fixtures, 'escape/raw') })).rejects.toThrow(
+      /without an escaping helper/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+    // The same project with a sound skeleton is written whole.
+    await createProject(join(parent, 'app'), parseManifest(text, registry), text, registry, { baseDir: join(fixtures, 'upgrade/base') });
+    expect(existsSync(join(parent, 'app/src/modules/widget'))).toBe(true);
   });
 
   it('refuses a non-empty target without force, and keeps its files with force', () => {
@@ -52,11 +75,6 @@ describe('regeneration keeps what the user did', () => {
     const lock: Lock = { forgeVersion: '0', manifestHash: '', modules: [], files: Object.fromEntries(Object.entries(generated).map(([p, c]) => [p, sha256(c)])) };
     return { root, previous: { lock, contents: generated } };
   }
-  const treeOf = (files: Record<string, string>) => {
-    const t = new Tree();
-    for (const [p, c] of Object.entries(files)) t.write(p, c);
-    return t;
-  };
   const v1 = 'one\ntwo\nthree\nfour\nfive\n';
 
   it('decides per file: replace, keep, merge, conflict, delete', () => {
@@ -143,5 +161,48 @@ describe('regeneration keeps what the user did', () => {
     const [change] = planChanges(root, treeOf({ 'package.json': json(theirs) }), previous);
     expect(change?.kind).toBe('merge');
     expect(JSON.parse(change?.after ?? '')).toEqual({ name: 'a', dependencies: { argon2: '^0.44.0', express: '^5.1.0', lodash: '^4.0.0' } });
+  });
+});
+
+describe('symbolic links never lead a write out of the project', () => {
+  /** A parent holding `outside/` and `app/` whose `src` links to ../outside. */
+  function linked() {
+    const parent = scratch();
+    mkdirSync(join(parent, 'outside'));
+    mkdirSync(join(parent, 'app'));
+    writeFileSync(join(parent, 'app/keep.txt'), 'mine');
+    symlinkSync('../outside', join(parent, 'app/src'));
+    return { parent, app: join(parent, 'app'), outside: join(parent, 'outside') };
+  }
+
+  it('new --force refuses a folder that links outside, and changes nothing', () => {
+    const { parent, app, outside } = linked();
+    expect(() => commitNew(app, [['a.txt', 'a'], ['src/main.ts', 'x']], { force: true })).toThrow(
+      /^src in .* is a symbolic link to .*\/outside, outside the project; forge does not write through it \(src\/main\.ts\)$/,
+    );
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(app).sort()).toEqual(['keep.txt', 'src']);
+    expect(readdirSync(parent).sort()).toEqual(['app', 'outside']);
+  });
+
+  it('regeneration refuses to read or write through it', () => {
+    const { app, outside } = linked();
+    writeFileSync(join(outside, 'main.ts'), 'secret');
+    expect(() => planChanges(app, treeOf({ 'src/main.ts': 'x' }), { lock: undefined, contents: {} })).toThrow(/is a symbolic link to .*, outside the project/);
+    const change = { kind: 'create' as const, path: 'src/new.ts', after: 'x' };
+    expect(() => commitChanges(app, [{ kind: 'create', path: 'a.txt', after: 'a' }, change])).toThrow(/src in .* is a symbolic link/);
+    expect(readdirSync(outside)).toEqual(['main.ts']);
+    expect(readdirSync(app).sort()).toEqual(['keep.txt', 'src']);
+  });
+
+  it('refuses a dangling link, and follows one that stays inside', () => {
+    const { app, outside } = linked();
+    symlinkSync('../outside/.env', join(app, '.env'));
+    expect(() => commitChanges(app, [{ kind: 'create', path: '.env', after: 'APP_SECRET=x' }])).toThrow(/\.env in .* is a symbolic link to a missing target/);
+    expect(readdirSync(outside)).toEqual([]);
+    mkdirSync(join(app, 'lib'));
+    symlinkSync('lib', join(app, 'shared'));
+    commitChanges(app, [{ kind: 'create', path: 'shared/a.ts', after: 'a' }]);
+    expect(readFileSync(join(app, 'lib/a.ts'), 'utf8')).toBe('a');
   });
 });

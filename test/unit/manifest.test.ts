@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InputError, formatProblem } from '../../src/errors.js';
 import { parseManifest, readManifest } from '../../src/manifest/load.js';
+import { didYouMean } from '../../src/manifest/suggest.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
 
 const registry = fixtureRegistry(
@@ -63,11 +64,15 @@ describe('manifest errors: every problem at once, with file:line:col and path', 
     ['env default of the wrong type', 'name: a\nmodules:\n  - name: auth\n    config:\n      session_timeout: ${TIMEOUT:-soon}\n', ['forge.yaml:5:24 modules[0].config.session_timeout: expected number, received NaN']],
     ['env reference for a key that only shapes generated files', 'name: a\nmodules:\n  - name: billing\n    config:\n      alert_threshold: ${T:-2}\n', ['forge.yaml:5:24 modules[0].config.alert_threshold: shapes generated files, so it cannot come from the environment; give the value itself']],
     [
-      'several problems reported together',
-      'name: Bad Name\ndatabase: mongo\nmodules:\n  - name: nope\n',
+      'several problems reported together, top-level and module ones alike',
+      'name: Bad Name\ndatabase: mongo\nmodules:\n  - name: nope\n  - name: biling\n  - name: auth\n    config:\n      session_timeout: soon\n  - name: core\n    confg: {}\n',
       [
         'forge.yaml:1:7 name: must be a lower-case npm package name that is also a folder name: letters, digits, ".", "_" and "-", starting with a letter or digit',
         'forge.yaml:2:11 database: expected one of "sqlite"|"postgres"',
+        "forge.yaml:4:11 modules[0].name: unknown module 'nope'; `forge modules` lists them",
+        "forge.yaml:5:11 modules[1].name: unknown module 'biling' (did you mean 'billing'?); `forge modules` lists them",
+        'forge.yaml:8:24 modules[2].config.session_timeout: expected number, received string',
+        "forge.yaml:10:5 modules[3].confg: unknown key (did you mean 'config'?)",
       ],
     ],
   ];
@@ -92,6 +97,20 @@ describe('manifest errors: every problem at once, with file:line:col and path', 
     const file = join(dir, 'forge.yaml');
     writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
     expect(() => readManifest(file, registry)).toThrow(/is not a text file/);
+  });
+});
+
+describe('did you mean', () => {
+  const names = ['core', 'auth', 'billing', 'observability'];
+  it('suggests a name one slip away, a swap of two letters included', () => {
+    expect(didYouMean('cor', names)).toBe(" (did you mean 'core'?)");
+    expect(didYouMean('auht', names)).toBe(" (did you mean 'auth'?)");
+    expect(didYouMean('observabilty', names)).toBe(" (did you mean 'observability'?)");
+  });
+
+  it('suggests nothing for a word that merely has the same length', () => {
+    expect(didYouMean('nope', names)).toBe('');
+    expect(didYouMean('x', names)).toBe('');
   });
 });
 
