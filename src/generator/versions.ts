@@ -55,6 +55,7 @@ export const versions = {
   qrcode: '^1.5.4',
   '@types/qrcode': '^1.5.6',
   nodemailer: '^10.6.1',
+  'openid-client': '^6.9.0',
   '@types/nodemailer': '^8.0.2',
 } as const;
 

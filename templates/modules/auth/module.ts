@@ -34,10 +34,14 @@ export default defineModule({
         .describe('Second factors users may enrol: totp (authenticator apps), email codes, sms codes (needs an SMS provider; the weakest, NIST 800-63B "restricted")'),
       mfa_code_ttl_seconds: z.number().int().min(60).max(600).default(300).describe('Lifetime of an emailed or texted MFA code (at most 10 minutes)'),
       require_verified_email: z.boolean().default(false).describe('Refuse login until the email address is verified'),
+      oauth_providers: z
+        .array(z.enum(['google', 'github', 'oidc']))
+        .default([])
+        .describe('Social and single sign-on login (authorization code + PKCE): google, github, and one generic OpenID Connect provider; accounts link by verified email only'),
       reset_token_ttl_seconds: z.number().int().min(300).max(86_400).default(3600).describe('Lifetime of password-reset, verification and invitation links'),
     })
     .strict(),
-  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer'],
+  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer', 'openid-client'],
   devDependencies: ['@types/qrcode', '@types/nodemailer'],
   env: [
     { name: 'AUTH_JWT_SECRET', kind: 'string', secret: true, generate: 'token', description: 'At least 32 random characters; signs access tokens (HS256). Unset: derived from APP_SECRET' },
@@ -50,11 +54,22 @@ export default defineModule({
     { name: 'AUTH_SMS_ACCOUNT_SID', kind: 'string', description: 'Account id of the SMS provider (basic-auth user)' },
     { name: 'AUTH_SMS_AUTH_TOKEN', kind: 'string', secret: true, description: 'Auth token of the SMS provider (basic-auth password)' },
     { name: 'AUTH_SMS_FROM', kind: 'string', description: 'Sender number or id of MFA text messages' },
-    { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL put in emailed links' },
+    { name: 'AUTH_OAUTH_CALLBACK_BASE', kind: 'url', default: 'http://localhost:3000', description: 'Public base URL of this API: providers send users back to {base}/auth/oauth/{provider}/callback' },
+    { name: 'AUTH_GOOGLE_CLIENT_ID', kind: 'string', description: 'OAuth client id at Google (oauth_providers: google)' },
+    { name: 'AUTH_GOOGLE_CLIENT_SECRET', kind: 'string', secret: true, description: 'OAuth client secret at Google' },
+    { name: 'AUTH_GOOGLE_ISSUER', kind: 'url', default: 'https://accounts.google.com', description: "Google's OpenID Connect issuer (a local fake in tests; https in production)" },
+    { name: 'AUTH_GITHUB_CLIENT_ID', kind: 'string', description: 'OAuth app client id at GitHub (oauth_providers: github)' },
+    { name: 'AUTH_GITHUB_CLIENT_SECRET', kind: 'string', secret: true, description: 'OAuth app client secret at GitHub' },
+    { name: 'AUTH_GITHUB_BASE', kind: 'url', default: 'https://github.com', description: "GitHub's web base URL, for authorize and token (GitHub Enterprise: your server)" },
+    { name: 'AUTH_GITHUB_API_BASE', kind: 'url', default: 'https://api.github.com', description: "GitHub's REST API base URL, for the user's id and verified emails" },
+    { name: 'AUTH_OIDC_ISSUER', kind: 'url', description: 'Issuer URL of the generic OpenID Connect provider (oauth_providers: oidc), e.g. https://login.example.com/realms/acme' },
+    { name: 'AUTH_OIDC_CLIENT_ID', kind: 'string', description: 'Client id at the OpenID Connect provider' },
+    { name: 'AUTH_OIDC_CLIENT_SECRET', kind: 'string', secret: true, description: 'Client secret at the OpenID Connect provider' },
+    { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL of the front end: emailed links, and the page that finishes a social login ({base}/oauth/complete#code=...)' },
   ],
   // 'redis' belongs here (revocation list and lockout counters); left out until the generator quotes the redis
   // service's `--appendonly yes`, which docker-compose's YAML 1.1 reads as a boolean. REDIS_URL works without it.
   compose: ['postgres'],
   scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
-  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes'],
+  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes', 'auth_identities'],
 });

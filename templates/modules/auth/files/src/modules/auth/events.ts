@@ -14,7 +14,8 @@ export interface AuthEvent {
     | 'user.disabled'
     | 'mfa.enrolled'
     | 'mfa.removed'
-    | 'email.changed';
+    | 'email.changed'
+    | 'identity.linked';
   tenantId: string;
   /** The account concerned, when known. */
   userId?: string;

@@ -4,6 +4,7 @@
  */
 import { findCurrentTenantId, type AppModule, type Principal } from '../core/index.js';
 import type { Request } from 'express';
+import { Identity } from './entities/identity.entity.js';
 import { MfaCode } from './entities/mfa-code.entity.js';
 import { MfaFactor, RecoveryCode } from './entities/mfa.entity.js';
 import { OneTimeToken } from './entities/one-time-token.entity.js';
@@ -12,6 +13,7 @@ import { Session } from './entities/session.entity.js';
 import { User } from './entities/user.entity.js';
 import { AuthCreateTables1767225700000 } from './migrations/1767225700000-auth-create-tables.js';
 import { AuthMfaCodes1767225800000 } from './migrations/1767225800000-auth-mfa-codes.js';
+import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-identities.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
 import { authRoutes } from './routes.js';
 import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime } from './runtime.js';
@@ -38,8 +40,8 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
 
 export const authModule: AppModule = {
   name: 'auth',
-  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode],
-  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000],
+  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity],
+  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000],
   routes: (context) => authRoutes(createRuntime(context)),
   permissions: AUTH_PERMISSIONS,
   sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],

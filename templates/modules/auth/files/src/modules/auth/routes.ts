@@ -1,6 +1,7 @@
 import type { CookieOptions, Request, Response } from 'express';
 import { z } from 'zod';
-import { defineRoute, findCurrentTenantId, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
+import { defineRoute, findCurrentTenantId, HttpError, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
+import { PENDING_SECONDS, type PendingLogin } from './oauth.js';
 import { ROLES } from './rbac.js';
 import { claimsOf, type AuthRuntime } from './runtime.js';
 import type { ClientMeta, MfaChallenge, TokenPair } from './service.js';
@@ -55,6 +56,7 @@ const FactorConfirmedResponse = z.object({
 });
 const CodeSentResponse = z.object({ sentTo: z.string().describe('The masked address or number the code went to') });
 const FactorMethod = z.enum(['totp', 'email', 'sms']);
+const OAuthProviderName = z.enum(['google', 'github', 'oidc']);
 const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: z.string() });
 
 const tags = ['auth'];
@@ -84,12 +86,76 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
     (req.cookies as Record<string, string>)[runtime.refreshCookie] = pair.refreshToken;
     return { accessToken: pair.accessToken, tokenType: pair.tokenType, expiresIn: pair.expiresIn, tenantId: pair.tenantId, csrfToken: context.csrf.issue(req, res) };
   };
+  // Lax, not Strict: the provider's redirect back is a cross-site navigation, which must carry this cookie.
+  const oauthCookieOptions: CookieOptions = { httpOnly: true, secure: production, sameSite: 'lax', path: '/', maxAge: PENDING_SECONDS * 1000 };
+  const pendingLogin = (req: Request, provider: string): PendingLogin => {
+    const sealed = (req.cookies as Record<string, unknown>)[runtime.oauthCookie];
+    let pending: PendingLogin | undefined;
+    try {
+      pending = typeof sealed === 'string' ? (JSON.parse(context.encryption.decrypt(sealed, 'auth-oauth')) as PendingLogin) : undefined;
+    } catch {
+      pending = undefined;
+    }
+    if (pending?.provider !== provider || pending.expiresAt <= Date.now()) {
+      throw new HttpError(400, { title: 'Sign-in expired', detail: 'This sign-in was not started here, or took too long; start again.' });
+    }
+    return pending;
+  };
   const cookieToken = (req: Request): string | undefined => {
     const value = (req.cookies as Record<string, unknown>)[runtime.refreshCookie];
     return typeof value === 'string' ? value : undefined;
   };
 
+  const oauthRoutes: RouteDefinition[] = [
+    defineRoute({
+      method: 'get',
+      path: '/auth/oauth/:provider/start',
+      summary: 'Start signing in with a social or single sign-on provider (redirects to it)',
+      description: 'Authorization code flow with PKCE and state (and a nonce for OpenID Connect). With `tenant`, signs in to that organisation; without, and with open registration, a new organisation is created.',
+      tags,
+      request: { params: z.object({ provider: OAuthProviderName }), query: z.object({ tenant: TenantId.optional() }) },
+      status: 302,
+      responses: { 302: { description: 'To the provider' }, 404: problem('Provider not offered'), 503: problem('Provider unreachable') },
+      handler: async ({ params, query }, { req, res }) => {
+        await service.limitClient(metaOf(req));
+        if (!runtime.oauth.offers(params.provider)) throw new HttpError(404, { detail: 'This sign-in provider is not offered.' });
+        const { url, pending } = await runtime.oauth.start(params.provider, query.tenant ?? findCurrentTenantId());
+        res.cookie(runtime.oauthCookie, context.encryption.encrypt(JSON.stringify(pending), 'auth-oauth'), oauthCookieOptions);
+        res.redirect(302, url.toString());
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/oauth/:provider/callback',
+      summary: 'Where the provider sends the person back; redirects to the front end with a single-use code',
+      description: 'The code arrives in the fragment of {AUTH_PUBLIC_URL}/oauth/complete, out of server logs and Referer headers; trade it at POST /auth/oauth/token within 60 s.',
+      tags,
+      request: { params: z.object({ provider: OAuthProviderName }), query: z.object({ code: z.string().max(2048).optional(), state: z.string().max(512).optional(), error: z.string().max(200).optional() }) },
+      status: 302,
+      responses: { 302: { description: 'To the front end' }, 400: problem('Not started here, or expired'), 401: problem('The provider did not confirm'), 403: problem('Unverified address, or no account') },
+      handler: async ({ params }, { req, res }) => {
+        const pending = pendingLogin(req, params.provider);
+        res.clearCookie(runtime.oauthCookie, { ...oauthCookieOptions, maxAge: undefined });
+        const profile = await runtime.oauth.finish(pending, new URL(req.originalUrl, 'http://callback').search.slice(1));
+        const code = await service.socialLogin(pending.provider, profile, pending.tenant, metaOf(req));
+        const complete = new URL('/oauth/complete', context.config.env.AUTH_PUBLIC_URL);
+        complete.hash = new URLSearchParams({ code }).toString();
+        res.redirect(302, complete.toString());
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/oauth/token',
+      summary: 'Trade the single-use code of a social login for tokens (or the MFA challenge)',
+      tags,
+      request: { body: z.object({ code: Token }) },
+      responses: { 200: { description: 'Logged in, or an MFA challenge', schema: z.union([TokenResponse, MfaChallengeResponse]) }, 400: problem('Invalid, used or expired code') },
+      handler: async ({ body }, { req, res }) => deliver(await service.exchangeLoginCode(body.code, metaOf(req)), req, res),
+    }),
+  ];
+
   return [
+    ...(context.config.auth.oauthProviders.length > 0 ? oauthRoutes : []),
     defineRoute({
       method: 'post',
       path: '/auth/register',

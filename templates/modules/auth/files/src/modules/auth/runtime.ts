@@ -4,6 +4,8 @@ import { Mfa } from './mfa.js';
 import { Lockout } from './lockout.js';
 import { createMailer } from './mailer.js';
 import { createSms } from './sms.js';
+import { OAuthClients, type ProviderSettings } from './oauth.js';
+import type { OAuthProvider } from './entities/identity.entity.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
 import { AuthService } from './service.js';
@@ -17,7 +19,10 @@ export interface AuthRuntime {
   revocations: RevocationList;
   service: AuthService;
   store: AuthStore;
+  oauth: OAuthClients;
   refreshCookie: string;
+  /** Holds a social login in flight (encrypted) between start and callback. */
+  oauthCookie: string;
 }
 
 /**
@@ -25,6 +30,24 @@ export interface AuthRuntime {
  * token's `kid`: a lookup in this map, never a path, URL or query.
  */
 const FACTOR_KINDS: readonly FactorKind[] = ['totp', 'email', 'sms'];
+const OAUTH_PROVIDERS: readonly OAuthProvider[] = ['google', 'github', 'oidc'];
+const PROVIDER_ENV: Record<OAuthProvider, string[]> = {
+  google: ['AUTH_GOOGLE_CLIENT_ID', 'AUTH_GOOGLE_CLIENT_SECRET'],
+  github: ['AUTH_GITHUB_CLIENT_ID', 'AUTH_GITHUB_CLIENT_SECRET'],
+  oidc: ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_CLIENT_SECRET'],
+};
+
+function providerSettings(config: ModuleContext['config'], provider: OAuthProvider): ProviderSettings | undefined {
+  const env = config.env;
+  const settings = {
+    google: { clientId: env.AUTH_GOOGLE_CLIENT_ID, clientSecret: env.AUTH_GOOGLE_CLIENT_SECRET, server: env.AUTH_GOOGLE_ISSUER },
+    github: { clientId: env.AUTH_GITHUB_CLIENT_ID, clientSecret: env.AUTH_GITHUB_CLIENT_SECRET, server: env.AUTH_GITHUB_BASE, apiBase: env.AUTH_GITHUB_API_BASE },
+    oidc: { clientId: env.AUTH_OIDC_CLIENT_ID, clientSecret: env.AUTH_OIDC_CLIENT_SECRET, server: env.AUTH_OIDC_ISSUER },
+  }[provider];
+  const { clientId, clientSecret, server } = settings;
+  if (clientId === undefined || clientId === '' || clientSecret === undefined || clientSecret === '' || server === undefined) return undefined;
+  return { ...settings, clientId, clientSecret, server };
+}
 
 const runtimesByKid = new Map<string, AuthRuntime>();
 const claimsByRequest = new WeakMap<Request, AccessClaims>();
@@ -50,6 +73,10 @@ function assertSafeConfig(config: ModuleContext['config']): void {
   // Codes in a log are codes anyone with log access can use; a cleartext provider URL leaks them on the wire.
   if (production && auth.mfaMethods.includes('sms') && config.env.AUTH_SMS_TRANSPORT === 'log') problems.push('SMS codes need AUTH_SMS_TRANSPORT=http in production');
   if (production && config.env.AUTH_SMS_TRANSPORT === 'http' && !config.env.AUTH_SMS_API_BASE.startsWith('https://')) problems.push('AUTH_SMS_API_BASE must be https:// in production');
+  for (const provider of auth.oauthProviders) {
+    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider)) problems.push(`AUTH_OAUTH_PROVIDERS may list ${OAUTH_PROVIDERS.join(', ')}, not ${provider}`);
+    else if (providerSettings(config, provider as OAuthProvider) === undefined) problems.push(`oauth provider ${provider} needs ${PROVIDER_ENV[provider as OAuthProvider].join(', ')}`);
+  }
   if (problems.length > 0) throw new Error(`auth configuration is unsafe: ${problems.join('; ')}`);
 }
 
@@ -87,7 +114,19 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     issuer: auth.jwtIssuer,
   });
   const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa });
-  const runtime: AuthRuntime = { context, tokens, revocations, service, store, refreshCookie: config.env.NODE_ENV === 'production' ? '__Host-refresh' : 'refresh' };
+  const production = config.env.NODE_ENV === 'production';
+  const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
+  const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
+  const runtime: AuthRuntime = {
+    context,
+    tokens,
+    revocations,
+    service,
+    store,
+    oauth,
+    refreshCookie: production ? '__Host-refresh' : 'refresh',
+    oauthCookie: production ? '__Host-oauth' : 'oauth',
+  };
   for (const kid of tokens.kids) runtimesByKid.set(kid, runtime);
   return runtime;
 }

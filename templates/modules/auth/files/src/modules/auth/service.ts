@@ -1,5 +1,7 @@
 import { createTenant, currentTenantId, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
+import type { OAuthProvider } from './entities/identity.entity.js';
 import type { OneTimePurpose, OneTimeToken } from './entities/one-time-token.entity.js';
+import type { Profile } from './oauth.js';
 import type { Session } from './entities/session.entity.js';
 import type { Role, User } from './entities/user.entity.js';
 import type { AuthEvent } from './events.js';
@@ -176,13 +178,69 @@ export class AuthService {
     }
     return runWithTenant(tenantId, async (): Promise<TokenPair | MfaChallenge> => {
       if (verdict.rehash) await store.users.update(user.id, { passwordHash: await hashPassword(input.password) });
-      const methods = await this.deps.mfa.methodsOf(user.id);
-      if (methods.length > 0) {
-        const mfaToken = await this.deps.tokens.signChallenge({ sub: user.id, tenant: tenantId, cid: randomToken(16) });
-        return { mfaRequired: true, mfaToken, methods };
+      return this.finishLogin(user, meta);
+    });
+  }
+
+  /** After the first factor: a challenge when the account has a second one, else a session. */
+  private async finishLogin(user: User, meta: ClientMeta, detail?: Record<string, unknown>): Promise<TokenPair | MfaChallenge> {
+    const methods = await this.deps.mfa.methodsOf(user.id);
+    if (methods.length > 0) {
+      const mfaToken = await this.deps.tokens.signChallenge({ sub: user.id, tenant: user.tenantId, cid: randomToken(16) });
+      return { mfaRequired: true, mfaToken, methods };
+    }
+    await this.emit({ type: 'login.succeeded', tenantId: user.tenantId, userId: user.id, ip: meta.ip, ...(detail === undefined ? {} : { detail }) });
+    return this.startSession(user, meta, false);
+  }
+
+  /**
+   * Someone a provider vouched for: the account already linked to that identity; else the tenant's account with
+   * the same address, linked only when the provider verified it; else, with no tenant named and open
+   * registration, a new organisation. Returns a single-use code the front end trades for tokens.
+   */
+  async socialLogin(provider: OAuthProvider, profile: Profile, tenant: string | undefined, meta: ClientMeta): Promise<string> {
+    await this.limitClient(meta);
+    const email = normalizeEmail(profile.email);
+    if (!profile.emailVerified) throw new HttpError(403, { title: 'Sign-in refused', detail: 'The provider has not verified this email address, so no account can rely on it.' });
+    const { store } = this.deps;
+    if (tenant === undefined) {
+      if (this.config.registration !== 'open') throw new HttpError(403, { detail: 'Name the organisation to sign in to; sign-up needs an invitation.' });
+      const created = await createTenant(this.deps.context.dataSource, { id: slug(email.split('@')[1] ?? 'org'), name: email.split('@')[1] ?? email });
+      return runWithTenant(created.id, async () => {
+        const user = await store.createUser({ email, passwordHash: await hashPassword(randomToken(32)), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
+        await store.identities.create({ userId: user.id, provider, subject: profile.subject, email });
+        await this.emit({ type: 'user.registered', tenantId: created.id, userId: user.id, ip: meta.ip, detail: { provider } });
+        return this.oneTimeToken('oauth', user.email, user.id, null, 60);
+      });
+    }
+    if (!(await store.isActiveTenant(tenant))) throw new HttpError(403, { title: 'Sign-in refused', detail: 'No account in this organisation uses this address; accept an invitation first.' });
+    return runWithTenant(tenant, async () => {
+      const [linked] = await store.identities.list({ where: { provider, subject: profile.subject }, take: 1 });
+      let user = linked === undefined ? null : await store.users.findById(linked.userId);
+      if (user === null) {
+        user = await store.userByEmail(email);
+        if (user === null) throw new HttpError(403, { title: 'Sign-in refused', detail: 'No account in this organisation uses this address; accept an invitation first.' });
+        await store.identities.create({ userId: user.id, provider, subject: profile.subject, email });
+        if (user.emailVerifiedAt === null) await store.users.update(user.id, { emailVerifiedAt: Date.now() });
+        await this.emit({ type: 'identity.linked', tenantId: tenant, userId: user.id, ip: meta.ip, detail: { provider } });
       }
-      await this.emit({ type: 'login.succeeded', tenantId, userId: user.id, ip: meta.ip });
-      return this.startSession(user, meta, false);
+      if (user.disabledAt !== null) throw invalidCredentials();
+      return this.oneTimeToken('oauth', user.email, user.id, null, 60);
+    });
+  }
+
+  /** Trades a social login's code for tokens (or an MFA challenge: a provider never stands in for the second factor). */
+  async exchangeLoginCode(code: string, meta: ClientMeta): Promise<TokenPair | MfaChallenge> {
+    await this.limitClient(meta);
+    const row = await this.linkToken(code, 'oauth');
+    const now = Date.now();
+    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
+    const userId = row.userId;
+    return runWithTenant(row.tenantId, async () => {
+      if (!(await this.deps.store.useOneTimeToken(row, now))) throw invalidLink();
+      const user = await this.deps.store.users.findById(userId);
+      if (user === null || user.disabledAt !== null) throw invalidCredentials();
+      return this.finishLogin(user, meta, { via: 'oauth' });
     });
   }
 
@@ -532,9 +590,9 @@ export class AuthService {
     await this.deps.mailer.send({ to: user.email, subject: 'Verify your email address', text: `Verify your email address: ${this.link('/verify-email', token)}`, token });
   }
 
-  private async oneTimeToken(purpose: OneTimePurpose, email: string, userId: string | null, role: Role | null): Promise<string> {
+  private async oneTimeToken(purpose: OneTimePurpose, email: string, userId: string | null, role: Role | null, ttlSeconds = this.config.resetTokenTtlSeconds): Promise<string> {
     const token = newLinkToken(currentTenantId());
-    await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + this.config.resetTokenTtlSeconds * 1000, usedAt: null });
+    await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + ttlSeconds * 1000, usedAt: null });
     return token;
   }
 

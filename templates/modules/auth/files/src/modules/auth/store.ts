@@ -1,5 +1,6 @@
 import { In, IsNull, type DataSource } from 'typeorm';
 import { runWithTenant, Tenant, TenantRepository, type WritableFields } from '../core/index.js';
+import { Identity } from './entities/identity.entity.js';
 import { OneTimeToken, type OneTimePurpose } from './entities/one-time-token.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
@@ -15,6 +16,7 @@ export class AuthStore {
   readonly sessions: TenantRepository<Session>;
   readonly refreshTokens: TenantRepository<RefreshToken>;
   readonly oneTimeTokens: TenantRepository<OneTimeToken>;
+  readonly identities: TenantRepository<Identity>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -24,6 +26,7 @@ export class AuthStore {
     this.sessions = new TenantRepository(dataSource, Session, { rowLevelSecurity });
     this.refreshTokens = new TenantRepository(dataSource, RefreshToken, { rowLevelSecurity });
     this.oneTimeTokens = new TenantRepository(dataSource, OneTimeToken, { rowLevelSecurity });
+    this.identities = new TenantRepository(dataSource, Identity, { rowLevelSecurity });
   }
 
   async isActiveTenant(tenantId: string): Promise<boolean> {

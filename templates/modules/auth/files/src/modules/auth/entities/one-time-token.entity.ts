@@ -2,8 +2,8 @@ import { Column, Entity, Index } from 'typeorm';
 import { TenantScopedEntity } from '../../core/index.js';
 import { epochMs } from './columns.js';
 
-/** `change`: the link that moves an account to a new email address, sent to that address. */
-export type OneTimePurpose = 'reset' | 'verify' | 'invite' | 'change';
+/** `change`: the link that moves an account to a new email address; `oauth`: a social login's code for the front end. */
+export type OneTimePurpose = 'reset' | 'verify' | 'invite' | 'change' | 'oauth';
 
 /** A single-use, expiring token sent by email (password reset, email verification, invitation, email change), stored hashed. */
 @Entity({ name: 'auth_one_time_tokens' })

@@ -40,6 +40,7 @@ const TEST_AUTH: Partial<AuthSettings> = {
   mfaRequired: false,
   mfaMethods: ['totp', 'email', 'sms'],
   mfaCodeTtlSeconds: 300,
+  oauthProviders: [],
   lockoutThreshold: 5,
   lockoutWindowSeconds: 900,
   loginIpLimit: 100_000,
