@@ -16,6 +16,13 @@ export default defineModule({
         .default('header')
         .describe('Where a request names its tenant: a header, the first subdomain, or the access token claim'),
       tenant_header: z.string().regex(/^[a-z0-9-]+$/).default('x-tenant-id').describe('Header that carries the tenant id'),
+      tenant_base_domain: z
+        .string()
+        .regex(/^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^$/)
+        .default('')
+        .describe(
+          'With subdomain resolution, the domain tenants live under (acme.<base>); other hosts, the base itself and www./api. name no tenant. Empty: the label left of the last two',
+        ),
       cors_origins: z.array(z.string().url()).default([]).describe('Origins allowed to call the API from a browser'),
       body_limit_kb: z.number().int().min(1).max(10240).default(100).describe('Largest JSON body accepted, in KiB (413 above)'),
       rate_limit_points: z.number().int().min(1).default(100).describe('Requests one client may make per window'),
