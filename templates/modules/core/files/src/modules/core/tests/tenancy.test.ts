@@ -148,6 +148,16 @@ describe('DELETE /widgets/:id', () => {
     await request(t.app).get(`/widgets/${id}`).set('x-tenant-id', owner).expect(200);
   });
 
+  it('when the widget was already soft-deleted, then deleting it again answers 404 and keeps the first deletion time', async () => {
+    const owner = await t.newTenant();
+    const id = await createWidget(owner);
+    await request(t.app).delete(`/widgets/${id}`).set('x-tenant-id', owner).expect(204);
+    const first = await t.dataSource.getRepository(Widget).findOne({ where: { id }, withDeleted: true });
+    await request(t.app).delete(`/widgets/${id}`).set('x-tenant-id', owner).expect(404);
+    const second = await t.dataSource.getRepository(Widget).findOne({ where: { id }, withDeleted: true });
+    expect(second?.deletedAt?.getTime()).toBe(first?.deletedAt?.getTime());
+  });
+
   it('when the owner deletes the widget, then it is gone (soft-deleted) for later reads', async () => {
     const owner = await t.newTenant();
     const id = await createWidget(owner);
@@ -169,6 +179,21 @@ describe('TenantRepository', () => {
         expect(await widgets.update(id, { name: 'x' })).toBeNull();
         expect(await widgets.delete(id)).toBe(false);
       }
+    });
+  });
+
+  it('when list is asked for a negative or fractional page, then it refuses instead of reading without a limit', async () => {
+    const owner = await t.newTenant();
+    await createWidget(owner, 'a');
+    await createWidget(owner, 'b');
+    const widgets = new TenantRepository(t.dataSource, Widget, { rowLevelSecurity: false });
+    await runWithTenant(owner, async () => {
+      for (const paging of [{ take: -1 }, { take: 1.5 }, { take: Number.NaN }, { skip: -1 }, { skip: 0.5 }]) {
+        await expect(widgets.list(paging)).rejects.toThrow(RangeError);
+      }
+      expect(await widgets.list({ take: 0 })).toEqual([]);
+      expect(await widgets.list({ take: 1 })).toHaveLength(1);
+      expect(await widgets.list({ take: 5000, skip: 1 })).toHaveLength(1);
     });
   });
 
