@@ -43,7 +43,7 @@ export default defineModule({
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
   ],
   env: [
-    { name: 'NODE_ENV', kind: 'enum', values: ['development', 'test', 'production'], default: 'development', description: 'Runtime mode; production turns on __Host- cookies and hides error detail' },
+    { name: 'NODE_ENV', kind: 'enum', values: ['development', 'test', 'production'], default: 'production', description: 'Runtime mode; production (the default, so an unset variable is safe) turns on __Host- cookies and hides error detail; npm run dev sets development' },
     { name: 'PORT', kind: 'integer', default: 3000, description: 'Port the HTTP server listens on' },
     { name: 'HOST', kind: 'string', default: '0.0.0.0', description: 'Address the HTTP server binds' },
     { name: 'DATABASE_URL', kind: 'url', description: 'postgres:// URL; unset means SQLite in ./data/app.sqlite' },
@@ -67,7 +67,7 @@ export default defineModule({
   ],
   compose: ['postgres'],
   scripts: {
-    dev: 'tsx watch src/main.ts',
+    dev: 'tsx watch src/dev.ts',
     build: 'tsc -p tsconfig.build.json',
     start: 'node dist/main.js',
     test: 'vitest run',
