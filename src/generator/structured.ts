@@ -149,7 +149,11 @@ export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
     environment[v.name] = v.required ? `\${${v.name}:?set ${v.name} in .env}` : `\${${v.name}:-${envText(v.default)}}`;
   }
   environment.NODE_ENV = 'production';
-  if (services.includes('postgres')) environment.DATABASE_URL = 'postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app';
+  if (services.includes('postgres')) {
+    // Migrations as the owner, serving as a role that owns nothing: row-level security's precondition.
+    environment.MIGRATION_DATABASE_URL = 'postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app';
+    environment.DATABASE_URL = 'postgres://app_runtime:${POSTGRES_APP_PASSWORD:?set POSTGRES_APP_PASSWORD in .env}@postgres:5432/app';
+  }
   if (services.includes('redis')) environment.REDIS_URL = 'redis://redis:6379';
   const app = {
     build: '.',
