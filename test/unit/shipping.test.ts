@@ -38,3 +38,28 @@ describe('docker-compose for a row-level-security app', async () => {
     expect(tree.read('.env.example')).toMatch(/^POSTGRES_APP_PASSWORD=$/m);
   });
 });
+
+describe('Dockerfile and CI workflow', async () => {
+  const registry = await loadRegistry();
+  const text = 'name: pinned\nmodules: []\n';
+  const { tree } = await generate(parseManifest(text, registry), text, registry);
+  const dockerfile = tree.read('Dockerfile');
+  const ci = parse(tree.read('.github/workflows/ci.yml')) as {
+    jobs: { test: { strategy: { matrix: { node: string[] } }; steps: { run?: string; with?: Record<string, string> }[] } };
+  };
+
+  it('pins Node 24 below 24.19, where better-sqlite3 12 aborts', () => {
+    const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(images).toEqual(['node:24.18.1-bookworm', 'node:24.18.1-bookworm-slim']);
+    expect(ci.jobs.test.strategy.matrix.node).toContain('24.18.1');
+    expect(ci.jobs.test.strategy.matrix.node).not.toContain('24');
+  });
+
+  it('installs without a lockfile (an app generated with --skip-install has none)', () => {
+    const runs = ci.jobs.test.steps.map((step) => step.run ?? '');
+    expect(runs.filter((run) => /\bnpm ci\b/.test(run))).toEqual(['if [ -f package-lock.json ]; then npm ci; else npm install; fi']);
+    expect(ci.jobs.test.steps.find((step) => step.with?.cache === 'npm')?.with?.['cache-dependency-path']).toBe('package.json');
+    expect(dockerfile).toContain('RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi');
+    expect(dockerfile).not.toMatch(/^RUN npm ci$/m);
+  });
+});
