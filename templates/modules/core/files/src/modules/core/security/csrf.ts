@@ -44,13 +44,16 @@ export class Csrf {
    */
   protect(): RequestHandler {
     return (req, _res, next) => {
-      const ridesOnSession = req.principal?.via === 'session' || this.sessionOf(req) !== '';
-      if (SAFE_METHODS.has(req.method) || isBearer(req) || !ridesOnSession) {
+      if (SAFE_METHODS.has(req.method) || isBearer(req) || !this.ridesOnSession(req)) {
         next();
         return;
       }
       next(this.verify(req) ? undefined : new HttpError(403, { type: 'urn:problem:csrf-failed', title: 'CSRF check failed', detail: 'Send the token from GET /csrf-token in the X-CSRF-Token header.' }));
     };
+  }
+
+  private ridesOnSession(req: Request): boolean {
+    return req.principal?.via === 'session' || this.sessionOf(req) !== '';
   }
 
   private verify(req: Request): boolean {
