@@ -7,9 +7,16 @@ import type { EnvVar } from './define-module.js';
 export const composeServices = {
   postgres: {
     image: 'postgres:17-alpine',
-    environment: { POSTGRES_DB: 'app', POSTGRES_USER: 'app', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}' },
+    // `app` owns the tables and migrates; ops/postgres/init (core's template) creates `app_runtime`, the role the
+    // app serves with, which owns nothing and cannot bypass row-level security.
+    environment: {
+      POSTGRES_DB: 'app',
+      POSTGRES_USER: 'app',
+      POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}',
+      APP_DB_PASSWORD: '${POSTGRES_APP_PASSWORD:?set POSTGRES_APP_PASSWORD in .env}',
+    },
     healthcheck: { test: ['CMD-SHELL', 'pg_isready -U app -d app'], interval: '5s', timeout: '3s', retries: 10 },
-    volumes: ['postgres-data:/var/lib/postgresql/data'],
+    volumes: ['postgres-data:/var/lib/postgresql/data', './ops/postgres/init:/docker-entrypoint-initdb.d:ro'],
   },
   redis: {
     image: 'redis:7-alpine',
@@ -44,7 +51,8 @@ export type ComposeServiceName = keyof typeof composeServices;
 /** Variables docker-compose itself reads (not the app): they go into .env.example and the local .env. */
 export const composeEnv = {
   postgres: [
-    { name: 'POSTGRES_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: 'Password of the PostgreSQL service in docker-compose' },
+    { name: 'POSTGRES_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: 'Password of the PostgreSQL service in docker-compose (app, the owner that runs migrations)' },
+    { name: 'POSTGRES_APP_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: 'Password of app_runtime, the non-owner role the app connects as in docker-compose' },
   ],
   grafana: [
     { name: 'GRAFANA_ADMIN_PASSWORD', kind: 'string', required: true, secret: true, generate: 'token', description: "Password of Grafana's admin user in docker-compose" },

@@ -15,6 +15,10 @@ export interface EnvVar {
   /** Inclusive bounds of a number or integer. */
   minimum?: number;
   maximum?: number;
+  /** Shortest accepted string (e.g. a secret's length), checked by the config schema. */
+  minLength?: number;
+  /** Format of a string, or of every item of a list, checked by the config schema; `hint` is the error shown. */
+  pattern?: { regex: RegExp; hint: string };
   /** Used when the variable is unset; a variable with no default and `required` refuses to boot without it. */
   default?: string | number | boolean | readonly string[];
   required?: boolean;

@@ -45,7 +45,16 @@ function zodFor(v: EnvVar): string {
     enum: `z.enum([${(v.values ?? []).map(tsString).join(', ')}])`,
   }[v.kind];
   const bounds = `${v.minimum !== undefined ? `.min(${v.minimum})` : ''}${v.maximum !== undefined ? `.max(${v.maximum})` : ''}`;
-  const bounded = v.kind === 'number' || v.kind === 'integer' ? `${base}${bounds}` : base;
+  const length = v.minLength !== undefined ? `.min(${v.minLength}, ${tsString(`must be at least ${v.minLength} characters`)})` : '';
+  const format = v.pattern !== undefined ? `.regex(${String(v.pattern.regex)}, ${tsString(`expected ${v.pattern.hint}`)})` : '';
+  const bounded =
+    v.kind === 'number' || v.kind === 'integer'
+      ? `${base}${bounds}`
+      : v.kind === 'string'
+        ? `${base}${length}${format}`
+        : v.kind === 'list' && format !== ''
+          ? `${base}.pipe(z.array(z.string()${format}).min(1, ${tsString('expected at least one value')}))`
+          : base;
   if (v.default !== undefined) return `${bounded}.default(${JSON.stringify(v.default)})`;
   return v.required ? bounded : `${bounded}.optional()`;
 }
@@ -91,8 +100,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((i) => {
-        const name = i.path.join('.');
-        return name in given ? \`\${name}: \${i.message}\` : \`\${name}: is required\`;
+        // A list item's issue has the path [variable, index].
+        const [variable = '', ...rest] = i.path.map(String);
+        const name = rest.length > 0 ? \`\${variable}[\${rest.join('.')}]\` : variable;
+        return variable in given ? \`\${name}: \${i.message}\` : \`\${name}: is required\`;
       }),
     );
   }
@@ -139,7 +150,11 @@ export function dockerCompose(plan: Plan, env: AppEnvVar[]): string {
     environment[v.name] = v.required ? `\${${v.name}:?set ${v.name} in .env}` : `\${${v.name}:-${envFileText(v)}}`;
   }
   environment.NODE_ENV = 'production';
-  if (services.includes('postgres')) environment.DATABASE_URL = 'postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app';
+  if (services.includes('postgres')) {
+    // Migrations as the owner, serving as a role that owns nothing: row-level security's precondition.
+    environment.MIGRATION_DATABASE_URL = 'postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app';
+    environment.DATABASE_URL = 'postgres://app_runtime:${POSTGRES_APP_PASSWORD:?set POSTGRES_APP_PASSWORD in .env}@postgres:5432/app';
+  }
   if (services.includes('redis')) environment.REDIS_URL = 'redis://redis:6379';
   const app = {
     build: '.',

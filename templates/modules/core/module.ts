@@ -16,6 +16,13 @@ export default defineModule({
         .default('header')
         .describe('Where a request names its tenant: a header, the first subdomain, or the access token claim'),
       tenant_header: z.string().regex(/^[a-z0-9-]+$/).default('x-tenant-id').describe('Header that carries the tenant id'),
+      tenant_base_domain: z
+        .string()
+        .regex(/^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^$/)
+        .default('')
+        .describe(
+          'With subdomain resolution, the domain tenants live under (acme.<base>); other hosts, the base itself and www./api. name no tenant. Empty: the label left of the last two',
+        ),
       cors_origins: z.array(z.string().url()).default([]).describe('Origins allowed to call the API from a browser'),
       body_limit_kb: z.number().int().min(1).max(10240).default(100).describe('Largest JSON body accepted, in KiB (413 above)'),
       rate_limit_points: z.number().int().min(1).default(100).describe('Requests one client may make per window'),
@@ -36,7 +43,7 @@ export default defineModule({
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
   ],
   env: [
-    { name: 'NODE_ENV', kind: 'enum', values: ['development', 'test', 'production'], default: 'development', description: 'Runtime mode; production turns on __Host- cookies and hides error detail' },
+    { name: 'NODE_ENV', kind: 'enum', values: ['development', 'test', 'production'], default: 'production', description: 'Runtime mode; production (the default, so an unset variable is safe) turns on __Host- cookies and hides error detail; npm run dev sets development' },
     { name: 'PORT', kind: 'integer', default: 3000, description: 'Port the HTTP server listens on' },
     { name: 'HOST', kind: 'string', default: '0.0.0.0', description: 'Address the HTTP server binds' },
     { name: 'DATABASE_URL', kind: 'url', description: 'postgres:// URL; unset means SQLite in ./data/app.sqlite' },
@@ -44,14 +51,23 @@ export default defineModule({
     { name: 'SQLITE_PATH', kind: 'string', default: './data/app.sqlite', description: 'SQLite file used when DATABASE_URL is unset' },
     { name: 'REDIS_URL', kind: 'url', description: 'redis:// URL for shared rate limits; unset keeps them in memory' },
     { name: 'LOG_LEVEL', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'Lowest log level written' },
-    { name: 'APP_SECRET', kind: 'string', required: true, secret: true, generate: 'token', description: 'At least 32 random characters; signs CSRF tokens and cookies' },
-    { name: 'ENCRYPTION_KEYS', kind: 'list', required: true, secret: true, generate: 'keyring', description: 'Comma-separated field-encryption keys as version:base64(32 bytes); the highest version encrypts, all decrypt' },
+    { name: 'APP_SECRET', kind: 'string', required: true, secret: true, generate: 'token', minLength: 32, description: 'At least 32 random characters; signs CSRF tokens and cookies' },
+    {
+      name: 'ENCRYPTION_KEYS',
+      kind: 'list',
+      required: true,
+      secret: true,
+      generate: 'keyring',
+      // 32 bytes are 43 base64 characters (the last one holding 4 bits) plus an optional `=`.
+      pattern: { regex: /^\d{1,6}:[A-Za-z0-9+/_-]{42}[AEIMQUYcgkosw048]=?$/, hint: 'version:base64(32 bytes)' },
+      description: 'Comma-separated field-encryption keys as version:base64(32 bytes); the highest version encrypts, all decrypt',
+    },
     { name: 'TRUST_PROXY', kind: 'string', default: 'loopback', description: "Express 'trust proxy': true, false, a hop count, or addresses/subnets of the proxies in front of the app" },
     { name: 'MIGRATE_ON_BOOT', kind: 'boolean', default: true, description: 'Apply pending migrations when the app starts; set false when a release step runs them' },
   ],
   compose: ['postgres'],
   scripts: {
-    dev: 'tsx watch src/main.ts',
+    dev: 'tsx watch src/dev.ts',
     build: 'tsc -p tsconfig.build.json',
     start: 'node dist/main.js',
     test: 'vitest run',

@@ -89,7 +89,7 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   // Modules' per-request handlers (access log, metrics) see every request, also those refused below.
   if (accessLog !== undefined) app.use(accessLog);
   if (middleware.length > 0) app.use(middleware);
-  app.use(securityHeaders(), corsFromAllowlist(config.core.corsOrigins));
+  app.use(securityHeaders(), corsFromAllowlist(config.core.corsOrigins, config.core.tenantResolution === 'header' ? config.core.tenantHeader : undefined));
   app.use(rateLimit(globalLimit));
   app.use(cookies(), jsonBody(config.core.bodyLimitKb));
   const authenticators = hooks.all('authenticate');

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDataSource } from './db/data-source.js';
 import { migrate } from './db/migrate.js';
-import { assertRowLevelSecurityRole, createHookRegistry, createLogger, exitGracefullyOnSignals } from './modules/core/index.js';
+import { assertRowLevelSecurityRole, createHookRegistry, createLogger, exitGracefullyOnSignals, loadSecurityKeys } from './modules/core/index.js';
 import { modules } from './modules.js';
 
 // Below the 10 s Docker and Kubernetes wait between SIGTERM and SIGKILL.
@@ -14,6 +14,8 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // What the env schema cannot say (two encryption keys with one version) is refused too, before anything migrates.
+  loadSecurityKeys(config);
   const logger = createLogger(config, modules);
   // Instrumentation (tracing) patches libraries before anything connects or registers a route.
   for (const onBoot of createHookRegistry(modules).all('onBoot')) await onBoot(config, logger);

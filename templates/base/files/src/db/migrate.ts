@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config.js';
 import type { AppModule } from '../modules/core/index.js';
-import { enableRowLevelSecurity } from '../modules/core/index.js';
+import { enableRowLevelSecurity, grantDataAccess } from '../modules/core/index.js';
 import { modules as installedModules } from '../modules.js';
 import { createDataSource } from './data-source.js';
 
@@ -13,15 +13,18 @@ function appRole(config: AppConfig): string | undefined {
 }
 
 /**
- * Applies pending migrations as the tables' owner (MIGRATION_DATABASE_URL, else DATABASE_URL), then, with
- * row-level security on PostgreSQL, (re)creates the tenant policies. Returns the migrations applied.
+ * Applies pending migrations as the tables' owner (MIGRATION_DATABASE_URL, else DATABASE_URL), grants the app's
+ * own role (when DATABASE_URL names another one) data access to every table, and, with row-level security on
+ * PostgreSQL, (re)creates the tenant policies. Returns the migrations applied.
  */
 export async function migrate(config: AppConfig, modules: readonly AppModule[] = installedModules): Promise<string[]> {
   const dataSource = createDataSource(config, modules, { owner: true });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (config.core.rowLevelSecurity) await enableRowLevelSecurity(dataSource, appRole(config));
+    const role = appRole(config);
+    if (config.core.rowLevelSecurity) await enableRowLevelSecurity(dataSource, role);
+    else if (role !== undefined) await grantDataAccess(dataSource, role);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

@@ -26,7 +26,7 @@ export { Tenant } from './entities/tenant.entity.js';
 export { TenantRepository, type WritableFields, type ListOptions } from './tenancy/tenant-repository.js';
 export { runWithTenant, currentTenantId, findCurrentTenantId, TENANT_ID_PATTERN } from './tenancy/tenant-context.js';
 export { createTenant, type NewTenant } from './tenancy/tenants.js';
-export { enableRowLevelSecurity, assertRowLevelSecurityRole, tenantTables } from './tenancy/row-level-security.js';
+export { enableRowLevelSecurity, grantDataAccess, assertRowLevelSecurityRole, tenantTables } from './tenancy/row-level-security.js';
 export { timestampColumns, tenantScopedColumns, softDeleteColumn, tenantIndex } from './migrations/columns.js';
 
 // Security helpers

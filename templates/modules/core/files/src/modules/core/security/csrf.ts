@@ -38,17 +38,22 @@ export class Csrf {
   }
 
   /**
-   * Checks unsafe requests that a browser could send with ambient credentials. Requests with a bearer token or
-   * with no cookie at all carry no ambient authority, so a cross-site page gains nothing by forging them.
+   * Checks unsafe requests that ride on a cookie session: one a module's `sessionOf` hook recognises, or a principal
+   * authenticated `via: 'session'`. A bearer token, or cookies that are no session (an analytics id, a consent
+   * flag), carry no ambient authority, so a cross-site page gains nothing by forging such a request.
    */
   protect(): RequestHandler {
     return (req, _res, next) => {
-      if (SAFE_METHODS.has(req.method) || isBearer(req) || req.headers.cookie === undefined) {
+      if (SAFE_METHODS.has(req.method) || isBearer(req) || !this.ridesOnSession(req)) {
         next();
         return;
       }
       next(this.verify(req) ? undefined : new HttpError(403, { type: 'urn:problem:csrf-failed', title: 'CSRF check failed', detail: 'Send the token from GET /csrf-token in the X-CSRF-Token header.' }));
     };
+  }
+
+  private ridesOnSession(req: Request): boolean {
+    return req.principal?.via === 'session' || this.sessionOf(req) !== '';
   }
 
   private verify(req: Request): boolean {

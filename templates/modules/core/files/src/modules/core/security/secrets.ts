@@ -10,8 +10,8 @@ export interface SecurityKeys {
 }
 
 /**
- * Checks the secrets beyond what the env schema can say (length, key format) and derives the keys the app uses.
- * Throws one error listing every problem, so the app refuses to boot with a full list.
+ * Derives the keys the app uses. src/config.ts already refuses a short APP_SECRET or a malformed key before
+ * anything boots; this repeats the checks (and refuses duplicate key versions) for configs built any other way.
  */
 export function loadSecurityKeys(config: AppConfig): SecurityKeys {
   const problems: string[] = [];

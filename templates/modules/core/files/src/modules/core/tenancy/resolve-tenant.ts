@@ -1,18 +1,46 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppConfig } from '../../../config.js';
 import { HttpError } from '../http/problem.js';
-import { runWithTenant, TENANT_ID_PATTERN } from './tenant-context.js';
+import { NON_TENANT_SUBDOMAINS, runWithTenant, TENANT_ID_PATTERN } from './tenant-context.js';
 import type { TenantDirectory } from './tenant-directory.js';
 
 type TenantSource = (req: Request) => string | undefined;
+
+/**
+ * Routes that serve the platform, not a tenant: probes, the API description, metrics scrapes. They never look
+ * at a tenant, so a load balancer's Host or a stray tenant header cannot turn a health check into a 400.
+ */
+const INFRASTRUCTURE_PATHS = new Set(['/health', '/ready', '/openapi.json', '/metrics', '/docs']);
+
+function isInfrastructure(path: string): boolean {
+  return INFRASTRUCTURE_PATHS.has(path) || path.startsWith('/docs/');
+}
+
+/**
+ * The tenant label of `hostname`: the label directly left of `baseDomain` (or, with no base domain, of the last
+ * two labels). The base domain itself, hosts outside it, IP addresses and www./api. name no tenant.
+ */
+export function tenantFromHost(hostname: string, baseDomain: string): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host.includes(':') || /^[\d.]+$/.test(host)) return undefined;
+  let labels: string[];
+  if (baseDomain === '') {
+    labels = host.split('.').slice(0, -2);
+  } else {
+    if (!host.endsWith(`.${baseDomain}`)) return undefined;
+    labels = host.slice(0, -baseDomain.length - 1).split('.');
+  }
+  const label = labels.at(-1);
+  return label === undefined || NON_TENANT_SUBDOMAINS.has(label) ? undefined : label;
+}
 
 function sourceFor(config: AppConfig['core']): TenantSource {
   switch (config.tenantResolution) {
     case 'header':
       return (req) => req.get(config.tenantHeader);
     case 'subdomain':
-      // Express derives subdomains from the Host header, right to left, after the `subdomain offset` labels.
-      return (req) => req.subdomains.at(-1);
+      // req.hostname is the Host header (X-Forwarded-Host only from a trusted proxy).
+      return (req) => tenantFromHost(req.hostname, config.tenantBaseDomain);
     case 'token':
       // Only an authenticated claim counts; a header could name any tenant.
       return (req) => req.principal?.tenantId;
@@ -21,13 +49,18 @@ function sourceFor(config: AppConfig['core']): TenantSource {
 
 /**
  * Puts the request's tenant into the async context for everything downstream. A request that names no tenant
- * passes through (health checks, public routes); tenant-scoped data access then refuses to run. A malformed,
- * unknown or inactive tenant is refused with the same answer, so tenant ids cannot be probed.
+ * passes through (public routes); tenant-scoped data access then refuses to run. Infrastructure routes skip
+ * tenancy altogether. A malformed, unknown or inactive tenant is refused with the same answer, so tenant ids
+ * cannot be probed.
  */
 export function resolveTenant(config: AppConfig['core'], directory: TenantDirectory): RequestHandler {
   const read = sourceFor(config);
   const refuse = () => new HttpError(400, { title: 'Unknown tenant', detail: 'The request names no known, active tenant.' });
   return (req, _res, next) => {
+    if (isInfrastructure(req.path)) {
+      next();
+      return undefined;
+    }
     const tenantId = read(req)?.toLowerCase();
     if (tenantId === undefined || tenantId === '') {
       next();

@@ -14,6 +14,19 @@ export function tenantTables(dataSource: DataSource): string[] {
 }
 
 /**
+ * Run by the tables' owner after the migrations (idempotent): the app's own role (when it is not the owner) gets
+ * plain data access, so it reads and writes rows but can neither change the schema nor switch policies off.
+ */
+export async function grantDataAccess(dataSource: DataSource, appRole: string): Promise<void> {
+  if (dataSource.options.type !== 'postgres') return;
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`GRANT USAGE ON SCHEMA public TO ${quote(appRole)}`);
+    await manager.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quote(appRole)}`);
+    await manager.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${quote(appRole)}`);
+  });
+}
+
+/**
  * Run by the tables' owner after the migrations (idempotent): policies on every tenant table, and the app's
  * own role granted plain data access, so it neither owns the tables nor can switch the policies off.
  */
@@ -28,11 +41,8 @@ export async function enableRowLevelSecurity(dataSource: DataSource, appRole?: s
       await manager.query(`DROP POLICY IF EXISTS ${POLICY} ON ${table}`);
       await manager.query(`CREATE POLICY ${POLICY} ON ${table} USING (${tenantMatches}) WITH CHECK (${tenantMatches})`);
     }
-    if (appRole !== undefined) {
-      await manager.query(`GRANT USAGE ON SCHEMA public TO ${quote(appRole)}`);
-      await manager.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quote(appRole)}`);
-    }
   });
+  if (appRole !== undefined) await grantDataAccess(dataSource, appRole);
   return tables;
 }
 

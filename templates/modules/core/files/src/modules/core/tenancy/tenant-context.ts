@@ -10,6 +10,9 @@ const storage = new AsyncLocalStorage<TenantStore>();
 /** Tenant ids are slugs: they appear in subdomains and headers, so they stay short and URL-safe. */
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** Subdomains that name the service itself (www.example.com, api.example.com), never a tenant: not valid ids. */
+export const NON_TENANT_SUBDOMAINS: ReadonlySet<string> = new Set(['www', 'api']);
+
 /** Runs `fn` with `tenantId` as the current tenant for everything it awaits. */
 export function runWithTenant<T>(tenantId: string, fn: () => T): T {
   return storage.run({ tenantId }, fn);

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager, type EntityTarget, type FindOptionsOrder, type FindOptionsWhere, type Repository } from 'typeorm';
 import type { TenantScopedEntity } from '../entities/base.entity.js';
 import { currentTenantId } from './tenant-context.js';
 import { createTenantRunner, type TenantRunner } from './tenant-transaction.js';
@@ -20,6 +20,13 @@ export interface ListOptions<T> {
 }
 
 const MAX_PAGE = 1000;
+
+/** Paging a caller asked for: `take` above MAX_PAGE is cut down; a negative or fractional value is a bug, refused. */
+function page(take: number, skip: number): { take: number; skip: number } {
+  if (!Number.isInteger(take) || take < 0) throw new RangeError(`take must be a whole number from 0 to ${String(MAX_PAGE)}`);
+  if (!Number.isInteger(skip) || skip < 0) throw new RangeError('skip must be a whole number of at least 0');
+  return { take: Math.min(take, MAX_PAGE), skip };
+}
 
 /** An id that can match a row. Anything else matches nothing, without asking the database. */
 function isUsableId(id: unknown): id is string {
@@ -55,12 +62,15 @@ export class TenantRepository<T extends TenantScopedEntity> {
   }
 
   async list(options: ListOptions<T> = {}): Promise<T[]> {
+    const { take, skip } = page(options.take ?? 100, options.skip ?? 0);
+    // TypeORM reads `take: 0` as "no limit"; zero rows asked for is zero rows.
+    if (take === 0) return [];
     return this.scoped((repository, tenantId) =>
       repository.find({
         where: this.where(options.where ?? {}, tenantId),
         ...(options.order === undefined ? {} : { order: options.order }),
-        take: Math.min(options.take ?? 100, MAX_PAGE),
-        skip: options.skip ?? 0,
+        take,
+        skip,
       }),
     );
   }
@@ -98,12 +108,18 @@ export class TenantRepository<T extends TenantScopedEntity> {
     });
   }
 
-  /** Deletes (or soft-deletes, when the entity has a delete-date column) the tenant's row; false when none matched. */
+  /**
+   * Deletes (or soft-deletes, when the entity has a delete-date column) the tenant's row; false when none matched,
+   * including a row already soft-deleted, which every read already treats as gone.
+   */
   async delete(id: unknown): Promise<boolean> {
     if (!isUsableId(id)) return false;
     return this.scoped(async (repository, tenantId) => {
       const criteria = this.where({ id } as FindOptionsWhere<T>, tenantId);
-      const result = repository.metadata.deleteDateColumn === undefined ? await repository.delete(criteria) : await repository.softDelete(criteria);
+      const deletedAt = repository.metadata.deleteDateColumn?.propertyName;
+      // TypeORM 1.x's softDelete skips deleted rows by itself; saying so here keeps the 404 from resting on that.
+      const result =
+        deletedAt === undefined ? await repository.delete(criteria) : await repository.softDelete({ ...criteria, [deletedAt]: IsNull() });
       return (result.affected ?? 0) > 0;
     });
   }

@@ -69,6 +69,53 @@ describe('CSRF protection', () => {
   it('when the request carries no cookie at all, then no CSRF token is needed', async () => {
     await request(t.app).post('/echo').send({}).expect(200);
   });
+
+  it('when the only cookies are unrelated to any session (analytics), then no CSRF token is needed', async () => {
+    await request(t.app).post('/echo').set('Cookie', '_ga=GA1.2.123.456; consent=yes').send({}).expect(200);
+  });
+
+  it('when a session cookie rides along with an analytics cookie and no token, then it is still refused', async () => {
+    await request(t.app).post('/echo').set('Cookie', '_ga=GA1.2.123.456; sid=s1').send({}).expect(403);
+  });
+});
+
+/** A stand-in for a module that authenticates from its own cookie without naming the session to CSRF. */
+const cookieLoginModule: AppModule = {
+  name: 'test_cookie_login',
+  hooks: {
+    authenticate: (req: Request) => {
+      const user = (req.cookies as Record<string, string | undefined>).user;
+      return Promise.resolve(user === undefined ? undefined : { subject: user, via: 'session' as const });
+    },
+  },
+  routes: () => [
+    defineRoute({ method: 'post', path: '/act', summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+  ],
+};
+
+describe('CSRF protection for a principal authenticated via a session cookie', () => {
+  let s: TestApp;
+  beforeAll(async () => {
+    s = await startTestApp({ modules: [cookieLoginModule] });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('when the principal came from a session cookie and no token is sent, then the POST is refused', async () => {
+    await request(s.app).post('/act').set('Cookie', 'user=alice').send({}).expect(403);
+  });
+
+  it('when the principal came from a session cookie and the token is sent, then the POST is accepted', async () => {
+    const issued = await request(s.app).get('/csrf-token').expect(200);
+    const cookie = (([] as string[]).concat(issued.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';
+    await request(s.app)
+      .post('/act')
+      .set('Cookie', `user=alice; ${cookie}`)
+      .set('X-CSRF-Token', (issued.body as { token: string }).token)
+      .send({})
+      .expect(200);
+  });
 });
 
 describe('GET /csrf-token in production', () => {

@@ -71,6 +71,22 @@ describe('error format', () => {
   });
 });
 
+describe('error format when NODE_ENV is unset', () => {
+  it('when a handler throws and nothing names the environment, then the answer is as discreet as in production', async () => {
+    const unset = await startTestApp({ modules: [failingModule], env: { NODE_ENV: undefined } });
+    try {
+      expect(unset.config.env.NODE_ENV).toBe('production');
+      const response = await request(unset.app).get('/boom');
+      expectProblem(response, 500);
+      expect(JSON.stringify(response.body)).not.toMatch(/stack|QueryFailedError|TypeORM|secret_table|at .*\.ts/);
+      const issued = await request(unset.app).get('/csrf-token').expect(200);
+      expect(([] as string[]).concat(issued.headers['set-cookie'] ?? [])[0]).toMatch(/^__Host-csrf=.*; Secure/);
+    } finally {
+      await unset.close();
+    }
+  });
+});
+
 describe('request bodies', () => {
   it('when the JSON is malformed, then 400 problem+json', async () => {
     const response = await request(t.app).post('/sink').set('content-type', 'application/json').send('{"a": ');

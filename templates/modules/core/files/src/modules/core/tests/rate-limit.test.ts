@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
@@ -40,5 +41,32 @@ describe('rate limit', () => {
     const ip = newClient();
     for (let i = 0; i < 3; i += 1) await request(t.app).get('/not-a-route').set('X-Forwarded-For', ip).expect(404);
     await request(t.app).get('/not-a-route').set('X-Forwarded-For', ip).expect(429);
+  });
+});
+
+/*
+ * Two replicas behind a load balancer must share one counter, or each would grant the full limit. The in-memory
+ * fallback would pass every test above, so this one reads the counter in Redis itself.
+ */
+describe.skipIf(process.env.REDIS_URL === undefined)('rate limit shared through Redis', () => {
+  let replica: TestApp;
+  let redis: Redis;
+  beforeAll(async () => {
+    replica = await startTestApp({ env: { CORE_RATE_LIMIT_POINTS: '3', CORE_RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL } });
+    redis = new Redis(process.env.REDIS_URL ?? '');
+  });
+  afterAll(async () => {
+    await replica.close();
+    await redis.quit();
+  });
+
+  it('when one client spreads its requests over two app instances, then they count against one limit in Redis', async () => {
+    const ip = newClient();
+    await request(t.app).get('/health').set('X-Forwarded-For', ip).expect(200);
+    await request(replica.app).get('/health').set('X-Forwarded-For', ip).expect(200);
+    await request(t.app).get('/health').set('X-Forwarded-For', ip).expect(200);
+    expect(await redis.get(`rl:global:${ip}`)).toBe('3');
+    expect(await redis.pttl(`rl:global:${ip}`)).toBeGreaterThan(0);
+    await request(replica.app).get('/health').set('X-Forwarded-For', ip).expect(429);
   });
 });

@@ -49,5 +49,23 @@ describe('CORS', () => {
       .set('Access-Control-Request-Method', 'POST')
       .expect(204);
     expect(response.headers['access-control-allow-headers']).toContain('X-CSRF-Token');
+    expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('x-tenant-id');
+  });
+
+  it('when the tenant header is renamed, then a preflight allows the configured name', async () => {
+    const renamed = await startTestApp({ env: { CORE_CORS_ORIGINS: 'https://app.example.test', CORE_TENANT_HEADER: 'x-org' } });
+    try {
+      const response = await request(renamed.app)
+        .options('/widgets')
+        .set('Origin', 'https://app.example.test')
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'x-org')
+        .expect(204);
+      const allowed = String(response.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/);
+      expect(allowed).toContain('x-org');
+      expect(allowed).not.toContain('x-tenant-id');
+    } finally {
+      await renamed.close();
+    }
   });
 });

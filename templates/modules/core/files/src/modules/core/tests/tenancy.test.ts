@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Tenant } from '../entities/tenant.entity.js';
 import { runWithTenant } from '../tenancy/tenant-context.js';
+import { TenantDirectory } from '../tenancy/tenant-directory.js';
+import { createTenant } from '../tenancy/tenants.js';
 import { TenantRepository } from '../tenancy/tenant-repository.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { Widget } from '../testing/widgets/widget.entity.js';
@@ -29,8 +33,36 @@ describe('tenant resolution', () => {
     await request(t.app).get('/widgets').set('x-tenant-id', 'no-such-tenant').expect(400);
   });
 
+  it('when a tenant is created right after its id was probed, then it is served within a second', async () => {
+    const id = `late-${randomBytes(4).toString('hex')}`;
+    await request(t.app).get('/widgets').set('x-tenant-id', id).expect(400);
+    await createTenant(t.dataSource, { id, name: 'Late' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await request(t.app).get('/widgets').set('x-tenant-id', id).expect(200);
+  });
+
   it('when the tenant header is malformed, then it answers 400 without a query', async () => {
     await request(t.app).get('/widgets').set('x-tenant-id', '../../etc').expect(400);
+  });
+});
+
+describe('TenantDirectory', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('when an unknown id becomes a tenant, then the refusal is forgotten after a second while an active tenant stays cached', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const directory = new TenantDirectory(t.dataSource);
+    const late = `late-${randomBytes(4).toString('hex')}`;
+    const known = await t.newTenant();
+    expect(await directory.isActive(late)).toBe(false);
+    expect(await directory.isActive(known)).toBe(true);
+    await createTenant(t.dataSource, { id: late, name: 'Late' });
+    await t.dataSource.getRepository(Tenant).update({ id: known }, { active: false });
+    vi.setSystemTime(Date.now() + 1_001);
+    expect(await directory.isActive(late)).toBe(true);
+    expect(await directory.isActive(known)).toBe(true);
   });
 });
 
@@ -116,6 +148,16 @@ describe('DELETE /widgets/:id', () => {
     await request(t.app).get(`/widgets/${id}`).set('x-tenant-id', owner).expect(200);
   });
 
+  it('when the widget was already soft-deleted, then deleting it again answers 404 and keeps the first deletion time', async () => {
+    const owner = await t.newTenant();
+    const id = await createWidget(owner);
+    await request(t.app).delete(`/widgets/${id}`).set('x-tenant-id', owner).expect(204);
+    const first = await t.dataSource.getRepository(Widget).findOne({ where: { id }, withDeleted: true });
+    await request(t.app).delete(`/widgets/${id}`).set('x-tenant-id', owner).expect(404);
+    const second = await t.dataSource.getRepository(Widget).findOne({ where: { id }, withDeleted: true });
+    expect(second?.deletedAt?.getTime()).toBe(first?.deletedAt?.getTime());
+  });
+
   it('when the owner deletes the widget, then it is gone (soft-deleted) for later reads', async () => {
     const owner = await t.newTenant();
     const id = await createWidget(owner);
@@ -137,6 +179,21 @@ describe('TenantRepository', () => {
         expect(await widgets.update(id, { name: 'x' })).toBeNull();
         expect(await widgets.delete(id)).toBe(false);
       }
+    });
+  });
+
+  it('when list is asked for a negative or fractional page, then it refuses instead of reading without a limit', async () => {
+    const owner = await t.newTenant();
+    await createWidget(owner, 'a');
+    await createWidget(owner, 'b');
+    const widgets = new TenantRepository(t.dataSource, Widget, { rowLevelSecurity: false });
+    await runWithTenant(owner, async () => {
+      for (const paging of [{ take: -1 }, { take: 1.5 }, { take: Number.NaN }, { skip: -1 }, { skip: 0.5 }]) {
+        await expect(widgets.list(paging)).rejects.toThrow(RangeError);
+      }
+      expect(await widgets.list({ take: 0 })).toEqual([]);
+      expect(await widgets.list({ take: 1 })).toHaveLength(1);
+      expect(await widgets.list({ take: 5000, skip: 1 })).toHaveLength(1);
     });
   });
 
