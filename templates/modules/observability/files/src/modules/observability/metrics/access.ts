@@ -1,6 +1,10 @@
 import { BlockList, isIP } from 'node:net';
 import type { Request } from 'express';
+import { renamedVariables } from '../../../config.js';
 import { constantTimeEqual, HttpError } from '../../core/index.js';
+
+/** The variable this app reads the allowlist from (the manifest may have renamed it). */
+export const ALLOWLIST_VARIABLE = renamedVariables.OBSERVABILITY_METRICS_ALLOWLIST ?? 'OBSERVABILITY_METRICS_ALLOWLIST';
 
 export interface MetricsAccessOptions {
   /** METRICS_TOKEN: a scraper sending `Authorization: Bearer <token>` may read. */
@@ -37,7 +41,7 @@ export function metricsAccess({ token, allowlist, production }: MetricsAccessOpt
   const open = token === undefined && allowlist.length === 0;
   return (req) => {
     if (open) {
-      if (production) throw new HttpError(403, { detail: 'Metrics are closed: set METRICS_TOKEN or OBSERVABILITY_METRICS_ALLOWLIST.' });
+      if (production) throw new HttpError(403, { detail: `Metrics are closed: set METRICS_TOKEN or ${ALLOWLIST_VARIABLE}.` });
       return;
     }
     const header = req.get('authorization');
