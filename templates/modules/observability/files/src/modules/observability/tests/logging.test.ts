@@ -4,6 +4,8 @@ import { defineRoute, type AppModule } from '../../core/index.js';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { widgetsModule } from '../../core/testing/widgets/widgets.module.js';
 import { modules as installedModules } from '../../../modules.js';
+import { testConfig } from '../../core/testing/test-config.js';
+import { loggingExtension } from '../logging.js';
 import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 
 /** Recognises `X-Test-User: <subject>` as a principal, as an auth module's authenticate hook would. */
@@ -147,5 +149,35 @@ describe('redaction', () => {
       account: { owner: { apiSecret: '[redacted]' } },
     });
     for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('when LOG_LEVEL is warn, then info lines are left out and warnings are written', async () => {
+    const quiet = captureLogs(modules, { LOG_LEVEL: 'warn' });
+    const app = await startTestApp({ modules: [widgetsModule, testUserModule], logger: quiet.logger });
+    try {
+      await request(app.app).get('/health').expect(200);
+      await request(app.app).get('/no-such-route').expect(404);
+      await request(app.app).get('/fail').expect(500);
+      expect(quiet.lines().filter((line) => line.msg === 'request').map((line) => [line.level, (line.res as { status: number }).status])).toEqual([
+        [40, 404],
+        [50, 500],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('pretty output', () => {
+  it.each([
+    ['development', 'true', 'pino-pretty'],
+    ['development', 'false', undefined],
+    ['test', 'true', undefined],
+    ['production', 'true', undefined],
+  ])('when NODE_ENV is %s and pretty_logs %s, then the transport is %s (JSON otherwise)', (nodeEnv, prettyLogs, target) => {
+    const extension = loggingExtension(testConfig({ NODE_ENV: nodeEnv, OBSERVABILITY_PRETTY_LOGS: prettyLogs }));
+    expect(extension.transport?.target).toBe(target);
   });
 });
