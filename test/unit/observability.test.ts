@@ -58,3 +58,28 @@ describe('README section', () => {
     expect(readme).not.toMatch(/environment variables change nothing/);
   });
 });
+
+interface Dashboard {
+  panels: { title: string; targets: { expr: string }[] }[];
+}
+
+describe('process metrics in the alerts and the dashboard', () => {
+  const processSeries = /process_|nodejs_/;
+
+  it('when default_metrics is off, then no rule or panel reads a series the app no longer exports', async () => {
+    const read = await render('      default_metrics: false\n');
+    expect(Object.keys(rulesOf(read('ops/prometheus/alerts.yml')))).not.toContain('EventLoopSaturated');
+    expect(read('ops/prometheus/alerts.yml')).not.toMatch(processSeries);
+    const dashboard = JSON.parse(read('ops/grafana/provisioning/dashboards/app.json')) as Dashboard;
+    expect(dashboard.panels.map((panel) => panel.title)).not.toContain('Event loop lag p99');
+    expect(dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)).filter((expr) => processSeries.test(expr))).toEqual([]);
+  });
+
+  it('when default_metrics is on, then the event-loop alert and the CPU, memory and event-loop panels are there', async () => {
+    const read = await render('      default_metrics: true\n');
+    expect(Object.keys(rulesOf(read('ops/prometheus/alerts.yml')))).toContain('EventLoopSaturated');
+    const dashboard = JSON.parse(read('ops/grafana/provisioning/dashboards/app.json')) as Dashboard;
+    expect(dashboard.panels.map((panel) => panel.title)).toEqual(expect.arrayContaining(['Process CPU', 'Process memory (RSS, heap)', 'Event loop lag p99']));
+    expect(dashboard.panels.find((panel) => panel.title === 'Requests per second by route')?.targets[0]).toMatchObject({ legendFormat: '{{route}}' });
+  });
+});
