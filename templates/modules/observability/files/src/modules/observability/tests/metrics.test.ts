@@ -75,6 +75,15 @@ describe('GET /metrics', () => {
     expect([...routes].filter((route) => route !== undefined && /\d/.test(route))).toEqual([]);
   });
 
+  it('when the database reconnects, then its queries are still timed', async () => {
+    const inserts = async () => (await samples('db_query_duration_seconds')).find((sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert')?.value ?? 0;
+    await t.dataSource.destroy();
+    await t.dataSource.initialize();
+    const before = await inserts();
+    await request(t.app).post('/widgets').set('x-tenant-id', tenant).send({ name: 'after reconnect' }).expect(201);
+    expect(await inserts()).toBe(before + 1);
+  });
+
   it('when a module records a metric it declared, then it is exported; an undeclared name throws', async () => {
     t.instance.context.metrics.increment('test_things_total', { kind: 'apple' }, 3);
     expect(await samples('test_things_total')).toContainEqual({ name: 'test_things_total', labels: { kind: 'apple' }, value: 3 });
