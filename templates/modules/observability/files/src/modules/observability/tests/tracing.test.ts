@@ -7,6 +7,9 @@ import { startTracing, stopTracing } from '../tracing.js';
 import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../testing/otlp-receiver.js';
 
+/** Sent in a query string: it must not reach the collector. */
+const QUERY_SECRET = 'query-token-secret-0001';
+
 let receiver: OtlpReceiver;
 let logs: CapturedLogs;
 let t: TestApp;
@@ -26,7 +29,7 @@ afterAll(async () => {
 describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   it('when a request is served, then its log lines carry the trace id of the spans exported over OTLP', async () => {
     const tenant = await t.newTenant();
-    const response = await request(t.app).post('/widgets').set('x-tenant-id', tenant).send({ name: 'traced' }).expect(201);
+    const response = await request(t.app).post(`/widgets?token=${QUERY_SECRET}`).set('x-tenant-id', tenant).send({ name: 'traced' }).expect(201);
     const line = logs.lines().find((entry) => entry.msg === 'request' && entry.requestId === response.headers['x-request-id']);
     const traceId = line?.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -37,6 +40,8 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const server = trace.find((span) => span.kind === 2);
     expect(server?.attributes['http.route'] ?? server?.name).toContain('/widgets');
     expect(trace.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^(middleware|request handler)/) as unknown]));
+    expect(server?.attributes['url.path']).toBe('/widgets');
+    expect(JSON.stringify(receiver.spans)).not.toContain(QUERY_SECRET);
     if (process.env.DATABASE_URL !== undefined) {
       // The INSERT ran inside the request: its PostgreSQL span belongs to the same trace.
       const database = (span: ReceivedSpan) => span.attributes['db.system.name'] ?? span.attributes['db.system'];
