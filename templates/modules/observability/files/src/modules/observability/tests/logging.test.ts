@@ -150,6 +150,38 @@ describe('redaction', () => {
     });
     for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
   });
+
+  it('when a child logger is bound to a password, a token or a sensitive field, then its lines hold none of them', () => {
+    const child = logs.logger.child({ password: secrets.password, session: { token: secrets.token, apiSecret: secrets.sensitive } });
+    child.info({ step: 1 }, 'child probe');
+    const line = logs.lines().find((entry) => entry.msg === 'child probe');
+    expect(line).toMatchObject({ step: 1, password: '[redacted]', session: { token: '[redacted]', apiSecret: '[redacted]' } });
+    for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+
+  it("when a failed query's error is logged, then its bound parameters and secret properties are censored, its type kept", async () => {
+    const failed = await t.dataSource
+      .createQueryBuilder()
+      .select('1')
+      .from('no_such_table', 'n')
+      .where('n.secret = :secret', { secret: secrets.password })
+      .getRawMany()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as { parameters?: unknown }).parameters).toEqual([secrets.password]); // the leak this guards against
+    const withToken = Object.assign(new Error('refused', { cause: failed }), { token: secrets.token });
+    logs.logger.error({ err: failed }, 'query probe');
+    logs.logger.error(withToken);
+    logs.logger.warn({ context: { error: failed } }, 'nested error probe');
+    const line = logs.lines().find((entry) => entry.msg === 'query probe');
+    expect(line).toMatchObject({ err: { type: 'QueryFailedError', parameters: '[redacted]' } });
+    expect(logs.lines().find((entry) => entry.msg === 'refused')).toMatchObject({ err: { type: 'Error', token: '[redacted]', cause: { parameters: '[redacted]' } } });
+    expect(logs.lines().find((entry) => entry.msg === 'nested error probe')).toMatchObject({ context: { error: { type: 'QueryFailedError', parameters: '[redacted]' } } });
+    for (const secret of [secrets.password, secrets.token]) expect(logs.text()).not.toContain(secret);
+  });
 });
 
 describe('LOG_LEVEL', () => {
