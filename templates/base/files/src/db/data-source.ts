@@ -37,7 +37,9 @@ export function createDataSource(
   const url = (options.owner === true ? config.env.MIGRATION_DATABASE_URL : undefined) ?? config.env.DATABASE_URL;
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
-    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10 } });
+    // A connection that is not made within 5 s fails: against a silent host, queries (and each /ready) would
+    // otherwise wait for ever and pile up in the pool.
+    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10, connectionTimeoutMillis: 5000 } });
   }
 
   const file = config.env.SQLITE_PATH;
