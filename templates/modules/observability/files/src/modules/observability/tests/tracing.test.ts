@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { widgetsModule } from '../../core/testing/widgets/widgets.module.js';
 import { modules as installedModules } from '../../../modules.js';
+import { testConfig } from '../../core/testing/test-config.js';
+import { observabilityModule } from '../index.js';
 import { startTracing, stopTracing } from '../tracing.js';
 import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../testing/otlp-receiver.js';
@@ -15,10 +17,13 @@ let logs: CapturedLogs;
 let t: TestApp;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  // As src/main.ts does through the onBoot hook: tracing first, then the data source and the app.
-  expect(await startTracing({ endpoint: receiver.endpoint, serviceName: 'tracing-test' })).toBe(true);
   logs = captureLogs([...installedModules, widgetsModule]);
-  t = await startTestApp({ modules: [widgetsModule], logger: logs.logger });
+  // As src/main.ts does: the onBoot hook starts tracing from the config, then the data source and the app start.
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'tracing-test', REDIS_URL: process.env.REDIS_URL };
+  await observabilityModule.hooks?.onBoot?.(testConfig(env), logs.logger);
+  expect(logs.lines().find((line) => line.msg === 'tracing on')).toMatchObject({ endpoint: receiver.endpoint, serviceName: 'tracing-test' });
+  // With REDIS_URL, the rate limiter counts each request in Redis: its commands belong to the request's trace.
+  t = await startTestApp({ modules: [widgetsModule], logger: logs.logger, env });
 });
 afterAll(async () => {
   await t.close();
@@ -42,9 +47,11 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(trace.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^(middleware|request handler)/) as unknown]));
     expect(server?.attributes['url.path']).toBe('/widgets');
     expect(JSON.stringify(receiver.spans)).not.toContain(QUERY_SECRET);
+    expect(new Set(trace.map((span) => span.service))).toEqual(new Set(['tracing-test']));
+    const database = (span: ReceivedSpan) => span.attributes['db.system.name'] ?? span.attributes['db.system'];
+    if (process.env.REDIS_URL !== undefined) expect(trace.some((span) => database(span) === 'redis')).toBe(true);
     if (process.env.DATABASE_URL !== undefined) {
       // The INSERT ran inside the request: its PostgreSQL span belongs to the same trace.
-      const database = (span: ReceivedSpan) => span.attributes['db.system.name'] ?? span.attributes['db.system'];
       expect(trace.some((span) => database(span) === 'postgresql' && span.name.includes('INSERT'))).toBe(true);
     }
   });
