@@ -9,7 +9,7 @@ import { parseManifest } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
 import { getRegistry, out } from './shared.js';
-import { npmInstall } from './tasks.js';
+import { addLocalSecrets, npmInstall } from './tasks.js';
 
 interface EditOptions {
   dir: string;
@@ -42,7 +42,8 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const text = readFileSync(manifestPath, 'utf8');
-      const before = resolve(parseManifest(text, registry, manifestPath), registry).modules.map((m) => m.descriptor.name);
+      const previous = resolve(parseManifest(text, registry, manifestPath), registry);
+      const before = previous.modules.map((m) => m.descriptor.name);
       const edited = addModules(text, names, parseConfigFlags(opts.config, names));
       for (const name of edited.present) out(kleur.dim(`${name} is already in forge.yaml`));
       const plan = resolve(parseManifest(edited.text, registry, manifestPath), registry);
@@ -51,6 +52,8 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
       }
       const changes = await editAndRegenerate(opts, edited.text, setCode);
       if (opts.dryRun) return;
+      const secrets = addLocalSecrets(opts.dir, plan, previous);
+      if (secrets.length) out(`.env: added fresh ${secrets.join(', ')}`);
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const migrations = changes.filter((c) => c.kind === 'create' && /\/migrations\/[^/]+\.ts$/.test(c.path)).map((c) => c.path);
       if (migrations.length) out(`\nNew migrations:\n${migrations.map((m) => `  ${m}`).join('\n')}\nRun them with: npm run migration:run`);

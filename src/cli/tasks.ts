@@ -1,21 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import type { EnvVar } from '../generator/define-module.js';
+import { collectEnv } from '../generator/env.js';
 import type { Generated } from '../generator/pipeline.js';
+import type { Plan } from '../generator/resolve.js';
 import { composeVariables } from '../generator/structured.js';
 
 /** Side effects that run after a project is committed; each is skipped by a flag or by --dry-run. */
+
+/** Variables forge fills with a random value in the local .env: module secrets and compose's own. */
+function generatedVariables(plan: Plan): EnvVar[] {
+  const all = [...collectEnv(plan), ...composeVariables(plan)].filter((v) => v.generate);
+  return all.filter((v, i) => all.findIndex((w) => w.name === v.name) === i);
+}
+
+const envLine = (v: EnvVar) => `${v.name}=${v.generate === 'keyring' ? `1:${randomBytes(32).toString('base64')}` : randomBytes(32).toString('base64url')}`;
 
 /** A local .env with fresh random secrets, so the app boots at once. It is git-ignored and never regenerated. */
 export function writeLocalEnv(dir: string, generated: Generated): boolean {
   const file = join(dir, '.env');
   if (existsSync(file)) return false;
-  const lines = [...generated.env, ...composeVariables(generated.plan)]
-    .filter((v) => v.generate)
-    .map((v) => `${v.name}=${v.generate === 'keyring' ? `1:${randomBytes(32).toString('base64')}` : randomBytes(32).toString('base64url')}`);
+  const lines = generatedVariables(generated.plan).map(envLine);
   writeFileSync(file, `# Local secrets made by forge new; never commit this file. See .env.example for every variable.\n${lines.join('\n')}\n`, { mode: 0o600 });
   return true;
+}
+
+/**
+ * After add-module: appends a fresh value for each generated variable the new plan needs and the previous one
+ * did not (e.g. METRICS_TOKEN, GRAFANA_ADMIN_PASSWORD), unless .env already sets it. Existing lines are never
+ * changed; without a .env (the environment is managed elsewhere) nothing is written. Returns the names added.
+ */
+export function addLocalSecrets(dir: string, plan: Plan, previous: Plan): string[] {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const set = new Set(text.split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1]));
+  const before = new Set(generatedVariables(previous).map((v) => v.name));
+  const added = generatedVariables(plan).filter((v) => !before.has(v.name) && !set.has(v.name));
+  if (added.length > 0) appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${added.map(envLine).join('\n')}\n`);
+  return added.map((v) => v.name);
 }
 
 export async function npmInstall(dir: string): Promise<void> {
