@@ -160,10 +160,11 @@ describe('redaction', () => {
   });
 
   it("when a failed query's error is logged, then its bound parameters and secret properties are censored, its type kept", async () => {
+    const missingTable = 'no_such_table';
     const failed = await t.dataSource
       .createQueryBuilder()
       .select('1')
-      .from('no_such_table', 'n')
+      .from(missingTable, 'n')
       .where('n.secret = :secret', { secret: secrets.password })
       .getRawMany()
       .then(

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 
 /** Starts src/main.ts as `npm start` would (through tsx), and resolves with its log lines once it listens. */
 async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; lines: Record<string, unknown>[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: appRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { cwd: appRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Record<string, unknown>[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => {
