@@ -29,7 +29,9 @@ export function createDataSource(
     ...collect(modules),
     migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
-    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : (['error'] as const),
+    // A failed query is thrown, and logged censored by the app's logger; TypeORM's console logger would print its
+    // bound parameters in clear. At trace, every query and its parameters are printed for debugging.
+    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : false,
     // `findOneBy({ id: undefined })` must not quietly mean "the first row".
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
   } satisfies Partial<DataSourceOptions>;
