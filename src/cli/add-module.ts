@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
+import { readGenerated } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
 import { getRegistry, out } from './shared.js';
-import { addLocalSecrets, npmInstall } from './tasks.js';
+import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
 
 interface EditOptions {
   dir: string;
@@ -22,9 +23,13 @@ interface EditOptions {
 /** The manifest edit and the regeneration land together: forge.yaml is written only after the project. */
 async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
   const registry = await getRegistry();
-  const { changes } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
+  const previousExample = readGenerated(opts.dir)['.env.example'];
+  const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) writeFileSync(join(opts.dir, 'forge.yaml'), newText);
+  if (!opts.dryRun) {
+    writeFileSync(join(opts.dir, 'forge.yaml'), newText);
+    reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
+  }
   setCode(code);
   return changes;
 }
@@ -42,8 +47,7 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const text = readFileSync(manifestPath, 'utf8');
-      const previous = resolve(parseManifest(text, registry, manifestPath), registry);
-      const before = previous.modules.map((m) => m.descriptor.name);
+      const before = resolve(parseManifest(text, registry, manifestPath), registry).modules.map((m) => m.descriptor.name);
       const edited = addModules(text, names, parseConfigFlags(opts.config, names));
       for (const name of edited.present) out(kleur.dim(`${name} is already in forge.yaml`));
       const plan = resolve(parseManifest(edited.text, registry, manifestPath), registry);
@@ -52,8 +56,6 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
       }
       const changes = await editAndRegenerate(opts, edited.text, setCode);
       if (opts.dryRun) return;
-      const secrets = addLocalSecrets(opts.dir, plan, previous);
-      if (secrets.length) out(`.env: added fresh ${secrets.join(', ')}`);
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const migrations = changes.filter((c) => c.kind === 'create' && /\/migrations\/[^/]+\.ts$/.test(c.path)).map((c) => c.path);
       if (migrations.length) out(`\nNew migrations:\n${migrations.map((m) => `  ${m}`).join('\n')}\nRun them with: npm run migration:run`);

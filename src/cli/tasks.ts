@@ -6,6 +6,7 @@ import type { EnvVar } from '../generator/define-module.js';
 import { collectEnv } from '../generator/env.js';
 import type { Generated } from '../generator/pipeline.js';
 import type { Plan } from '../generator/resolve.js';
+import { out } from './shared.js';
 import { composeVariables } from '../generator/structured.js';
 
 /** Side effects that run after a project is committed; each is skipped by a flag or by --dry-run. */
@@ -27,20 +28,29 @@ export function writeLocalEnv(dir: string, generated: Generated): boolean {
   return true;
 }
 
+/** The variable names an .env-style text sets (comments skipped). */
+const namesIn = (text: string) => new Set(text.split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1]));
+
 /**
- * After add-module: appends a fresh value for each generated variable the new plan needs and the previous one
- * did not (e.g. METRICS_TOKEN, GRAFANA_ADMIN_PASSWORD), unless .env already sets it. Existing lines are never
+ * After add-module or a regeneration: appends a fresh value for each generated variable the project needs now and
+ * did not at the last generation (`previousExample`: the .env.example forge wrote then), e.g. METRICS_TOKEN and
+ * GRAFANA_ADMIN_PASSWORD when observability arrives, unless .env already sets it. Existing lines are never
  * changed; without a .env (the environment is managed elsewhere) nothing is written. Returns the names added.
  */
-export function addLocalSecrets(dir: string, plan: Plan, previous: Plan): string[] {
+export function addLocalSecrets(dir: string, plan: Plan, previousExample: string | undefined): string[] {
   const file = join(dir, '.env');
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
-  const set = new Set(text.split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1]));
-  const before = new Set(generatedVariables(previous).map((v) => v.name));
-  const added = generatedVariables(plan).filter((v) => !before.has(v.name) && !set.has(v.name));
+  const present = namesIn(text);
+  const before = namesIn(previousExample ?? '');
+  const added = generatedVariables(plan).filter((v) => !before.has(v.name) && !present.has(v.name));
   if (added.length > 0) appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${added.map(envLine).join('\n')}\n`);
   return added.map((v) => v.name);
+}
+
+/** Tells which secrets addLocalSecrets wrote. */
+export function reportSecrets(names: string[]): void {
+  if (names.length > 0) out(`.env: added fresh ${names.join(', ')}`);
 }
 
 export async function npmInstall(dir: string): Promise<void> {

@@ -181,6 +181,19 @@ describe('forge add-module and remove-module', () => {
     expect(env()).toBe(withSecrets);
   });
 
+  it('when forge.yaml gains observability by hand, then forge generate adds its secrets to .env; a secret deleted on purpose stays deleted', async () => {
+    const app = await fresh();
+    const env = () => readFileSync(join(app, '.env'), 'utf8');
+    writeFileSync(join(app, 'forge.yaml'), `${readFileSync(join(app, 'forge.yaml'), 'utf8').replace(/modules:.*\n[\s\S]*$/, '')}modules:\n  - name: observability\n`);
+    const generated = await forge(['generate'], app);
+    expect(generated.code, generated.stdout + generated.stderr).toBe(0);
+    expect(env()).toMatch(/^METRICS_TOKEN=[\w-]{43}$/m);
+    writeFileSync(join(app, '.env'), env().replace(/^METRICS_TOKEN=.*\n/m, ''));
+    const again = await forge(['generate'], app);
+    expect(again.code).toBe(0);
+    expect(env()).not.toContain('METRICS_TOKEN=');
+  });
+
   it('refuses a planned module and a bad config value, and changes nothing', async () => {
     const app = await fresh();
     const before = snapshot(app);
