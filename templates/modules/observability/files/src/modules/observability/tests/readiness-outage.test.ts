@@ -29,14 +29,18 @@ afterAll(async () => {
 });
 
 const readyStatus = async () => (await request(t.app).get('/ready')).status;
+const poolConnections = async (state: 'in_use' | 'idle') =>
+  (await promMetricsOf(t.instance.context).registry.getSingleMetric('db_pool_connections')?.get())?.values.find((value) => value.labels.state === state)?.value;
 /** Connections the pool holds that are not idle: in use, or still connecting. */
-const busyConnections = async () =>
-  (await promMetricsOf(t.instance.context).registry.getSingleMetric('db_pool_connections')?.get())?.values.find((value) => value.labels.state === 'in_use')?.value;
+const busyConnections = () => poolConnections('in_use');
+/** Once the cut connections' close events are handled, the pool holds no idle one to hand out. */
+const noIdleConnections = () => expect.poll(() => poolConnections('idle')).toBe(0);
 
 describe.skipIf(databaseUrl === undefined)('GET /ready through a real PostgreSQL outage', () => {
   it('when PostgreSQL drops every connection and refuses new ones, then 503 names the database; when it is back, then 200', async () => {
     await request(t.app).get('/ready').expect(200);
     await proxy.refuse();
+    await noIdleConnections();
     const down = await request(t.app).get('/ready').expect(503);
     expect(down.body).toMatchObject({ detail: 'Not ready: database.', checks: { database: { status: 'failed', reason: 'error' } } });
     await proxy.restore();
@@ -46,6 +50,7 @@ describe.skipIf(databaseUrl === undefined)('GET /ready through a real PostgreSQL
   it('when PostgreSQL accepts connections and never answers, then /ready times out and leaves no connection attempt behind', async () => {
     await request(t.app).get('/ready').expect(200);
     proxy.silence();
+    await noIdleConnections();
     const down = await request(t.app).get('/ready').expect(503);
     expect(down.body).toMatchObject({ checks: { database: { status: 'failed', reason: 'timeout' } } });
     expect(await busyConnections()).toBeGreaterThanOrEqual(1); // the check's connection is still trying
