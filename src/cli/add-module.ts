@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
-import { inside } from '../generator/commit.js';
+import { inside, readGenerated } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
 import { getRegistry, out } from './shared.js';
-import { npmInstall } from './tasks.js';
+import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
 
 interface EditOptions {
   dir: string;
@@ -23,9 +23,13 @@ interface EditOptions {
 /** The manifest edit and the regeneration land together: forge.yaml is written only after the project. */
 async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
   const registry = await getRegistry();
-  const { changes } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
+  const previousExample = readGenerated(opts.dir)['.env.example'];
+  const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
+  if (!opts.dryRun) {
+    writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
+    reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
+  }
   setCode(code);
   return changes;
 }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { ExitCode, InputError } from '../errors.js';
-import { commitChanges, drifts, writes, type Change } from '../generator/commit.js';
+import { commitChanges, drifts, readGenerated, writes, type Change } from '../generator/commit.js';
 import type { Strategy } from '../generator/merge.js';
 import { regenerate } from '../generator/regenerate.js';
 import { changeSummary, getRegistry, json, out, printChanges } from './shared.js';
+import { addLocalSecrets, reportSecrets } from './tasks.js';
 
 export function parseStrategy(value: string | undefined): Strategy {
   if (value === undefined) return 'markers';
@@ -40,8 +41,10 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
     .option('--strategy <side>', 'settle overlapping edits without markers: ours (yours) or theirs (forge)')
     .action(async (opts: { dir: string; dryRun?: boolean; strategy?: string }) => {
       const strategy = parseStrategy(opts.strategy);
-      const { changes } = await regenerate(opts.dir, await getRegistry(), { strategy });
+      const previousExample = readGenerated(opts.dir)['.env.example'];
+      const { changes, generated } = await regenerate(opts.dir, await getRegistry(), { strategy });
       setCode(applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
+      if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
     });
 }
 

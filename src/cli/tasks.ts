@@ -1,21 +1,56 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { inside } from '../generator/commit.js';
+import type { EnvVar } from '../generator/define-module.js';
+import { collectEnv } from '../generator/env.js';
 import type { Generated } from '../generator/pipeline.js';
+import type { Plan } from '../generator/resolve.js';
+import { out } from './shared.js';
 import { composeVariables } from '../generator/structured.js';
 
 /** Side effects that run after a project is committed; each is skipped by a flag or by --dry-run. */
+
+/** Variables forge fills with a random value in the local .env: module secrets and compose's own. */
+function generatedVariables(plan: Plan): EnvVar[] {
+  const all = [...collectEnv(plan), ...composeVariables(plan)].filter((v) => v.generate);
+  return all.filter((v, i) => all.findIndex((w) => w.name === v.name) === i);
+}
+
+const envLine = (v: EnvVar) => `${v.name}=${v.generate === 'keyring' ? `1:${randomBytes(32).toString('base64')}` : randomBytes(32).toString('base64url')}`;
 
 /** A local .env with fresh random secrets, so the app boots at once. It is git-ignored and never regenerated. */
 export function writeLocalEnv(dir: string, generated: Generated): boolean {
   const file = inside(dir, '.env');
   if (existsSync(file)) return false;
-  const lines = [...generated.env, ...composeVariables(generated.plan)]
-    .filter((v) => v.generate)
-    .map((v) => `${v.name}=${v.generate === 'keyring' ? `1:${randomBytes(32).toString('base64')}` : randomBytes(32).toString('base64url')}`);
+  const lines = generatedVariables(generated.plan).map(envLine);
   writeFileSync(file, `# Local secrets made by forge new; never commit this file. See .env.example for every variable.\n${lines.join('\n')}\n`, { mode: 0o600 });
   return true;
+}
+
+/** The variable names an .env-style text sets (comments skipped). */
+const namesIn = (text: string) => new Set(text.split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1]));
+
+/**
+ * After add-module or a regeneration: appends a fresh value for each generated variable the project needs now and
+ * did not at the last generation (`previousExample`: the .env.example forge wrote then), e.g. METRICS_TOKEN and
+ * GRAFANA_ADMIN_PASSWORD when observability arrives, unless .env already sets it. Existing lines are never
+ * changed; without a .env (the environment is managed elsewhere) nothing is written. Returns the names added.
+ */
+export function addLocalSecrets(dir: string, plan: Plan, previousExample: string | undefined): string[] {
+  const file = inside(dir, '.env');
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const present = namesIn(text);
+  const before = namesIn(previousExample ?? '');
+  const added = generatedVariables(plan).filter((v) => !before.has(v.name) && !present.has(v.name));
+  if (added.length > 0) appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${added.map(envLine).join('\n')}\n`);
+  return added.map((v) => v.name);
+}
+
+/** Tells which secrets addLocalSecrets wrote. */
+export function reportSecrets(names: string[]): void {
+  if (names.length > 0) out(`.env: added fresh ${names.join(', ')}`);
 }
 
 export async function npmInstall(dir: string): Promise<void> {

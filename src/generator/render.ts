@@ -122,7 +122,9 @@ export function render(plan: Plan, env: AppEnvVar[], tree: Tree, baseDir = join(
   };
   plan.modules.forEach((m, i) => {
     if (!m.dir) return;
-    const moduleContext = { ...context, module: { name: m.descriptor.name, names: names(m.descriptor.name), config: m.config } };
+    // `module.vars.<key>`: the variable that sets a config key in this app (the manifest may have renamed it).
+    const vars = Object.fromEntries(env.filter((v) => v.module === m.descriptor.name && v.configKey).map((v) => [v.configKey, v.name]));
+    const moduleContext = { ...context, module: { name: m.descriptor.name, names: names(m.descriptor.name), config: m.config, vars } };
     const files = join(m.dir, 'files');
     for (const file of walk(files)) emit(m.descriptor.name, files, file, moduleContext);
     const readme = join(m.dir, 'readme.md.hbs');

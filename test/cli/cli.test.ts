@@ -260,6 +260,41 @@ describe('forge add-module and remove-module', () => {
     expect((await forge(['check'], app)).code).toBe(0);
   });
 
+  it('adds and removes observability: fresh values for its new secrets land in .env, lines already there stay', async () => {
+    const app = await fresh();
+    const env = () => readFileSync(join(app, '.env'), 'utf8');
+    const mine = env().replace(/^APP_SECRET=.*$/m, 'APP_SECRET=my-own-app-secret-of-at-least-32-chars').concat('# my note\nMETRICS_TOKEN_NOTE=kept\n');
+    writeFileSync(join(app, '.env'), mine);
+    const added = await forge(['add-module', 'observability', '--skip-install'], app);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('.env: added fresh METRICS_TOKEN, GRAFANA_ADMIN_PASSWORD');
+    expect(env().startsWith(mine)).toBe(true);
+    expect(env()).toMatch(/^METRICS_TOKEN=[\w-]{43}$/m);
+    expect(env()).toMatch(/^GRAFANA_ADMIN_PASSWORD=[\w-]{43}$/m);
+    expect(readFileSync(join(app, 'docker-compose.yml'), 'utf8')).toContain('${GRAFANA_ADMIN_PASSWORD:?');
+
+    const withSecrets = env();
+    const removed = await forge(['remove-module', 'observability', '--skip-install'], app);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(env()).toBe(withSecrets);
+    // Added again: the values the user already has are kept, never replaced or written twice.
+    expect((await forge(['add-module', 'observability', '--skip-install'], app)).code).toBe(0);
+    expect(env()).toBe(withSecrets);
+  });
+
+  it('when forge.yaml gains observability by hand, then forge generate adds its secrets to .env; a secret deleted on purpose stays deleted', async () => {
+    const app = await fresh();
+    const env = () => readFileSync(join(app, '.env'), 'utf8');
+    writeFileSync(join(app, 'forge.yaml'), `${readFileSync(join(app, 'forge.yaml'), 'utf8').replace(/modules:.*\n[\s\S]*$/, '')}modules:\n  - name: observability\n`);
+    const generated = await forge(['generate'], app);
+    expect(generated.code, generated.stdout + generated.stderr).toBe(0);
+    expect(env()).toMatch(/^METRICS_TOKEN=[\w-]{43}$/m);
+    writeFileSync(join(app, '.env'), env().replace(/^METRICS_TOKEN=.*\n/m, ''));
+    const again = await forge(['generate'], app);
+    expect(again.code).toBe(0);
+    expect(env()).not.toContain('METRICS_TOKEN=');
+  });
+
   it('refuses a planned module and a bad config value, and changes nothing', async () => {
     const app = await fresh();
     const before = snapshot(app);

@@ -50,7 +50,7 @@ export default defineModule({
   ],
   devDependencies: ['pino-pretty'],
   env: [
-    { name: 'METRICS_TOKEN', kind: 'string', secret: true, generate: 'token', description: 'Bearer token that may read /metrics; without it and without an allowlist, /metrics is closed in production' },
+    { name: 'METRICS_TOKEN', kind: 'string', secret: true, generate: 'token', description: 'Bearer token (at least 32 characters) that may read /metrics; without it and without an allowlist, /metrics is closed in production' },
     { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'url', description: 'OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); unset turns tracing off' },
     { name: 'OTEL_SERVICE_NAME', kind: 'string', description: 'Service name on exported spans; defaults to the npm package name when started through npm, else app' },
   ],

@@ -29,7 +29,9 @@ export function createDataSource(
     ...collect(modules),
     migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
-    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : (['error'] as const),
+    // A failed query is thrown, and logged censored by the app's logger; TypeORM's console logger would print its
+    // bound parameters in clear. At trace, every query and its parameters are printed for debugging.
+    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : false,
     // `findOneBy({ id: undefined })` must not quietly mean "the first row".
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
   } satisfies Partial<DataSourceOptions>;
@@ -37,7 +39,9 @@ export function createDataSource(
   const url = (options.owner === true ? config.env.MIGRATION_DATABASE_URL : undefined) ?? config.env.DATABASE_URL;
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
-    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10 } });
+    // A connection that is not made within 5 s fails: against a silent host, queries (and each /ready) would
+    // otherwise wait for ever and pile up in the pool.
+    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10, connectionTimeoutMillis: 5000 } });
   }
 
   const file = config.env.SQLITE_PATH;

@@ -1,4 +1,5 @@
 import { defineRoute, type RouteDefinition } from '../core/index.js';
+import { ALLOWLIST_VARIABLE } from './metrics/access.js';
 import type { PromMetrics } from './metrics/registry.js';
 
 /** GET /metrics in the Prometheus text format, behind `allow` (token or address allowlist). */
@@ -8,7 +9,7 @@ export function metricsRoutes(metrics: PromMetrics, allow: (req: Parameters<Rout
       method: 'get',
       path: '/metrics',
       summary: 'Prometheus metrics (text exposition format)',
-      description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` or a client address in OBSERVABILITY_METRICS_ALLOWLIST.',
+      description: `Needs \`Authorization: Bearer <METRICS_TOKEN>\` or a client address in ${ALLOWLIST_VARIABLE}.`,
       tags: ['observability'],
       responses: {
         200: { description: 'Every series of the app, `text/plain; version=0.0.4`' },

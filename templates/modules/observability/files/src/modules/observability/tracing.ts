@@ -1,6 +1,18 @@
+import type { RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+
+/** Span attributes of the stable HTTP semantic conventions that hold a query string. */
+const ATTR_URL_QUERY = 'url.query';
+const ATTR_URL_FULL = 'url.full';
+
+/** The URL an outgoing request goes to, without its query string. */
+function urlWithoutQuery(options: RequestOptions): string {
+  const host = options.hostname ?? options.host ?? 'localhost';
+  const port = options.port === undefined || options.port === null || host.includes(':') ? '' : `:${String(options.port)}`;
+  return `${options.protocol ?? 'http:'}//${host}${port}${(options.path ?? '/').split('?', 1)[0] ?? '/'}`;
+}
 
 export interface TracingOptions {
   /** OTLP/HTTP base URL, e.g. http://otel-collector:4318; undefined leaves tracing off. */
@@ -38,7 +50,17 @@ export async function startTracing({ endpoint, serviceName }: TracingOptions): P
   sdk = new NodeSDK({
     serviceName,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
-    instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation(), new PgInstrumentation(), new IORedisInstrumentation()],
+    instrumentations: [
+      // A query string may carry a token (?token=, ?code=): the collector gets the path only. Attributes the hooks
+      // return override the instrumentation's own, and an undefined value is never set on the span.
+      new HttpInstrumentation({
+        startIncomingSpanHook: () => ({ [ATTR_URL_QUERY]: undefined }),
+        startOutgoingSpanHook: (options) => (options.path?.includes('?') === true ? { [ATTR_URL_FULL]: urlWithoutQuery(options) } : {}),
+      }),
+      new ExpressInstrumentation(),
+      new PgInstrumentation(),
+      new IORedisInstrumentation(),
+    ],
   });
   sdk.start();
   const require = createRequire(import.meta.url);

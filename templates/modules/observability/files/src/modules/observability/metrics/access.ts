@@ -1,6 +1,10 @@
 import { BlockList, isIP } from 'node:net';
 import type { Request } from 'express';
-import { constantTimeEqual, HttpError } from '../../core/index.js';
+import { renamedVariables } from '../../../config.js';
+import { constantTimeEqual, HttpError, MIN_APP_SECRET_LENGTH } from '../../core/index.js';
+
+/** The variable this app reads the allowlist from (the manifest may have renamed it). */
+export const ALLOWLIST_VARIABLE = renamedVariables.OBSERVABILITY_METRICS_ALLOWLIST ?? 'OBSERVABILITY_METRICS_ALLOWLIST';
 
 export interface MetricsAccessOptions {
   /** METRICS_TOKEN: a scraper sending `Authorization: Bearer <token>` may read. */
@@ -33,11 +37,15 @@ function clientAddress(req: Request): string {
  * or, outside production, anyone when neither is configured. In production with neither, nobody: fail closed.
  */
 export function metricsAccess({ token, allowlist, production }: MetricsAccessOptions): (req: Request) => void {
+  // A short token can be guessed from outside: refuse to start, as with every other secret.
+  if (token !== undefined && token.length < MIN_APP_SECRET_LENGTH) {
+    throw new Error(`METRICS_TOKEN: must be at least ${String(MIN_APP_SECRET_LENGTH)} characters`);
+  }
   const allowed = blockListOf(allowlist);
   const open = token === undefined && allowlist.length === 0;
   return (req) => {
     if (open) {
-      if (production) throw new HttpError(403, { detail: 'Metrics are closed: set METRICS_TOKEN or OBSERVABILITY_METRICS_ALLOWLIST.' });
+      if (production) throw new HttpError(403, { detail: `Metrics are closed: set METRICS_TOKEN or ${ALLOWLIST_VARIABLE}.` });
       return;
     }
     const header = req.get('authorization');

@@ -25,8 +25,32 @@ function pgPool(dataSource: DataSource): PgPool | undefined {
 }
 
 /**
+ * Keeps `subscriber` among the data source's subscribers: TypeORM installs a new array on every initialize()
+ * (a reconnect after destroy()), which would silently drop a subscriber pushed once. Returns the undo.
+ */
+function keepSubscribed(dataSource: DataSource, subscriber: EntitySubscriberInterface): () => void {
+  let current = dataSource.subscribers;
+  const ensure = () => {
+    if (!current.includes(subscriber)) current.push(subscriber);
+  };
+  ensure();
+  Object.defineProperty(dataSource, 'subscribers', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (next: EntitySubscriberInterface[]) => {
+      current = next;
+      ensure();
+    },
+  });
+  return () => {
+    Object.defineProperty(dataSource, 'subscribers', { configurable: true, enumerable: true, writable: true, value: current.filter((s) => s !== subscriber) });
+  };
+}
+
+/**
  * Times every query TypeORM runs (its `afterQuery` event) and exports the connection pool's use at each scrape.
- * SQLite reports a pool of one connection that is never waited for.
+ * SQLite reports a pool of one connection that is never waited for. Survives a reconnect of the data source.
  */
 export function instrumentDatabase(metrics: PromMetrics, dataSource: DataSource): () => void {
   const subscriber: EntitySubscriberInterface = {
@@ -36,7 +60,7 @@ export function instrumentDatabase(metrics: PromMetrics, dataSource: DataSource)
       else if (!event.success) metrics.dbErrors.inc({ operation });
     },
   };
-  dataSource.subscribers.push(subscriber);
+  const unsubscribe = keepSubscribed(dataSource, subscriber);
   new client.Gauge({
     name: 'db_pool_connections',
     help: 'Database connections by state: in_use, idle, waiting (requests queued for a connection)',
@@ -60,8 +84,7 @@ export function instrumentDatabase(metrics: PromMetrics, dataSource: DataSource)
     },
   });
   return () => {
-    const at = dataSource.subscribers.indexOf(subscriber);
-    if (at >= 0) dataSource.subscribers.splice(at, 1);
+    unsubscribe();
     metrics.registry.removeSingleMetric('db_pool_connections');
     metrics.registry.removeSingleMetric('db_pool_max_connections');
   };

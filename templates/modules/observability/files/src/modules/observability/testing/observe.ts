@@ -25,8 +25,8 @@ export interface CapturedLogs {
   text(): string;
 }
 
-/** The app's real logger (redaction, mixins of every module) writing into memory at `info`. */
-export function captureLogs(modules: readonly AppModule[] = installedModules): CapturedLogs {
+/** The app's real logger (redaction, mixins of every module) writing into memory at `env` (LOG_LEVEL info unless set). */
+export function captureLogs(modules: readonly AppModule[] = installedModules, env: Record<string, string> = {}): CapturedLogs {
   let written = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -34,7 +34,7 @@ export function captureLogs(modules: readonly AppModule[] = installedModules): C
       done();
     },
   });
-  const logger = createLogger(testConfig({ LOG_LEVEL: 'info' }), modules, sink);
+  const logger = createLogger(testConfig({ LOG_LEVEL: 'info', ...env }), modules, sink);
   return {
     logger,
     lines: () =>

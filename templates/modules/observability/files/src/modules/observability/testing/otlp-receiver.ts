@@ -8,6 +8,8 @@ export interface ReceivedSpan {
   name: string;
   kind: number;
   attributes: Record<string, unknown>;
+  /** `service.name` of the resource that sent it. */
+  service: unknown;
 }
 
 export interface OtlpReceiver {
@@ -17,9 +19,14 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
+type OtlpAttributes = { key: string; value: Record<string, unknown> }[];
 interface ExportRequest {
-  resourceSpans?: { scopeSpans?: { spans?: (Omit<ReceivedSpan, 'attributes'> & { attributes?: { key: string; value: Record<string, unknown> }[] })[] }[] }[];
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttributes };
+    scopeSpans?: { spans?: (Omit<ReceivedSpan, 'attributes' | 'service'> & { attributes?: OtlpAttributes })[] }[];
+  }[];
 }
+const attributesOf = (list: OtlpAttributes = []) => Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
 
 /** A local stand-in for an OpenTelemetry collector: accepts POST /v1/traces (JSON) on loopback and keeps the spans. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
@@ -31,10 +38,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       if (req.method === 'POST' && req.url === '/v1/traces') {
         const payload = JSON.parse(body) as ExportRequest;
         for (const resource of payload.resourceSpans ?? []) {
+          const service = attributesOf(resource.resource?.attributes)['service.name'];
           for (const scope of resource.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
-              const attributes = Object.fromEntries((span.attributes ?? []).map(({ key, value }) => [key, Object.values(value)[0]]));
-              spans.push({ traceId: span.traceId, spanId: span.spanId, name: span.name, kind: span.kind, attributes });
+              spans.push({ traceId: span.traceId, spanId: span.spanId, name: span.name, kind: span.kind, attributes: attributesOf(span.attributes), service });
             }
           }
         }

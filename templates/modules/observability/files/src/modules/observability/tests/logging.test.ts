@@ -1,9 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineRoute, type AppModule } from '../../core/index.js';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { widgetsModule } from '../../core/testing/widgets/widgets.module.js';
 import { modules as installedModules } from '../../../modules.js';
+import { testConfig } from '../../core/testing/test-config.js';
+import { loggingExtension } from '../logging.js';
 import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 
 /** Recognises `X-Test-User: <subject>` as a principal, as an auth module's authenticate hook would. */
@@ -147,5 +149,73 @@ describe('redaction', () => {
       account: { owner: { apiSecret: '[redacted]' } },
     });
     for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+
+  it('when a child logger is bound to a password, a token or a sensitive field, then its lines hold none of them', () => {
+    const child = logs.logger.child({ password: secrets.password, session: { token: secrets.token, apiSecret: secrets.sensitive } });
+    child.info({ step: 1 }, 'child probe');
+    const line = logs.lines().find((entry) => entry.msg === 'child probe');
+    expect(line).toMatchObject({ step: 1, password: '[redacted]', session: { token: '[redacted]', apiSecret: '[redacted]' } });
+    for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+
+  it("when a failed query's error is logged, then its bound parameters and secret properties are censored, its type kept", async () => {
+    const missingTable = 'no_such_table';
+    const printed = [vi.spyOn(console, 'log'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'error')];
+    const failed = await t.dataSource
+      .createQueryBuilder()
+      .select('1')
+      .from(missingTable, 'n')
+      .where('n.secret = :secret', { secret: secrets.password })
+      .getRawMany()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const calls = JSON.stringify(printed.map((spy) => spy.mock.calls));
+    for (const spy of printed) spy.mockRestore();
+    // Nothing printed the parameters past the logger either (TypeORM's own console logger would).
+    expect(calls).not.toContain(secrets.password);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as { parameters?: unknown }).parameters).toEqual([secrets.password]); // the leak this guards against
+    const withToken = Object.assign(new Error('refused', { cause: failed }), { token: secrets.token });
+    logs.logger.error({ err: failed }, 'query probe');
+    logs.logger.error(withToken);
+    logs.logger.warn({ context: { error: failed } }, 'nested error probe');
+    const line = logs.lines().find((entry) => entry.msg === 'query probe');
+    expect(line).toMatchObject({ err: { type: 'QueryFailedError', parameters: '[redacted]' } });
+    expect(logs.lines().find((entry) => entry.msg === 'refused')).toMatchObject({ err: { type: 'Error', token: '[redacted]', cause: { parameters: '[redacted]' } } });
+    expect(logs.lines().find((entry) => entry.msg === 'nested error probe')).toMatchObject({ context: { error: { type: 'QueryFailedError', parameters: '[redacted]' } } });
+    for (const secret of [secrets.password, secrets.token]) expect(logs.text()).not.toContain(secret);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('when LOG_LEVEL is warn, then info lines are left out and warnings are written', async () => {
+    const quiet = captureLogs(modules, { LOG_LEVEL: 'warn' });
+    const app = await startTestApp({ modules: [widgetsModule, testUserModule], logger: quiet.logger });
+    try {
+      await request(app.app).get('/health').expect(200);
+      await request(app.app).get('/no-such-route').expect(404);
+      await request(app.app).get('/fail').expect(500);
+      expect(quiet.lines().filter((line) => line.msg === 'request').map((line) => [line.level, (line.res as { status: number }).status])).toEqual([
+        [40, 404],
+        [50, 500],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('pretty output', () => {
+  it.each([
+    ['development', 'true', 'pino-pretty'],
+    ['development', 'false', undefined],
+    ['test', 'true', undefined],
+    ['production', 'true', undefined],
+  ])('when NODE_ENV is %s and pretty_logs %s, then the transport is %s (JSON otherwise)', (nodeEnv, prettyLogs, target) => {
+    const extension = loggingExtension(testConfig({ NODE_ENV: nodeEnv, OBSERVABILITY_PRETTY_LOGS: prettyLogs }));
+    expect(extension.transport?.target).toBe(target);
   });
 });

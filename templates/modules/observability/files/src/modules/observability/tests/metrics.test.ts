@@ -75,6 +75,32 @@ describe('GET /metrics', () => {
     expect([...routes].filter((route) => route !== undefined && /\d/.test(route))).toEqual([]);
   });
 
+  it.skipIf(process.env.DATABASE_URL === undefined)('when a PostgreSQL connection is held, then the pool counts it in use and reports its real size', async () => {
+    const runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT 1');
+      const families = await scrape(t.app);
+      const inUse = families.get('db_pool_connections')?.samples.find((sample) => sample.labels.state === 'in_use');
+      expect(inUse?.value).toBeGreaterThanOrEqual(1);
+      // The size the data source configures, not the fallback of one that SQLite reports.
+      const configured = (t.dataSource.options as { extra?: { max?: number } }).extra?.max;
+      expect(configured).toBeGreaterThan(1);
+      expect(families.get('db_pool_max_connections')?.samples[0]?.value).toBe(configured);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('when the database reconnects, then its queries are still timed', async () => {
+    const inserts = async () => (await samples('db_query_duration_seconds')).find((sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert')?.value ?? 0;
+    await t.dataSource.destroy();
+    await t.dataSource.initialize();
+    const before = await inserts();
+    await request(t.app).post('/widgets').set('x-tenant-id', tenant).send({ name: 'after reconnect' }).expect(201);
+    expect(await inserts()).toBe(before + 1);
+  });
+
   it('when a module records a metric it declared, then it is exported; an undeclared name throws', async () => {
     t.instance.context.metrics.increment('test_things_total', { kind: 'apple' }, 3);
     expect(await samples('test_things_total')).toContainEqual({ name: 'test_things_total', labels: { kind: 'apple' }, value: 3 });
