@@ -5,6 +5,9 @@ import { freshDatabase } from './fresh-database.js';
 export interface RowLevelSecurityDatabase {
   /** Env overrides: the app connects as a fresh non-owner role, migrations run as the owner, RLS on. */
   env: Record<string, string>;
+  /** The app's role, and the owner's URL (for checks the app's role may not make). */
+  role: string;
+  ownerUrl: string;
   drop(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export async function rowLevelSecurityDatabase(): Promise<RowLevelSecurityDataba
   appUrl.password = password;
   return {
     env: { DATABASE_URL: appUrl.toString(), MIGRATION_DATABASE_URL: ownerUrl, CORE_ROW_LEVEL_SECURITY: 'true' },
+    role,
+    ownerUrl,
     async drop() {
       await database.drop();
       const shared = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../../db/data-source.js';
 import { tenantTables } from '../tenancy/row-level-security.js';
-import { freshDatabase, type FreshDatabase } from '../testing/fresh-database.js';
+import { rowLevelSecurityDatabase, type RowLevelSecurityDatabase } from '../testing/rls-role.js';
 import { testConfig, testEncryptionKey } from '../testing/test-config.js';
 
 const onPostgres = process.env.DATABASE_URL?.startsWith('postgres') === true;
@@ -19,22 +19,13 @@ const run = promisify(execFile);
  * non-owner role, policies and grants included, which TypeORM's bare `migration:run` would not.
  */
 describe.skipIf(!onPostgres)('npm run migration:run with row-level security', () => {
-  let database: FreshDatabase;
+  let database: RowLevelSecurityDatabase;
   let admin: pg.Client;
-  let role: string;
-  let appUrl: URL;
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    const ownerUrl = database.env.DATABASE_URL ?? '';
-    role = `app_rel_${randomBytes(4).toString('hex')}`;
-    const password = randomBytes(12).toString('hex');
-    admin = new pg.Client({ connectionString: ownerUrl });
+    database = await rowLevelSecurityDatabase();
+    admin = new pg.Client({ connectionString: database.ownerUrl });
     await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`);
-    appUrl = new URL(ownerUrl);
-    appUrl.username = role;
-    appUrl.password = password;
     // The script exactly as package.json runs it, e.g. `tsx src/db/run-migrations.ts`.
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     const [bin = '', ...args] = (pkg.scripts['migration:run'] ?? '').split(' ');
@@ -45,9 +36,7 @@ describe.skipIf(!onPostgres)('npm run migration:run with row-level security', ()
         LOG_LEVEL: 'silent',
         APP_SECRET: randomBytes(32).toString('base64url'),
         ENCRYPTION_KEYS: testEncryptionKey(1),
-        DATABASE_URL: appUrl.toString(),
-        MIGRATION_DATABASE_URL: ownerUrl,
-        CORE_ROW_LEVEL_SECURITY: 'true',
+        ...database.env,
       },
     });
   });
@@ -55,24 +44,20 @@ describe.skipIf(!onPostgres)('npm run migration:run with row-level security', ()
   afterAll(async () => {
     await admin.end();
     await database.drop();
-    const shared = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await shared.connect();
-    await shared.query(`DROP ROLE IF EXISTS ${role}`);
-    await shared.end();
   });
 
   it("when it ran, then the app's non-owner role may read and write every table", async () => {
     const { rows } = await admin.query<{ tablename: string; usable: boolean }>(
       `SELECT tablename, has_table_privilege($1, quote_ident(tablename), 'SELECT, INSERT, UPDATE, DELETE') AS usable
          FROM pg_tables WHERE schemaname = current_schema()`,
-      [role],
+      [database.role],
     );
     expect(rows.map((row) => row.tablename)).toContain('tenants');
     expect(rows.filter((row) => !row.usable)).toEqual([]);
   });
 
   it('when it ran, then every tenant table has FORCE row-level security', async () => {
-    const dataSource = createDataSource(testConfig({ DATABASE_URL: appUrl.toString() }));
+    const dataSource = createDataSource(testConfig({ DATABASE_URL: database.env.DATABASE_URL }));
     await dataSource.initialize();
     try {
       const tables = tenantTables(dataSource);

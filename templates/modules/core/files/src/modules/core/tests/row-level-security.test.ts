@@ -10,7 +10,7 @@ import { assertRowLevelSecurityRole, tenantTables } from '../tenancy/row-level-s
 import { runWithTenant } from '../tenancy/tenant-context.js';
 import { TenantRepository } from '../tenancy/tenant-repository.js';
 import { createTenant } from '../tenancy/tenants.js';
-import { freshDatabase, type FreshDatabase } from '../testing/fresh-database.js';
+import { rowLevelSecurityDatabase, type RowLevelSecurityDatabase } from '../testing/rls-role.js';
 import { testConfig } from '../testing/test-config.js';
 import { Widget } from '../testing/widgets/widget.entity.js';
 import { widgetsModule } from '../testing/widgets/widgets.module.js';
@@ -23,26 +23,18 @@ const modules = [...installedModules, widgetsModule];
  * nor bypasses RLS, so even a query that forgets the tenant filter sees only the tenant set for its transaction.
  */
 describe.skipIf(!onPostgres)('row-level security on PostgreSQL', () => {
-  let database: FreshDatabase;
+  let database: RowLevelSecurityDatabase;
   let admin: pg.Client;
-  let role: string;
   let config: AppConfig;
   let app: DataSource;
   let ownerConnection: DataSource;
   const [tenantA, tenantB] = [`rls-a-${randomBytes(3).toString('hex')}`, `rls-b-${randomBytes(3).toString('hex')}`];
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    const ownerUrl = database.env.DATABASE_URL ?? '';
-    role = `app_rls_${randomBytes(4).toString('hex')}`;
-    const password = randomBytes(12).toString('hex');
-    admin = new pg.Client({ connectionString: ownerUrl });
+    database = await rowLevelSecurityDatabase();
+    admin = new pg.Client({ connectionString: database.ownerUrl });
     await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`);
-    const appUrl = new URL(ownerUrl);
-    appUrl.username = role;
-    appUrl.password = password;
-    config = testConfig({ DATABASE_URL: appUrl.toString(), MIGRATION_DATABASE_URL: ownerUrl, CORE_ROW_LEVEL_SECURITY: 'true' });
+    config = testConfig(database.env);
     await migrate(config, modules);
     app = createDataSource(config, modules);
     await app.initialize();
@@ -57,11 +49,6 @@ describe.skipIf(!onPostgres)('row-level security on PostgreSQL', () => {
     await ownerConnection.destroy();
     await admin.end();
     await database.drop();
-    // The role outlives its database's grants only until here; it is dropped from the shared database.
-    const shared = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await shared.connect();
-    await shared.query(`DROP ROLE IF EXISTS ${role}`);
-    await shared.end();
   });
 
   const widgets = () => new TenantRepository(app, Widget, { rowLevelSecurity: true });
