@@ -9,26 +9,18 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, InputError } from '../../src/errors.js';
 import { commitNew } from '../../src/generator/commit.js';
 import { generate } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { writeLocalEnv } from '../../src/cli/tasks.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
+import { manifestProblems } from './manifest-problems.js';
 
 const registry = await loadRegistry();
 const withAuth = (config: string) => `name: app\nmodules:\n  - name: core\n    config:\n      cors_origins: [https://a.example]\n  - name: auth\n    config:\n${config}`;
 
-function problemsOf(text: string): string[] {
-  try {
-    parseManifest(text, registry);
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('manifest was accepted');
-}
+const problemsOf = (text: string) => manifestProblems(text, registry);
 
 describe('values env files cannot hold are refused where they are written', () => {
   const why = 'which .env.example and docker-compose.yml cannot hold as plain text (Node, docker and docker compose read them differently); set such a value in the environment through a ${VAR} reference';

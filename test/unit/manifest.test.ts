@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InputError, formatProblem } from '../../src/errors.js';
 import { parseManifest, readManifest } from '../../src/manifest/load.js';
 import { didYouMean } from '../../src/manifest/suggest.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
+import { manifestProblems } from './manifest-problems.js';
 
 const registry = fixtureRegistry(
   fixtureModule('core', [], { alwaysIncluded: true }),
@@ -28,15 +28,7 @@ const registry = fixtureRegistry(
   fixtureModule('telemetry', ['core'], { status: 'planned' }),
 );
 
-function problemsOf(text: string): string[] {
-  try {
-    parseManifest(text, registry);
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('manifest was accepted');
-}
+const problemsOf = (text: string) => manifestProblems(text, registry);
 
 describe('manifest errors: every problem at once, with file:line:col and path', () => {
   const cases: [string, string, string[]][] = [

@@ -1,20 +1,12 @@
 /** A `${VAR}` in the manifest may not name a secret variable: config values are shown and sent, secrets never. */
 import { describe, expect, it } from 'vitest';
-import { formatProblem, InputError } from '../../src/errors.js';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { parseManifest } from '../../src/manifest/load.js';
+import { manifestProblems } from './manifest-problems.js';
 
 const registry = await loadRegistry();
 
-function problemsOf(text: string): string[] {
-  try {
-    parseManifest(text, registry);
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('manifest was accepted');
-}
+const problemsOf = (text: string) => manifestProblems(text, registry);
 
 const because = 'and config values are not secret (they end up in tokens, responses and logs, and e.g. an issuer becomes a token claim); name a variable of its own';
 
