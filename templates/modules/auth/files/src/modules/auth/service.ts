@@ -232,10 +232,8 @@ export class AuthService {
   /** Trades a social login's code for tokens (or an MFA challenge: a provider never stands in for the second factor). */
   async exchangeLoginCode(code: string, meta: ClientMeta): Promise<TokenPair | MfaChallenge> {
     await this.limitClient(meta);
-    const row = await this.linkToken(code, 'oauth');
     const now = Date.now();
-    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
-    const userId = row.userId;
+    const { row, userId } = await this.liveLink(code, 'oauth', now);
     return runWithTenant(row.tenantId, async () => {
       if (!(await this.deps.store.useOneTimeToken(row, now))) throw invalidLink();
       const user = await this.deps.store.users.findById(userId);
@@ -420,10 +418,8 @@ export class AuthService {
   async resetPassword(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await this.linkToken(input.token, 'reset');
     const now = Date.now();
-    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
-    const userId = row.userId;
+    const { row, userId } = await this.liveLink(input.token, 'reset', now);
     await runWithTenant(row.tenantId, async () => {
       const user = await store.users.findById(userId);
       if (user === null) throw invalidLink();
@@ -441,10 +437,8 @@ export class AuthService {
   async verifyEmail(token: string, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await this.linkToken(token, 'verify');
     const now = Date.now();
-    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
-    const userId = row.userId;
+    const { row, userId } = await this.liveLink(token, 'verify', now);
     await runWithTenant(row.tenantId, async () => {
       const user = await store.users.findById(userId);
       // A link sent to an address the account no longer has proves nothing.
@@ -473,10 +467,8 @@ export class AuthService {
   async confirmEmailChange(token: string, meta: ClientMeta): Promise<void> {
     await this.limitClient(meta);
     const { store } = this.deps;
-    const row = await this.linkToken(token, 'change');
     const now = Date.now();
-    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
-    const userId = row.userId;
+    const { row, userId } = await this.liveLink(token, 'change', now);
     await runWithTenant(row.tenantId, async () => {
       const user = await store.users.findById(userId);
       if (user === null || user.disabledAt !== null) throw invalidLink();
@@ -594,6 +586,13 @@ export class AuthService {
     const token = newLinkToken(currentTenantId());
     await this.deps.store.oneTimeTokens.create({ purpose, tokenHash: tokenHash(token), userId, email, role, expiresAt: Date.now() + ttlSeconds * 1000, usedAt: null });
     return token;
+  }
+
+  /** A live link of an account (unused, unexpired), or the one answer every other link gets. */
+  private async liveLink(token: string, purpose: OneTimePurpose, now: number): Promise<{ row: OneTimeToken; userId: string }> {
+    const row = await this.linkToken(token, purpose);
+    if (row === null || row.usedAt !== null || row.expiresAt <= now || row.userId === null) throw invalidLink();
+    return { row, userId: row.userId };
   }
 
   /** The stored row of an emailed link's token, looked up in the tenant the token names. */
