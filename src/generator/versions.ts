@@ -56,6 +56,12 @@ export const versions = {
   '@types/qrcode': '^1.5.6',
   nodemailer: '^10.6.1',
   'openid-client': '^6.9.0',
+  passport: '^0.7.0',
+  'passport-local': '^1.0.0',
+  'passport-strategy': '^1.0.0',
+  '@types/passport': '^1.0.17',
+  '@types/passport-local': '^1.0.38',
+  '@types/passport-strategy': '^0.2.38',
   '@types/nodemailer': '^8.0.2',
 } as const;
 

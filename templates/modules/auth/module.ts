@@ -41,8 +41,8 @@ export default defineModule({
       reset_token_ttl_seconds: z.number().int().min(300).max(86_400).default(3600).describe('Lifetime of password-reset, verification and invitation links'),
     })
     .strict(),
-  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer', 'openid-client'],
-  devDependencies: ['@types/qrcode', '@types/nodemailer'],
+  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer', 'openid-client', 'passport', 'passport-local', 'passport-strategy'],
+  devDependencies: ['@types/qrcode', '@types/nodemailer', '@types/passport', '@types/passport-local', '@types/passport-strategy'],
   env: [
     { name: 'AUTH_JWT_SECRET', kind: 'string', secret: true, generate: 'token', description: 'At least 32 random characters; signs access tokens (HS256). Unset: derived from APP_SECRET' },
     { name: 'AUTH_JWT_PREVIOUS_SECRET', kind: 'string', secret: true, description: 'The secret before the last rotation; tokens it signed are accepted until they expire' },

@@ -26,12 +26,12 @@ export class Lockout {
     factory: RateLimiterFactory,
     private readonly options: LockoutOptions,
   ) {
-    this.failures = factory.create({ name: 'auth-failures', points: options.threshold, windowSeconds: options.windowSeconds });
-    this.lockouts = factory.create({ name: 'auth-lockouts', points: 1_000_000, windowSeconds: MAX_LOCK_SECONDS });
+    this.failures = factory.create({ name: 'auth-failures', points: options.threshold, windowSeconds: options.windowSeconds, failClosed: true });
+    this.lockouts = factory.create({ name: 'auth-lockouts', points: 1_000_000, windowSeconds: MAX_LOCK_SECONDS, failClosed: true });
   }
 
   async isLocked(key: string): Promise<boolean> {
-    const state = await this.failures.backend.get(key);
+    const state = await storeCall(this.failures.backend.get(key));
     return state !== null && state.consumedPoints > this.options.threshold;
   }
 
@@ -41,17 +41,29 @@ export class Lockout {
     if (state.consumedPoints < this.options.threshold) return undefined;
     const lockouts = await consume(this.lockouts, key);
     const seconds = Math.min(MAX_LOCK_SECONDS, this.options.windowSeconds * 2 ** Math.min(16, lockouts.consumedPoints - 1));
-    await this.failures.backend.block(key, seconds);
+    await storeCall(this.failures.backend.block(key, seconds));
     return seconds;
   }
 
   async succeed(key: string): Promise<void> {
-    await this.failures.backend.delete(key);
+    await storeCall(this.failures.backend.delete(key));
   }
 
   async unlock(key: string): Promise<void> {
-    await this.failures.backend.delete(key);
-    await this.lockouts.backend.delete(key);
+    await storeCall(this.failures.backend.delete(key));
+    await storeCall(this.lockouts.backend.delete(key));
+  }
+}
+
+const storeDown = () => new HttpError(503, { detail: 'Rate limits cannot be checked; retry shortly.', headers: { 'Retry-After': '5' } });
+
+/** A counter store call; the store being unreachable (auth limits fail closed) becomes 503, never "no limit". */
+export async function storeCall<Result>(call: Promise<Result>): Promise<Result> {
+  try {
+    return await call;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw rejection;
+    throw storeDown();
   }
 }
 
@@ -60,7 +72,7 @@ async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
     return await limiter.backend.consume(key);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) return rejection;
-    throw rejection;
+    throw storeDown();
   }
 }
 
@@ -69,9 +81,7 @@ export async function limitOrRefuse(limiter: Limiter, key: string): Promise<void
   try {
     await limiter.backend.consume(key);
   } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) {
-      throw new HttpError(503, { detail: 'Rate limits cannot be checked; retry shortly.', headers: { 'Retry-After': '5' } });
-    }
+    if (!(rejection instanceof RateLimiterRes)) throw storeDown();
     const retryAfter = String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     throw new HttpError(429, { type: 'urn:problem:rate-limited', detail: `Too many requests; retry in ${retryAfter} s.`, headers: { 'Retry-After': retryAfter } });
   }

@@ -17,10 +17,18 @@ export interface Mailer {
 /** The last messages the log transport sent, newest last (development and tests only; bounded). */
 export const outbox: MailMessage[] = [];
 
-/** Development transport: writes each message to the app log instead of sending it. */
-export function logMailer(logger: Logger): Mailer {
+/**
+ * Development transport: writes each message to the app log instead of sending it. In production it withholds
+ * the text: a reset or verification link in a log is a key for anyone who can read the logs.
+ */
+export function logMailer(logger: Logger, production: boolean): Mailer {
+  if (production) logger.warn('AUTH_MAIL_TRANSPORT=log in production: account emails are not sent; set AUTH_MAIL_TRANSPORT=smtp');
   return {
     send(message) {
+      if (production) {
+        logger.warn({ to: message.to, subject: message.subject }, 'mail not sent (log transport); its link is withheld from the log');
+        return Promise.resolve();
+      }
       outbox.push(message);
       if (outbox.length > 200) outbox.shift();
       logger.info({ to: message.to, subject: message.subject }, `mail (log transport): ${message.text}`);
@@ -39,8 +47,8 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-export function createMailer(options: { transport: 'log' | 'smtp'; smtpUrl: string | undefined; from: string; logger: Logger }): Mailer {
-  if (options.transport === 'log') return logMailer(options.logger);
+export function createMailer(options: { transport: 'log' | 'smtp'; smtpUrl: string | undefined; from: string; logger: Logger; production: boolean }): Mailer {
+  if (options.transport === 'log') return logMailer(options.logger, options.production);
   if (options.smtpUrl === undefined) throw new Error('AUTH_MAIL_TRANSPORT=smtp needs AUTH_SMTP_URL');
   return smtpMailer(options.smtpUrl, options.from);
 }

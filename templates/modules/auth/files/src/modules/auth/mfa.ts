@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter } from '../core/index.js';
 import { IsNull, type DataSource } from 'typeorm';
 import { MfaFactor, RecoveryCode, type FactorKind } from './entities/mfa.entity.js';
-import { limitOrRefuse } from './lockout.js';
+import { limitOrRefuse, storeCall } from './lockout.js';
 import type { Mailer } from './mailer.js';
 import { OneTimeCodes, type CodeChannel } from './one-time-codes.js';
 import { maskEmail, maskPhone, type SmsSender } from './sms.js';
@@ -176,7 +176,7 @@ export class Mfa {
     });
     if (!ok) throw wrongCode();
     // A challenge answers once: further attempts on it are refused.
-    await this.deps.attempts.backend.block(challengeId, 600);
+    await storeCall(this.deps.attempts.backend.block(challengeId, 600));
   }
 
   private async sendCode(userId: string, binding: string, kind: CodeChannel, destination: string): Promise<void> {

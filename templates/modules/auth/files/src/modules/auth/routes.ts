@@ -1,10 +1,12 @@
 import type { CookieOptions, Request, Response } from 'express';
 import { z } from 'zod';
 import { defineRoute, findCurrentTenantId, HttpError, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
+import type { User } from './entities/user.entity.js';
 import { PENDING_SECONDS, type PendingLogin } from './oauth.js';
+import { authenticateWith, loginTenant } from './passport.js';
 import { ROLES } from './rbac.js';
 import { claimsOf, type AuthRuntime } from './runtime.js';
-import type { ClientMeta, MfaChallenge, TokenPair } from './service.js';
+import { clientMetaOf, invalidCredentials, type MfaChallenge, type TokenPair } from './service.js';
 
 const Email = z.string().trim().min(3).max(254).pipe(z.email());
 /** Generous on purpose: the policy (at most 128) answers with its own message; this only stops huge inputs. */
@@ -62,22 +64,18 @@ const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: 
 const tags = ['auth'];
 const problem = (description: string) => ({ description });
 
-function metaOf(req: Request): ClientMeta {
-  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: (req.get('user-agent') ?? '').slice(0, 500) };
-}
-
-/** The tenant a login names: the body's, else the one the request resolved (header, subdomain). */
-function loginTenant(bodyTenant: string | undefined): string {
-  const tenant = bodyTenant ?? findCurrentTenantId();
-  if (tenant === undefined) throw new ValidationError([{ in: 'body', path: 'tenant', message: 'Name the tenant (in the body or the tenant header).' }]);
-  return tenant;
-}
-
 export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
   const { service, context } = runtime;
   const cookieMode = context.config.auth.tokenTransport === 'cookie';
   const production = context.config.env.NODE_ENV === 'production';
   const cookieOptions: CookieOptions = { httpOnly: true, secure: production, sameSite: 'strict', path: '/' };
+
+  /** passport's `local` strategy answers every failure with the service's error; no account means it read no credentials. */
+  const passwordStep = async (req: Request): Promise<User> => {
+    const user = await authenticateWith<User>(runtime.passport, 'local', req);
+    if (user === undefined) throw invalidCredentials();
+    return user;
+  };
 
   /** Cookie mode moves the refresh token into the cookie and issues a CSRF token bound to the new session. */
   const deliver = (pair: TokenPair | MfaChallenge, req: Request, res: Response) => {
@@ -117,7 +115,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       status: 302,
       responses: { 302: { description: 'To the provider' }, 404: problem('Provider not offered'), 503: problem('Provider unreachable') },
       handler: async ({ params, query }, { req, res }) => {
-        await service.limitClient(metaOf(req));
+        await service.limitClient(clientMetaOf(req));
         if (!runtime.oauth.offers(params.provider)) throw new HttpError(404, { detail: 'This sign-in provider is not offered.' });
         const { url, pending } = await runtime.oauth.start(params.provider, query.tenant ?? findCurrentTenantId());
         res.cookie(runtime.oauthCookie, context.encryption.encrypt(JSON.stringify(pending), 'auth-oauth'), oauthCookieOptions);
@@ -137,7 +135,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
         const pending = pendingLogin(req, params.provider);
         res.clearCookie(runtime.oauthCookie, { ...oauthCookieOptions, maxAge: undefined });
         const profile = await runtime.oauth.finish(pending, new URL(req.originalUrl, 'http://callback').search.slice(1));
-        const code = await service.socialLogin(pending.provider, profile, pending.tenant, metaOf(req));
+        const code = await service.socialLogin(pending.provider, profile, pending.tenant, clientMetaOf(req));
         const complete = new URL('/oauth/complete', context.config.env.AUTH_PUBLIC_URL);
         complete.hash = new URLSearchParams({ code }).toString();
         res.redirect(302, complete.toString());
@@ -150,7 +148,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       tags,
       request: { body: z.object({ code: Token }) },
       responses: { 200: { description: 'Logged in, or an MFA challenge', schema: z.union([TokenResponse, MfaChallengeResponse]) }, 400: problem('Invalid, used or expired code') },
-      handler: async ({ body }, { req, res }) => deliver(await service.exchangeLoginCode(body.code, metaOf(req)), req, res),
+      handler: async ({ body }, { req, res }) => deliver(await service.exchangeLoginCode(body.code, clientMetaOf(req)), req, res),
     }),
   ];
 
@@ -166,7 +164,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       },
       status: 201,
       responses: { 201: { description: 'Registered and logged in', schema: TokenResponse }, 400: problem('Invalid invitation'), 403: problem('Registration closed or by invitation only'), 409: problem('Already a member'), 422: problem('Invalid input or password refused by the policy') },
-      handler: async ({ body }, { req, res }) => deliver(await service.register(body, metaOf(req)), req, res),
+      handler: async ({ body }, { req, res }) => deliver(await service.register(body, clientMetaOf(req)), req, res),
     }),
     defineRoute({
       method: 'post',
@@ -180,8 +178,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
         401: problem('Login failed'),
         429: problem('Too many attempts from this address'),
       },
-      handler: async ({ body }, { req, res }) =>
-        deliver(await service.login({ email: body.email, password: body.password, tenantId: loginTenant(body.tenant) }, metaOf(req)), req, res),
+      handler: async (_input, { req, res }) => deliver(await service.login(await passwordStep(req), clientMetaOf(req)), req, res),
     }),
     defineRoute({
       method: 'post',
@@ -193,7 +190,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       responses: { 200: { description: 'New tokens', schema: TokenResponse }, 401: problem('Invalid, used or expired refresh token') },
       handler: async ({ body }, { req, res }) => {
         const token = body.refreshToken ?? cookieToken(req) ?? '';
-        return deliver(await service.refresh(token, metaOf(req)), req, res);
+        return deliver(await service.refresh(token, clientMetaOf(req)), req, res);
       },
     }),
     defineRoute({
@@ -218,7 +215,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       status: 204,
       responses: { 204: { description: 'Every session ended' } },
       handler: async (_input, { req, res }) => {
-        await service.logoutAll(claimsOf(req), metaOf(req));
+        await service.logoutAll(claimsOf(req), clientMetaOf(req));
         if (cookieMode) res.clearCookie(runtime.refreshCookie, cookieOptions);
       },
     }),
@@ -240,7 +237,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ currentPassword: Password, newPassword: Password }) },
       status: 204,
       responses: { 204: { description: 'Changed' }, 403: problem('Current password wrong'), 422: problem('New password refused by the policy') },
-      handler: ({ body }, { req }) => service.changePassword(claimsOf(req), body, metaOf(req)),
+      handler: ({ body }, { req }) => service.changePassword(claimsOf(req), body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -250,7 +247,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ email: Email, tenant: TenantId.optional() }) },
       status: 202,
       responses: { 202: { description: 'If the account exists, a link is on its way' } },
-      handler: ({ body }, { req }) => service.forgotPassword({ email: body.email, tenantId: loginTenant(body.tenant) }, metaOf(req)),
+      handler: ({ body }, { req }) => service.forgotPassword({ email: body.email, tenantId: loginTenant(body.tenant) }, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -260,7 +257,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ token: Token, newPassword: Password }) },
       status: 204,
       responses: { 204: { description: 'Password set' }, 400: problem('Invalid, used or expired link'), 422: problem('Password refused by the policy') },
-      handler: ({ body }, { req }) => service.resetPassword(body, metaOf(req)),
+      handler: ({ body }, { req }) => service.resetPassword(body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -270,7 +267,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ token: Token }) },
       status: 204,
       responses: { 204: { description: 'Verified' }, 400: problem('Invalid, used or expired link') },
-      handler: ({ body }, { req }) => service.verifyEmail(body.token, metaOf(req)),
+      handler: ({ body }, { req }) => service.verifyEmail(body.token, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -281,7 +278,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ password: Password, newEmail: Email }) },
       status: 202,
       responses: { 202: { description: 'Link sent to the new address' }, 403: problem('Password wrong'), 422: problem('Same address') },
-      handler: ({ body }, { req }) => service.requestEmailChange(claimsOf(req), body, metaOf(req)),
+      handler: ({ body }, { req }) => service.requestEmailChange(claimsOf(req), body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -291,7 +288,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ token: Token }) },
       status: 204,
       responses: { 204: { description: 'Changed' }, 400: problem('Invalid, used or expired link'), 409: problem('Address taken in the organisation') },
-      handler: ({ body }, { req }) => service.confirmEmailChange(body.token, metaOf(req)),
+      handler: ({ body }, { req }) => service.confirmEmailChange(body.token, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -316,7 +313,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       handler: async ({ body }, { req, res }) => {
         const answer = body.recoveryCode === undefined ? { method: body.method ?? 'totp', code: body.code } : { method: 'recovery_code' as const, code: body.recoveryCode };
         if (answer.code === undefined) throw new ValidationError([{ in: 'body', path: 'code', message: 'Send a code, or a recoveryCode.' }]);
-        return deliver(await service.verifyMfa({ mfaToken: body.mfaToken, method: answer.method, code: answer.code }, metaOf(req)), req, res);
+        return deliver(await service.verifyMfa({ mfaToken: body.mfaToken, method: answer.method, code: answer.code }, clientMetaOf(req)), req, res);
       },
     }),
     defineRoute({
@@ -328,7 +325,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { body: z.object({ mfaToken: z.string().min(1).max(4096), method: z.enum(['email', 'sms']) }) },
       status: 202,
       responses: { 202: { description: 'Sent', schema: CodeSentResponse }, 401: problem('Invalid or expired challenge'), 409: problem('No such factor on the account'), 429: problem('Too many codes sent') },
-      handler: ({ body }, { req }) => service.sendMfaCode(body, metaOf(req)),
+      handler: ({ body }, { req }) => service.sendMfaCode(body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'get',
@@ -361,7 +358,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       permission: 'auth:basic',
       request: { body: z.object({ code: Code }) },
       responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong code') },
-      handler: ({ body }, { req }) => service.confirmTotp(claimsOf(req), body.code, metaOf(req)),
+      handler: ({ body }, { req }) => service.confirmTotp(claimsOf(req), body.code, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -382,7 +379,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       permission: 'auth:basic',
       request: { body: z.object({ code: Code }) },
       responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong or expired code') },
-      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'email', body.code, metaOf(req)),
+      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'email', body.code, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -403,7 +400,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       permission: 'auth:basic',
       request: { body: z.object({ code: Code }) },
       responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong or expired code') },
-      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'sms', body.code, metaOf(req)),
+      handler: ({ body }, { req }) => service.confirmCodeFactor(claimsOf(req), 'sms', body.code, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'delete',
@@ -414,7 +411,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { params: z.object({ method: FactorMethod }), body: z.object({ password: Password }) },
       status: 204,
       responses: { 204: { description: 'Removed' }, 403: problem('Password wrong') },
-      handler: ({ params, body }, { req }) => service.removeFactor(claimsOf(req), params.method, body.password, metaOf(req)),
+      handler: ({ params, body }, { req }) => service.removeFactor(claimsOf(req), params.method, body.password, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -474,7 +471,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       permission: 'auth:users:manage',
       request: { params: IdParams, body: z.object({ role: Role.optional(), disabled: z.boolean().optional() }) },
       responses: { 200: { description: 'The account', schema: UserResponse }, 403: problem('Above your rank, or yourself'), 404: problem('No such account in the tenant') },
-      handler: ({ params, body }, { req }) => service.updateUser(claimsOf(req), params.id, body, metaOf(req)),
+      handler: ({ params, body }, { req }) => service.updateUser(claimsOf(req), params.id, body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -485,7 +482,7 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { params: IdParams },
       status: 204,
       responses: { 204: { description: 'Unlocked' }, 404: problem('No such account in the tenant') },
-      handler: ({ params }, { req }) => service.unlockUser(claimsOf(req), params.id, metaOf(req)),
+      handler: ({ params }, { req }) => service.unlockUser(claimsOf(req), params.id, clientMetaOf(req)),
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type passport from 'passport';
 import { deriveKey, HttpError, type ModuleContext, type Principal } from '../core/index.js';
 import { Mfa } from './mfa.js';
 import { Lockout } from './lockout.js';
@@ -8,6 +9,7 @@ import { OAuthClients, type ProviderSettings } from './oauth.js';
 import type { OAuthProvider } from './entities/identity.entity.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
+import { authenticateWith, bearerTokenOf, createPassport } from './passport.js';
 import { AuthService } from './service.js';
 import { AuthStore } from './store.js';
 import { AccessTokens, sessionIdOf, type AccessClaims } from './tokens.js';
@@ -20,6 +22,8 @@ export interface AuthRuntime {
   service: AuthService;
   store: AuthStore;
   oauth: OAuthClients;
+  /** This app's passport: `local` (email + password) and `jwt` (access tokens); strategies are added in createPassport. */
+  passport: passport.Authenticator;
   refreshCookie: string;
   /** Holds a social login in flight (encrypted) between start and callback. */
   oauthCookie: string;
@@ -88,9 +92,11 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
   const tokens = new AccessTokens(secrets, { issuer: auth.jwtIssuer, audience: auth.jwtAudience, ttlSeconds: auth.accessTokenTtlSeconds });
   const revocations = config.env.REDIS_URL === undefined ? memoryRevocationList() : redisRevocationList(config.env.REDIS_URL);
   const lockout = new Lockout(context.rateLimiters, { threshold: auth.lockoutThreshold, windowSeconds: auth.lockoutWindowSeconds });
-  const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds });
+  // Every auth limit fails closed: while Redis is down, auth endpoints answer 503 rather than count per replica.
+  const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds, failClosed: true });
   const store = new AuthStore(context.dataSource, config.core.rowLevelSecurity);
-  const mailer = createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger });
+  const production = config.env.NODE_ENV === 'production';
+  const mailer = createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger, production });
   const sms = createSms({
     transport: config.env.AUTH_SMS_TRANSPORT,
     apiBase: config.env.AUTH_SMS_API_BASE,
@@ -104,9 +110,9 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     rowLevelSecurity: config.core.rowLevelSecurity,
     encryption: context.encryption,
     codeKey: deriveKey(config.env.APP_SECRET, 'auth-recovery-codes'),
-    attempts: context.rateLimiters.create({ name: 'auth-mfa-challenge', points: 5, windowSeconds: 600 }),
-    sendsPerBinding: context.rateLimiters.create({ name: 'auth-mfa-sends', points: 3, windowSeconds: 600 }),
-    sendsPerUser: context.rateLimiters.create({ name: 'auth-mfa-sends-user', points: 10, windowSeconds: 3600 }),
+    attempts: context.rateLimiters.create({ name: 'auth-mfa-challenge', points: 5, windowSeconds: 600, failClosed: true }),
+    sendsPerBinding: context.rateLimiters.create({ name: 'auth-mfa-sends', points: 3, windowSeconds: 600, failClosed: true }),
+    sendsPerUser: context.rateLimiters.create({ name: 'auth-mfa-sends-user', points: 10, windowSeconds: 3600, failClosed: true }),
     codeTtlSeconds: auth.mfaCodeTtlSeconds,
     methods: auth.mfaMethods.filter((method): method is FactorKind => FACTOR_KINDS.includes(method as FactorKind)),
     mailer,
@@ -114,7 +120,6 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     issuer: auth.jwtIssuer,
   });
   const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa });
-  const production = config.env.NODE_ENV === 'production';
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
   const runtime: AuthRuntime = {
@@ -124,6 +129,13 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     service,
     store,
     oauth,
+    passport: createPassport({
+      service,
+      verifyAccessToken: async (token) => {
+        const claims = await tokens.verify(token);
+        return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;
+      },
+    }),
     refreshCookie: production ? '__Host-refresh' : 'refresh',
     oauthCookie: production ? '__Host-oauth' : 'oauth',
   };
@@ -139,19 +151,14 @@ export async function releaseRuntime(context: ModuleContext): Promise<void> {
   }
 }
 
-function bearerOf(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
-
-/** The `authenticate` hook: a valid, unrevoked access token becomes the request's principal. */
+/** The `authenticate` hook: a valid, unrevoked access token (passport's `jwt` strategy) becomes the request's principal. */
 export async function authenticateBearer(req: Request): Promise<Principal | undefined> {
-  const token = bearerOf(req);
+  const token = bearerTokenOf(req);
   if (token === undefined) return undefined;
   const runtime = runtimesByKid.get(AccessTokens.kidOf(token) ?? '');
   if (runtime === undefined) return undefined;
-  const claims = await runtime.tokens.verify(token);
-  if (claims === undefined || (await runtime.revocations.isRevoked(claims.sid))) return undefined;
+  const claims = await authenticateWith<AccessClaims>(runtime.passport, 'jwt', req);
+  if (claims === undefined) return undefined;
   claimsByRequest.set(req, claims);
   runtimeByRequest.set(req, runtime);
   return { subject: claims.sub, tenantId: claims.tenant, via: 'bearer' };

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { createTenant, currentTenantId, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
 import type { OAuthProvider } from './entities/identity.entity.js';
 import type { OneTimePurpose, OneTimeToken } from './entities/one-time-token.entity.js';
@@ -21,6 +22,10 @@ export interface ClientMeta {
   userAgent: string;
 }
 
+export function clientMetaOf(req: Request): ClientMeta {
+  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: (req.get('user-agent') ?? '').slice(0, 500) };
+}
+
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
@@ -40,7 +45,7 @@ export interface PublicUser {
 }
 
 /** The one answer for every failed login: unknown account, wrong password, locked, disabled or unknown tenant. */
-const invalidCredentials = () => new HttpError(401, { title: 'Login failed', detail: 'The email or password is wrong.' });
+export const invalidCredentials = () => new HttpError(401, { title: 'Login failed', detail: 'The email or password is wrong.' });
 const invalidRefresh = () => new HttpError(401, { title: 'Refresh failed', detail: 'The refresh token is invalid or expired.' });
 const invalidLink = () => new HttpError(400, { title: 'Invalid link', detail: 'The link is invalid, expired or already used.' });
 
@@ -149,7 +154,11 @@ export class AuthService {
     });
   }
 
-  async login(input: { email: string; password: string; tenantId: string }, meta: ClientMeta): Promise<TokenPair | MfaChallenge> {
+  /**
+   * The password step (passport's `local` strategy): the account, or one 401 for an unknown account, a wrong
+   * password, a locked or a disabled one.
+   */
+  async checkPassword(input: { email: string; password: string; tenantId: string }, meta: ClientMeta): Promise<User> {
     await this.limitClient(meta);
     const email = normalizeEmail(input.email);
     const tenantId = input.tenantId.toLowerCase();
@@ -176,10 +185,13 @@ export class AuthService {
     if (this.config.requireVerifiedEmail && user.emailVerifiedAt === null) {
       throw new HttpError(403, { type: 'urn:problem:email-unverified', detail: 'Verify your email address before logging in.' });
     }
-    return runWithTenant(tenantId, async (): Promise<TokenPair | MfaChallenge> => {
-      if (verdict.rehash) await store.users.update(user.id, { passwordHash: await hashPassword(input.password) });
-      return this.finishLogin(user, meta);
-    });
+    if (verdict.rehash) await runWithTenant(tenantId, async () => store.users.update(user.id, { passwordHash: await hashPassword(input.password) }));
+    return user;
+  }
+
+  /** After the password step: a challenge when the account has a second factor, else a session. */
+  login(user: User, meta: ClientMeta): Promise<TokenPair | MfaChallenge> {
+    return runWithTenant(user.tenantId, () => this.finishLogin(user, meta));
   }
 
   /** After the first factor: a challenge when the account has a second one, else a session. */

@@ -6,6 +6,11 @@ export interface LimiterOptions {
   name: string;
   points: number;
   windowSeconds: number;
+  /**
+   * While Redis is unreachable, refuse (the store call rejects; answer 503) instead of counting in each replica's
+   * memory. For limits that guard credentials: with N replicas, memory counters would allow N times the guesses.
+   */
+  failClosed?: boolean;
 }
 
 export interface Limiter {
@@ -26,7 +31,8 @@ export interface RateLimiterFactory {
 
 /**
  * Counters live in Redis when `redisUrl` is set, so every replica shares them; otherwise in this process's memory.
- * If Redis becomes unreachable, each limiter falls back to memory counters instead of failing requests.
+ * If Redis becomes unreachable, each limiter falls back to memory counters instead of failing requests, unless it
+ * was created `failClosed`.
  */
 export function createRateLimiterFactory(options: { redisUrl: string | undefined; keyPrefix?: string }): RateLimiterFactory {
   const prefix = options.keyPrefix ?? 'rl';
@@ -38,10 +44,12 @@ export function createRateLimiterFactory(options: { redisUrl: string | undefined
   redis?.on('error', () => undefined);
 
   return {
-    create({ name, points, windowSeconds }) {
+    create({ name, points, windowSeconds, failClosed = false }) {
       const common = { keyPrefix: `${prefix}:${name}`, points, duration: windowSeconds };
-      const memory = new RateLimiterMemory(common);
-      const backend = redis === undefined ? memory : new RateLimiterRedis({ ...common, storeClient: redis, insuranceLimiter: memory });
+      const backend =
+        redis === undefined
+          ? new RateLimiterMemory(common)
+          : new RateLimiterRedis({ ...common, storeClient: redis, ...(failClosed ? {} : { insuranceLimiter: new RateLimiterMemory(common) }) });
       return { name, points, windowSeconds, backend };
     },
     async connect() {
