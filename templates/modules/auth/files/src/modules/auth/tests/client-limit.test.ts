@@ -18,4 +18,21 @@ describe('per-address limit on auth endpoints', () => {
       await limited.close();
     }
   });
+
+  it('when no proxy is trusted, then rotating X-Forwarded-For does not escape the limit', async () => {
+    const limited = await startAuthTestApp({ auth: { loginIpLimit: 3 }, env: { TRUST_PROXY: 'false' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await request(limited.app)
+          .post('/auth/login')
+          .set('X-Forwarded-For', `203.0.113.${String(i + 1)}`)
+          .send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
+        statuses.push(response.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
 });
