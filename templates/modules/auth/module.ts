@@ -67,9 +67,8 @@ export default defineModule({
     { name: 'AUTH_OIDC_CLIENT_SECRET', kind: 'string', secret: true, description: 'Client secret at the OpenID Connect provider' },
     { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL of the front end: emailed links, and the page that finishes a social login ({base}/oauth/complete#code=...)' },
   ],
-  // 'redis' belongs here (revocation list and lockout counters); left out until the generator quotes the redis
-  // service's `--appendonly yes`, which docker-compose's YAML 1.1 reads as a boolean. REDIS_URL works without it.
-  compose: ['postgres'],
+  // Redis holds the revocation list and the lockout and rate-limit counters every replica must share.
+  compose: ['postgres', 'redis'],
   scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
   tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes', 'auth_identities'],
 });
