@@ -70,5 +70,5 @@ export default defineModule({
   // Redis holds the revocation list and the lockout and rate-limit counters every replica must share.
   compose: ['postgres', 'redis'],
   scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
-  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes', 'auth_identities'],
+  tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes', 'auth_identities', 'auth_roles'],
 });

@@ -67,7 +67,8 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   const metrics = metricsBackend?.(declaredMetrics, config) ?? noopMetrics(declaredMetrics);
   const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters);
   const readiness = () => runReadiness(readinessChecks, logger);
-  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness };
+  const permissions = modules.flatMap((module) => module.permissions ?? []);
+  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness, permissions };
   for (const module of modules) readinessChecks.push(...(module.readiness?.(context) ?? []));
   const accessLog = modules.find((module) => module.accessLog !== undefined)?.accessLog?.(context);
   const middleware = modules.flatMap((module) => module.middleware?.(context) ?? []);

@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import { Identity } from './entities/identity.entity.js';
 import { MfaCode } from './entities/mfa-code.entity.js';
 import { MfaFactor, RecoveryCode } from './entities/mfa.entity.js';
+import { CustomRole } from './entities/role.entity.js';
 import { OneTimeToken } from './entities/one-time-token.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
@@ -14,6 +15,7 @@ import { User } from './entities/user.entity.js';
 import { AuthCreateTables1767225700000 } from './migrations/1767225700000-auth-create-tables.js';
 import { AuthMfaCodes1767225800000 } from './migrations/1767225800000-auth-mfa-codes.js';
 import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-identities.js';
+import { AuthRoles1767226000000 } from './migrations/1767226000000-auth-roles.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
 import { authRoutes } from './routes.js';
 import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime } from './runtime.js';
@@ -35,13 +37,13 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
   if (tenant !== undefined && tenant !== claims.tenant) return Promise.resolve(false);
   // mfa_required: a session that has not passed a second factor may only enrol one (and see itself, log out).
   if (!claims.mfa && permission !== 'auth:basic' && mfaRequiredFor(req)) return Promise.resolve(false);
-  return Promise.resolve(roleHas(claims.role, permission));
+  return Promise.resolve(roleHas({ role: claims.role, permissions: claims.perms }, permission));
 }
 
 export const authModule: AppModule = {
   name: 'auth',
-  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity],
-  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000],
+  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
+  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
   routes: (context) => authRoutes(createRuntime(context)),
   permissions: AUTH_PERMISSIONS,
   sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],

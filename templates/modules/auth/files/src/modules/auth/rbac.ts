@@ -1,42 +1,68 @@
 import type { Permission } from '../core/index.js';
-import type { Role } from './entities/user.entity.js';
 
-export const ROLES: readonly Role[] = ['member', 'admin', 'owner'];
+export type BuiltInRole = 'owner' | 'admin' | 'member';
+export const BUILT_IN_ROLES: readonly BuiltInRole[] = ['member', 'admin', 'owner'];
 
-const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
+/** Names of a tenant's own roles: short, lower case, never a built-in's. */
+export const ROLE_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,19}$/;
+
+/** A role and, for a tenant's own role, the permissions it was given (built-ins follow the policy below). */
+export interface RoleGrant {
+  role: string;
+  permissions?: readonly string[] | undefined;
+}
 
 /** Permissions auth itself declares. Every signed-in user holds `auth:basic` and `auth:session`. */
 export const AUTH_PERMISSIONS: readonly Permission[] = [
   { name: 'auth:basic', description: 'What a session may do before its second factor: profile, logout, MFA enrolment' },
   { name: 'auth:session', description: 'Use one’s own account: profile, sessions, password' },
-  { name: 'auth:users:read', description: 'List the accounts of the tenant' },
+  { name: 'auth:users:read', description: 'List the accounts and roles of the tenant' },
   { name: 'auth:users:invite', description: 'Invite people into the tenant' },
   { name: 'auth:users:manage', description: 'Change roles, disable and unlock accounts of the tenant' },
+  { name: 'auth:roles:manage', description: 'Create, change and delete the tenant’s own roles' },
 ];
 
-/** Owner-only powers: handing out ownership goes through `roleMayGrant`, not a permission. */
-const ADMIN_DENIED = new Set<string>();
+const EVERYONE = new Set(['auth:basic', 'auth:session']);
+
+export function heldByEveryone(permission: string): boolean {
+  return EVERYONE.has(permission);
+}
+
+/** Custom roles rank between member and admin: admins and owners manage them; they never manage admins. */
+const RANK: Record<BuiltInRole, number> = { member: 1, admin: 3, owner: 4 };
+const CUSTOM_RANK = 2;
+
+export function isBuiltIn(role: string): role is BuiltInRole {
+  return (BUILT_IN_ROLES as readonly string[]).includes(role);
+}
+
+export function rankOf(role: string): number {
+  return isBuiltIn(role) ? RANK[role] : CUSTOM_RANK;
+}
 
 /**
- * The default role policy of every tenant: owners hold every permission any module declares; admins every one
- * except owner-only ones; members their own session and any `…:read` permission outside auth's user management.
+ * Whether a role holds a permission. The built-in policy of every tenant: owners hold every permission any module
+ * declares; admins every one; members their own session and any `…:read` permission outside auth's user
+ * management. A tenant's own role holds what it was given, plus what every signed-in user holds.
  */
-export function roleHas(role: Role, permission: string): boolean {
-  switch (role) {
+export function roleHas(grant: RoleGrant, permission: string): boolean {
+  if (EVERYONE.has(permission)) return true;
+  switch (grant.role) {
     case 'owner':
-      return true;
     case 'admin':
-      return !ADMIN_DENIED.has(permission);
+      return true;
     case 'member':
-      return permission === 'auth:basic' || permission === 'auth:session' || (permission.endsWith(':read') && !permission.startsWith('auth:'));
+      return permission.endsWith(':read') && !permission.startsWith('auth:');
+    default:
+      return grant.permissions?.includes(permission) ?? false;
   }
 }
 
-export function rankOf(role: Role): number {
-  return RANK[role];
-}
-
-/** A user may grant a role up to their own, and may act only on accounts ranked no higher than theirs. */
-export function roleMayGrant(actor: Role, granted: Role): boolean {
-  return RANK[granted] <= RANK[actor];
+/**
+ * Whether `actor` may grant `granted`, or act on an account holding it: never a role ranked above the actor's,
+ * and never one holding a permission (of those the app declares) the actor does not hold.
+ */
+export function mayGrant(actor: RoleGrant, granted: RoleGrant, declared: readonly Permission[]): boolean {
+  if (rankOf(granted.role) > rankOf(actor.role)) return false;
+  return declared.every(({ name }) => !roleHas(granted, name) || roleHas(actor, name));
 }

@@ -4,7 +4,7 @@ import { defineRoute, findCurrentTenantId, HttpError, TENANT_ID_PATTERN, Validat
 import type { User } from './entities/user.entity.js';
 import { PENDING_SECONDS, type PendingLogin } from './oauth.js';
 import { authenticateWith, loginTenant } from './passport.js';
-import { ROLES } from './rbac.js';
+import { ROLE_NAME_PATTERN } from './rbac.js';
 import { claimsOf, type AuthRuntime } from './runtime.js';
 import { clientMetaOf, invalidCredentials, type MfaChallenge, type TokenPair } from './service.js';
 
@@ -13,7 +13,8 @@ const Email = z.string().trim().min(3).max(254).pipe(z.email());
 const Password = z.string().min(1).max(1024);
 const Token = z.string().min(16).max(200);
 const TenantId = z.string().max(63).regex(TENANT_ID_PATTERN);
-const Role = z.enum(ROLES as ['member', 'admin', 'owner']);
+const Role = z.string().regex(ROLE_NAME_PATTERN, 'owner, admin, member or a role the organisation defined').describe('owner, admin, member, or one of the organisation’s own roles');
+const RoleParams = z.object({ name: z.string().regex(ROLE_NAME_PATTERN) });
 const IdParams = z.object({ id: z.uuid() });
 
 const TokenResponse = z.object({
@@ -60,6 +61,13 @@ const CodeSentResponse = z.object({ sentTo: z.string().describe('The masked addr
 const FactorMethod = z.enum(['totp', 'email', 'sms']);
 const OAuthProviderName = z.enum(['google', 'github', 'oidc']);
 const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: z.string() });
+const RoleResponse = z.object({
+  name: z.string(),
+  description: z.string(),
+  builtIn: z.boolean(),
+  permissions: z.array(z.string()).describe('Every permission the role holds'),
+});
+const PermissionList = z.array(z.string().min(3).max(100)).max(200);
 
 const tags = ['auth'];
 const problem = (description: string) => ({ description });
@@ -483,6 +491,47 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       status: 204,
       responses: { 204: { description: 'Unlocked' }, 404: problem('No such account in the tenant') },
       handler: ({ params }, { req }) => service.unlockUser(claimsOf(req), params.id, clientMetaOf(req)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/roles',
+      summary: 'The tenant’s roles: owner, admin, member and its own, with the permissions each holds',
+      tags,
+      permission: 'auth:users:read',
+      responses: { 200: { description: 'Roles', schema: z.array(RoleResponse) } },
+      handler: (_input, { req }) => service.listRoles(claimsOf(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/roles',
+      summary: 'Define a role from the permissions the app’s modules declare (only ones you hold)',
+      tags,
+      permission: 'auth:roles:manage',
+      request: { body: z.object({ name: Role, description: z.string().trim().max(200).default(''), permissions: PermissionList }) },
+      status: 201,
+      responses: { 201: { description: 'The role', schema: RoleResponse }, 403: problem('A permission you do not hold'), 409: problem('The name is taken'), 422: problem('A built-in name or an unknown permission') },
+      handler: ({ body }, { req }) => service.createRole(claimsOf(req), body, clientMetaOf(req)),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/auth/roles/:name',
+      summary: 'Change a role’s description or permissions (its holders’ sessions end when permissions change)',
+      tags,
+      permission: 'auth:roles:manage',
+      request: { params: RoleParams, body: z.object({ description: z.string().trim().max(200).optional(), permissions: PermissionList.optional() }) },
+      responses: { 200: { description: 'The role', schema: RoleResponse }, 403: problem('Built-in, or holding more than you'), 404: problem('No such role in the tenant') },
+      handler: ({ params, body }, { req }) => service.updateRole(claimsOf(req), params.name, body, clientMetaOf(req)),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/auth/roles/:name',
+      summary: 'Delete one of the tenant’s own roles that nobody holds',
+      tags,
+      permission: 'auth:roles:manage',
+      request: { params: RoleParams },
+      status: 204,
+      responses: { 204: { description: 'Deleted' }, 403: problem('Built-in, or holding more than you'), 404: problem('No such role in the tenant'), 409: problem('Accounts still hold it') },
+      handler: ({ params }, { req }) => service.removeRole(claimsOf(req), params.name, clientMetaOf(req)),
     }),
   ];
 }

@@ -10,6 +10,7 @@ import type { OAuthProvider } from './entities/identity.entity.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
 import { authenticateWith, bearerTokenOf, createPassport } from './passport.js';
+import { Roles } from './roles.js';
 import { AuthService } from './service.js';
 import { AuthStore } from './store.js';
 import { AccessTokens, sessionIdOf, type AccessClaims } from './tokens.js';
@@ -119,7 +120,8 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     sms,
     issuer: auth.jwtIssuer,
   });
-  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa });
+  const roles = new Roles(context.dataSource, config.core.rowLevelSecurity, context.permissions);
+  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa, roles });
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
   const runtime: AuthRuntime = {

@@ -12,7 +12,8 @@ import type { FactorSummary, Mfa, MfaMethod } from './mfa.js';
 import type { CodeChannel } from './one-time-codes.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import { rankOf, roleMayGrant } from './rbac.js';
+import type { RoleGrant } from './rbac.js';
+import type { Roles, RoleView } from './roles.js';
 import type { RevocationList } from './revocation.js';
 import type { AuthStore } from './store.js';
 import { CHALLENGE_SECONDS, newLinkToken, newRefreshToken, parseRefreshToken, tenantOfLinkToken, tokenHash, type AccessClaims, type AccessTokens } from './tokens.js';
@@ -53,6 +54,11 @@ function policyError(field: string, message: string): ValidationError {
   return new ValidationError([{ in: 'body', path: field, message }]);
 }
 
+/** The role a token acts with, as it was when the token was signed. */
+function grantOf(claims: AccessClaims): RoleGrant {
+  return { role: claims.role, permissions: claims.perms };
+}
+
 export function publicUser(user: User): PublicUser {
   return {
     id: user.id,
@@ -85,6 +91,7 @@ export interface AuthServiceDeps {
   lockout: Lockout;
   ipLimiter: Limiter;
   mfa: Mfa;
+  roles: Roles;
 }
 
 /** The answer of the password step when the account has a second factor: no tokens yet. */
@@ -145,8 +152,10 @@ export class AuthService {
     const passwordHash = await hashPassword(password);
     return runWithTenant(invite.tenantId, async () => {
       if ((await this.deps.store.userByEmail(email)) !== null) throw new HttpError(409, { detail: 'This email already has an account in the organisation.' });
+      const role = invite.role ?? 'member';
+      // The tenant may have deleted the role since it invited.
+      if ((await this.deps.roles.grantOf(role)) === undefined) throw invalidLink();
       if (!(await this.deps.store.useOneTimeToken(invite, now))) throw invalidLink();
-      const role = (invite.role ?? 'member') as Role;
       // The invitation was delivered to this address, which proves it.
       const user = await this.deps.store.createUser({ email, passwordHash, role, emailVerifiedAt: now, disabledAt: null });
       await this.emit({ type: 'user.registered', tenantId: invite.tenantId, userId: user.id, ip: meta.ip, detail: { invited: true, role } });
@@ -520,7 +529,7 @@ export class AuthService {
   }
 
   async invite(claims: AccessClaims, input: { email: string; role: Role }): Promise<{ email: string; role: Role; expiresAt: string }> {
-    if (!roleMayGrant(claims.role, input.role)) throw new HttpError(403, { detail: 'You cannot grant a role above your own.' });
+    await this.deps.roles.assertGrantable(grantOf(claims), input.role, claims.tenant);
     const email = normalizeEmail(input.email);
     return runWithTenant(claims.tenant, async () => {
       const token = await this.oneTimeToken('invite', email, null, input.role);
@@ -541,8 +550,9 @@ export class AuthService {
       const target = await store.users.findById(userId);
       if (target === null) throw new HttpError(404, { detail: 'The resource does not exist.' });
       if (target.id === claims.sub) throw new HttpError(403, { detail: 'You cannot change your own role or disable yourself.' });
-      if (rankOf(target.role) > rankOf(claims.role)) throw new HttpError(403, { detail: 'You cannot manage an account ranked above yours.' });
-      if (input.role !== undefined && !roleMayGrant(claims.role, input.role)) throw new HttpError(403, { detail: 'You cannot grant a role above your own.' });
+      const targetGrant = (await this.deps.roles.grantOf(target.role)) ?? { role: target.role, permissions: [] };
+      if (!this.deps.roles.mayActOn(grantOf(claims), targetGrant)) throw new HttpError(403, { detail: 'You cannot manage an account ranked above yours.' });
+      if (input.role !== undefined) await this.deps.roles.assertGrantable(grantOf(claims), input.role, claims.tenant);
       const changes: { role?: Role; disabledAt?: number | null } = {};
       if (input.role !== undefined && input.role !== target.role) changes.role = input.role;
       if (input.disabled !== undefined) changes.disabledAt = input.disabled ? (target.disabledAt ?? Date.now()) : null;
@@ -560,6 +570,32 @@ export class AuthService {
     if (target === null) throw new HttpError(404, { detail: 'The resource does not exist.' });
     await this.deps.lockout.unlock(`${claims.tenant}:${target.email}`);
     await this.emit({ type: 'account.unlocked', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip });
+  }
+
+  listRoles(claims: AccessClaims): Promise<RoleView[]> {
+    return this.deps.roles.list(claims.tenant);
+  }
+
+  async createRole(claims: AccessClaims, input: { name: string; description: string; permissions: readonly string[] }, meta: ClientMeta): Promise<RoleView> {
+    const role = await this.deps.roles.create(grantOf(claims), claims.tenant, input);
+    await this.emit({ type: 'role.created', tenantId: claims.tenant, actorId: claims.sub, ip: meta.ip, detail: { role: role.name, permissions: role.permissions } });
+    return role;
+  }
+
+  /** Changes a tenant's own role; when its permissions change, its holders' live tokens stop (they carry the old ones). */
+  async updateRole(claims: AccessClaims, name: string, input: { description?: string | undefined; permissions?: readonly string[] | undefined }, meta: ClientMeta): Promise<RoleView> {
+    const { role, permissionsChanged } = await this.deps.roles.update(grantOf(claims), claims.tenant, name, input);
+    if (permissionsChanged) {
+      const holders = await runWithTenant(claims.tenant, () => this.deps.store.users.list({ where: { role: name }, take: 10_000 }));
+      for (const holder of holders) await this.revoke(claims.tenant, holder.id);
+    }
+    await this.emit({ type: 'role.updated', tenantId: claims.tenant, actorId: claims.sub, ip: meta.ip, detail: { role: name, permissions: role.permissions } });
+    return role;
+  }
+
+  async removeRole(claims: AccessClaims, name: string, meta: ClientMeta): Promise<void> {
+    await this.deps.roles.remove(grantOf(claims), claims.tenant, name, (role) => this.deps.store.users.count({ role }));
+    await this.emit({ type: 'role.deleted', tenantId: claims.tenant, actorId: claims.sub, ip: meta.ip, detail: { role: name } });
   }
 
   private async startSession(user: User, meta: ClientMeta, mfa: boolean): Promise<TokenPair> {
@@ -585,7 +621,10 @@ export class AuthService {
       idleExpiresAt: Math.min(session.expiresAt, now + this.config.sessionTimeout * 1000),
       usedAt: null,
     });
-    const accessToken = await this.deps.tokens.sign({ sub: user.id, tenant: user.tenantId, role: user.role, sid: session.id, mfa: session.mfaAt !== null }, now);
+    // A tenant's own role travels with its permissions, so authorizing a request reads no table.
+    const grant = await this.deps.roles.grantOf(user.role);
+    const perms = grant?.permissions === undefined ? {} : { perms: [...grant.permissions] };
+    const accessToken = await this.deps.tokens.sign({ sub: user.id, tenant: user.tenantId, role: user.role, ...perms, sid: session.id, mfa: session.mfaAt !== null }, now);
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.accessTokenTtlSeconds, tenantId: user.tenantId };
   }
 

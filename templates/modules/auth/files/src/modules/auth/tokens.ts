@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { deriveKey, randomToken, TENANT_ID_PATTERN } from '../core/index.js';
-import type { Role } from './entities/user.entity.js';
+import { isBuiltIn, ROLE_NAME_PATTERN } from './rbac.js';
 
 /** The only algorithm accepted: `none`, RS256/ES256 (key confusion) and everything else are refused. */
 const ALGORITHMS = ['HS256'];
@@ -13,7 +13,10 @@ export interface AccessClaims {
   /** User id. */
   sub: string;
   tenant: string;
-  role: Role;
+  /** A built-in role (owner, admin, member) or one of the tenant's own. */
+  role: string;
+  /** The permissions of a tenant's own role, as they were when the token was signed (absent for built-ins). */
+  perms?: string[];
   /** Session id. */
   sid: string;
   /** Whether the session passed a second factor (always false until MFA is enrolled). */
@@ -72,7 +75,7 @@ export class AccessTokens {
 
   sign(claims: Omit<AccessClaims, 'iat' | 'exp'>, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
-    return new SignJWT({ tenant: claims.tenant, role: claims.role, sid: claims.sid, mfa: claims.mfa })
+    return new SignJWT({ tenant: claims.tenant, role: claims.role, ...(claims.perms === undefined ? {} : { perms: claims.perms }), sid: claims.sid, mfa: claims.mfa })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.current.kid })
       .setSubject(claims.sub)
       .setIssuer(this.options.issuer)
@@ -172,10 +175,12 @@ export class AccessTokens {
 }
 
 function claimsOf(payload: JWTPayload): AccessClaims | undefined {
-  const { sub, tenant, role, sid, mfa, iat, exp } = payload as Record<string, unknown>;
+  const { sub, tenant, role, perms, sid, mfa, iat, exp } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof sid !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return undefined;
-  if (role !== 'owner' && role !== 'admin' && role !== 'member') return undefined;
-  return { sub, tenant, role, sid, mfa: mfa === true, iat, exp };
+  if (typeof role !== 'string') return undefined;
+  if (isBuiltIn(role)) return perms === undefined ? { sub, tenant, role, sid, mfa: mfa === true, iat, exp } : undefined;
+  if (!ROLE_NAME_PATTERN.test(role) || !Array.isArray(perms) || !perms.every((p): p is string => typeof p === 'string')) return undefined;
+  return { sub, tenant, role, perms, sid, mfa: mfa === true, iat, exp };
 }
 
 /** SHA-256 of a high-entropy token, as stored: a database leak yields no usable token. */

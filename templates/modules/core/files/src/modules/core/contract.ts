@@ -26,6 +26,8 @@ export interface ModuleContext {
   metrics: Metrics;
   /** Runs every readiness check (database, Redis when configured, each module's) with its timeout. */
   readiness: () => Promise<ReadinessReport>;
+  /** Every permission the app's modules declare: what an auth module may grant. */
+  permissions: readonly Permission[];
 }
 
 /** The identity a request acts as, once a module's `authenticate` hook has recognised it. */

@@ -2,7 +2,8 @@ import { Column, Entity, Index } from 'typeorm';
 import { TenantScopedEntity } from '../../core/index.js';
 import { epochMs } from './columns.js';
 
-export type Role = 'owner' | 'admin' | 'member';
+/** A built-in role (owner, admin, member) or the name of one of the tenant's own roles. */
+export type Role = string;
 
 /** An account. Users belong to one tenant; the same email in two tenants is two accounts. */
 @Entity({ name: 'auth_users' })

@@ -74,4 +74,17 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
       expect((response.body as { tenantId: string }[]).every((user) => user.tenantId === a.tenantId)).toBe(true);
     });
   });
+
+  it('when an owner defines a role and invites with it, then the holder gets it and another tenant sees none of it', async () => {
+    const owner = await registerOwner(t);
+    await request(t.app).post('/auth/roles').set(bearer(owner.accessToken)).send({ name: 'inviter', permissions: ['auth:users:invite'] }).expect(201);
+    const email = `inviter-${owner.tenantId}@example.com`;
+    await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email, role: 'inviter' }).expect(201);
+    const joined = await request(t.app).post('/auth/register').send({ email, password: strongPassword(), inviteToken: lastMailTo(email)?.token }).expect(201);
+    const inviter = (joined.body as { accessToken: string }).accessToken;
+    await request(t.app).post('/auth/invitations').set(bearer(inviter)).send({ email: `x-${email}`, role: 'member' }).expect(201);
+    const other = await registerOwner(t);
+    const roles = (await request(t.app).get('/auth/roles').set(bearer(other.accessToken)).expect(200)).body as { name: string }[];
+    expect(roles.map((role) => role.name)).toEqual(['member', 'admin', 'owner']);
+  });
 });
