@@ -1,6 +1,7 @@
 /*
- * The auth module's public surface. Other modules use `requirePermission` through route `permission`s, declare
- * their own permissions in their contract, and may listen to `onAuthEvent` for an audit trail.
+ * The auth module's public surface. Other modules guard routes with a route `permission` (or the
+ * `requirePermission` middleware on a raw router), declare their own permissions in their contract, and may
+ * listen to `onAuthEvent` for an audit trail.
  */
 import { findCurrentTenantId, type AppModule, type Principal } from '../core/index.js';
 import type { Request } from 'express';
@@ -25,6 +26,7 @@ export type { Role } from './entities/user.entity.js';
 export type { AccessClaims } from './tokens.js';
 export { claimsOf as accessClaimsOf } from './runtime.js';
 export { roleHas } from './rbac.js';
+export { requirePermission } from '../core/index.js';
 
 /**
  * The `authorize` hook: the token's tenant must be the request's, the session must have passed MFA when it is

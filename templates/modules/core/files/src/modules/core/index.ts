@@ -14,7 +14,7 @@ import { TenantRepository } from './tenancy/tenant-repository.js';
 export type { AppHooks, AppModule, EntityClass, HookName, HookRegistry, MigrationClass, ModuleContext, Permission, Principal } from './contract.js';
 
 // HTTP: routes, validation, errors
-export { defineRoute, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
+export { defineRoute, requirePermission, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
 export { parseRequest, type RequestSchemas, type ParsedRequest } from './http/validation.js';
 export { found, HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
 export { rateLimit, byClientAddress, type KeyOf } from './rate-limit/middleware.js';

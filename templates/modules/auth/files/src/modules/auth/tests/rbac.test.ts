@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { currentTenantId, defineRoute, type AppModule } from '../../core/index.js';
+import express from 'express';
+import { currentTenantId, defineRoute, requirePermission, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
 import { addMember, bearer, login, registerOwner, startAuthTestApp, type Account } from '../testing/auth-helpers.js';
@@ -32,6 +33,11 @@ const reportsModule: AppModule = {
       handler: () => undefined,
     }),
   ],
+  // A raw Express router, guarded with the middleware instead of a route permission.
+  router: (context) =>
+    express.Router().delete('/test-reports/raw', requirePermission(context, 'reports:write'), (_req, res) => {
+      res.status(204).end();
+    }),
 };
 
 let t: TestApp;
@@ -55,6 +61,12 @@ describe('requirePermission (route permission)', () => {
     await request(t.app).get('/test-reports').set(bearer(member.accessToken)).set('x-tenant-id', member.tenantId).expect(200);
     await request(t.app).post('/test-reports').set(bearer(member.accessToken)).expect(403);
     await request(t.app).post('/test-reports').set(bearer(admin.accessToken)).expect(204);
+  });
+
+  it('when a raw router uses requirePermission, then it answers 401 without a token, 403 to a member and lets an admin through', async () => {
+    await request(t.app).delete('/test-reports/raw').expect(401);
+    await request(t.app).delete('/test-reports/raw').set(bearer(member.accessToken)).expect(403);
+    await request(t.app).delete('/test-reports/raw').set(bearer(admin.accessToken)).expect(204);
   });
 
   it('when no token is sent, then a guarded route answers 401', async () => {

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Principal } from '../contract.js';
+import type { ModuleContext, Principal } from '../contract.js';
 import { HttpError } from './problem.js';
 import { parseRequest, type ParsedRequest, type RequestSchemas } from './validation.js';
 
@@ -52,6 +52,19 @@ async function checkPermission(req: Request, permission: string, authorizers: re
   }
   // Fails closed: with no module able to grant permissions, guarded routes stay shut.
   throw new HttpError(403, { detail: `Missing permission ${permission}.` });
+}
+
+/**
+ * A route's `permission` check for raw Express routers (`AppModule.router`), e.g.
+ * `router.get('/export', requirePermission(context, 'reports:export'), handler)`: 401 without a principal, 403
+ * unless a module's `authorize` hook grants the permission.
+ */
+export function requirePermission(context: Pick<ModuleContext, 'hooks'>, permission: string): RequestHandler {
+  const authorizers = context.hooks.all('authorize');
+  return async (req, _res, next) => {
+    await checkPermission(req, permission, authorizers);
+    next();
+  };
 }
 
 /**
