@@ -1,15 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
-import { inside, readGenerated } from '../generator/commit.js';
+import { readGenerated, type Change } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
-import { getRegistry, out } from './shared.js';
+import { getRegistry, out, recoverProject } from './shared.js';
 import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
 
 interface EditOptions {
@@ -20,16 +19,14 @@ interface EditOptions {
   strategy?: string;
 }
 
-/** The manifest edit and the regeneration land together: forge.yaml is written only after the project. */
+/** The manifest edit and the regeneration land together: forge.yaml is one more file of the same commit. */
 async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
   const registry = await getRegistry();
   const previousExample = readGenerated(opts.dir)['.env.example'];
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
-  const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) {
-    writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
-    reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
-  }
+  const manifest: Change = { kind: 'update', path: 'forge.yaml', before: readProjectManifestText(opts.dir), after: newText };
+  const code = applyChanges(opts.dir, [...changes, manifest], Boolean(opts.dryRun));
+  if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
   setCode(code);
   return changes;
 }
@@ -44,6 +41,7 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
     .option('--dry-run', 'show what would change; write nothing')
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (names: string[], opts: EditOptions) => {
+      recoverProject(opts.dir);
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const text = readProjectManifestText(opts.dir);
@@ -71,6 +69,7 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
     .option('--dry-run', 'show what would change; write nothing')
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (name: string, opts: EditOptions) => {
+      recoverProject(opts.dir);
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const edited = removeModule(readProjectManifestText(opts.dir), name);

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import kleur from 'kleur';
 import { writes, type Change } from '../generator/commit.js';
+import { recoverCommit } from '../generator/journal.js';
 import { loadRegistry, type Registry } from '../generator/registry.js';
 
 let registry: Promise<Registry> | undefined;
@@ -44,4 +45,11 @@ export function printChanges(changes: Change[], withDiff: boolean): void {
 
 export function changeSummary(changes: Change[]) {
   return changes.map((c) => ({ kind: c.kind, path: c.path }));
+}
+
+/** Every command on an existing project first settles a commit that an earlier run left cut short. */
+export function recoverProject(dir: string): void {
+  const outcome = recoverCommit(dir);
+  if (outcome === 'rolled-back') err(kleur.yellow(`An earlier forge run stopped while writing ${dir}; its changes were rolled back: every file is as it was before that run.`));
+  if (outcome === 'finished') err(kleur.yellow(`An earlier forge run stopped after writing ${dir} whole; its bookkeeping is now finished.`));
 }

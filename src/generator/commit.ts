@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { InputError } from '../errors.js';
-import { generatedPath, lockPath, parseLock, previousDir, sha256, type Lock } from './lock.js';
+import { generatedPath, lockPath, parseLock, sha256, type Lock } from './lock.js';
 import { hasConflictMarkers, mergeFile, type Strategy } from './merge.js';
 import { Tree } from './tree.js';
 
@@ -172,52 +172,4 @@ export function planChanges(
     changes.push(sha256(before) === hash ? { kind: 'delete', path, before } : { kind: 'keep-orphan', path, before });
   }
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * Applies the writing changes all or nothing: the previous content of every file about to change is saved
- * under .forge/previous/ (replacing the last save), every new content is staged next to its file, and only
- * then are the staged files renamed into place and the deletions made.
- */
-export function commitChanges(root: string, changes: Change[]): void {
-  const writing = changes.filter(writes);
-  if (!writing.length) return;
-  for (const c of writing) inside(root, c.path); // every destination proven before anything is written
-  const backup = inside(root, previousDir);
-  rmSync(backup, { recursive: true, force: true });
-  for (const c of writing) {
-    if (c.before === undefined) continue;
-    const saved = inside(backup, c.path);
-    mkdirSync(dirname(saved), { recursive: true });
-    writeFileSync(saved, c.before);
-  }
-  const staged: [string, string][] = [];
-  const suffix = `.forge-${randomBytes(4).toString('hex')}`;
-  try {
-    for (const c of writing) {
-      if (c.kind === 'delete') continue;
-      const full = inside(root, c.path);
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full + suffix, c.after ?? '');
-      staged.push([full + suffix, full]);
-    }
-  } catch (e) {
-    for (const [tmp] of staged) rmSync(tmp, { force: true });
-    throw e;
-  }
-  for (const [tmp, full] of staged) renameSync(tmp, full);
-  for (const c of writing) {
-    if (c.kind !== 'delete') continue;
-    const full = inside(root, c.path);
-    rmSync(full, { force: true });
-    removeEmptyParents(root, dirname(full));
-  }
-}
-
-/** A removed module leaves no empty folders behind; a folder holding anything of the user's stays. */
-function removeEmptyParents(root: string, dir: string): void {
-  const top = resolvePath(root);
-  for (let current = dir; current.startsWith(top + '/') && existsSync(current) && readdirSync(current).length === 0; current = dirname(current)) {
-    rmSync(current, { recursive: true, force: true });
-  }
 }
