@@ -87,7 +87,11 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
       if (opts.dryRun) return;
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const kept = changes.filter((c) => c.kind === 'keep-orphan').map((c) => c.path);
+      const imported = changes.filter((c) => c.kind === 'keep-imported').map((c) => c.path);
       if (kept.length) out(`\nYou edited these files of ${name}; they were left in place:\n${kept.map((k) => `  ${k}`).join('\n')}`);
+      if (imported.length) {
+        out(`These untouched files of ${name} stay because the files above import them; delete them with yours:\n${imported.map((k) => `  ${k}`).join('\n')}`);
+      }
       const tables = registry.get(name)?.descriptor.tables;
       if (tables?.length === 0) out(`\n${name} kept no data of its own in the database.`);
       else {

@@ -58,11 +58,13 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
       recoverProject(opts.dir);
-      const drift = (await regenerate(opts.dir, await getRegistry())).changes.filter(drifts);
+      const { changes } = await regenerate(opts.dir, await getRegistry());
+      const drift = changes.filter(drifts);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');
       else {
-        printChanges(drift, false);
+        // A deletion not yet recorded is why the lock would change: show it beside the drift.
+        printChanges(changes.filter((c) => drifts(c) || c.kind === 'keep-deleted'), false);
         out(`\n${drift.length} file(s) differ from what forge generate would write; run \`forge generate\`.`);
       }
       setCode(drift.length ? ExitCode.drift : ExitCode.ok);

@@ -1,4 +1,5 @@
 import { diff3Merge } from 'node-diff3';
+import { mergeCompose, mergeConfigTs, mergeEnvFile } from './keyed-merge.js';
 
 /** How overlapping edits are settled: markers for a person to resolve, or one side taken whole. */
 export type Strategy = 'markers' | 'ours' | 'theirs';
@@ -76,8 +77,17 @@ export function mergeJson(base: Json, ours: Json, theirs: Json, strategy: Strate
   return { value: result, conflict };
 }
 
-/** Merges a file by its kind: JSON key by key, anything else line by line. */
+/** The files forge builds from every module's contributions, merged entry by entry (see keyed-merge.ts). */
+const byEntry: Record<string, (base: string, ours: string, theirs: string, strategy: Strategy) => MergeOutcome | undefined> = {
+  'src/config.ts': mergeConfigTs,
+  '.env.example': mergeEnvFile,
+  'docker-compose.yml': mergeCompose,
+};
+
+/** Merges a file by its kind: JSON key by key, structured files entry by entry, anything else line by line. */
 export function mergeFile(path: string, base: string, ours: string, theirs: string, strategy: Strategy = 'markers'): MergeOutcome {
+  const structured = byEntry[path]?.(base, ours, theirs, strategy);
+  if (structured) return structured;
   if (path.endsWith('.json')) {
     try {
       const merged = mergeJson(JSON.parse(base) as Json, JSON.parse(ours) as Json, JSON.parse(theirs) as Json, strategy);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { inside, planChanges, readGenerated, readLock, type Change } from './commit.js';
 import type { Strategy } from './merge.js';
+import { lockJson, lockPath, type Lock } from './lock.js';
 import { generate, type Generated } from './pipeline.js';
 import type { Registry } from './registry.js';
 
@@ -25,6 +26,15 @@ export async function regenerate(
   };
   const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()], ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) });
   const previous = { lock: readLock(dir), contents: readGenerated(dir) };
+  recordDeletions(generated, previous.lock, (path) => !existsSync(inside(dir, path)));
   const changes = planChanges(dir, generated.tree, previous, { mergedFromDisk: generated.mergedFromDisk, ...(opts.strategy ? { strategy: opts.strategy } : {}) });
   return { changes, generated };
+}
+
+/** Writes into the new lock which generated files the user deleted, so each is reported on one run only. */
+function recordDeletions(generated: Generated, previous: Lock | undefined, missing: (path: string) => boolean): void {
+  const deleted = Object.keys(generated.lock.files).filter((path) => previous?.files[path] !== undefined && !generated.mergedFromDisk.has(path) && missing(path));
+  if (!deleted.length) return;
+  generated.lock.deleted = deleted;
+  generated.tree.write(lockPath, lockJson(generated.lock));
 }
