@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
-import { readGenerated, type Change } from '../generator/commit.js';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { importedSpecifiers, inside, readGenerated, type Change } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
@@ -29,6 +31,18 @@ async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c
   if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
   setCode(code);
   return changes;
+}
+
+/** The bare imports of kept files that the project's package.json (as just written) does not list. */
+function packagesNotListed(dir: string, kept: Change[]): { path: string; name: string }[] {
+  const pkg = JSON.parse(readFileSync(inside(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const listed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  return kept.flatMap((c) =>
+    [...new Set(importedSpecifiers(c.before ?? '').filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s)))]
+      .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'))
+      .filter((name) => !listed.has(name))
+      .map((name) => ({ path: c.path, name })),
+  );
 }
 
 export function registerAddModule(program: Command, setCode: (c: number) => void): void {
@@ -91,6 +105,11 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
       if (kept.length) out(`\nYou edited these files of ${name}; they were left in place:\n${kept.map((k) => `  ${k}`).join('\n')}`);
       if (imported.length) {
         out(`These untouched files of ${name} stay because the files above import them; delete them with yours:\n${imported.map((k) => `  ${k}`).join('\n')}`);
+      }
+      const unlisted = packagesNotListed(opts.dir, changes.filter((c) => c.kind === 'keep-orphan' || c.kind === 'keep-imported'));
+      if (unlisted.length) {
+        out(`These kept files import packages package.json no longer lists; install them (npm install ${[...new Set(unlisted.map((u) => u.name))].join(' ')}) or delete the files:`);
+        for (const u of unlisted) out(`  ${u.path}: ${u.name}`);
       }
       const tables = registry.get(name)?.descriptor.tables;
       if (tables?.length === 0) out(`\n${name} kept no data of its own in the database.`);

@@ -182,8 +182,8 @@ export function planChanges(
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Relative module specifiers a TypeScript file imports or re-exports: `./service.js`, `../core/index.js`. */
-const relativeImports = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.\.?\/[^'"]+)['"]/g)].map((m) => m[1] as string);
+/** The module specifiers a TypeScript file imports or re-exports: `./service.js`, `prom-client`, `node:fs`. */
+export const importedSpecifiers = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
 
 /**
  * A file the user edited stays when its module leaves; the untouched files of that module it imports (and what
@@ -193,7 +193,7 @@ function keepWhatKeptFilesImport(changes: Change[]): void {
   const byPath = new Map(changes.map((c) => [c.path, c]));
   const queue = changes.filter((c) => c.kind === 'keep-orphan');
   for (let kept = queue.pop(); kept; kept = queue.pop()) {
-    for (const specifier of relativeImports(kept.before ?? '')) {
+    for (const specifier of importedSpecifiers(kept.before ?? '').filter((i) => i.startsWith('.'))) {
       const target = posix.join(posix.dirname(kept.path), specifier);
       const change = byPath.get(target.replace(/\.js$/, '.ts')) ?? byPath.get(target);
       if (change?.kind !== 'delete') continue;

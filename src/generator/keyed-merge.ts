@@ -136,26 +136,28 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * docker-compose.yml: forge's changes since the last generation, key by key, applied to the user's YAML
  * document, whose comments, order and own keys stay. Undefined (merge lines instead, which can mark the
- * conflict) when a version does not parse or both changed one value differently.
+ * conflict) when a version does not parse, the user's text does not survive a round trip through the YAML
+ * library unchanged, or both changed one value differently.
  */
 export function mergeCompose(base: string, ours: string, theirs: string): MergeOutcome | undefined {
   const options = { version: '1.1' as const };
   const docs = [base, ours, theirs].map((text) => parseDocument(text, options));
   if (docs.some((d) => d.errors.length)) return undefined;
   const [b, o, t] = docs as [Document, Document, Document];
-  if (!isMap(o.contents)) return undefined;
+  // The document is written back whole: only when that gives the user's text back byte for byte is it safe.
+  if (!isMap(o.contents) || o.toString({ lineWidth: 0 }) !== ours) return undefined;
   const apply = (path: string[], was: unknown, now: unknown): boolean => {
     if (same(was, now)) return true;
     const node: unknown = o.getIn(path, true);
     const mine = isNode(node) ? node.toJS(o) : node;
+    // Into maps key by key, so the user's comments and keys inside them stay; values are replaced whole.
+    if (isRecord(was) && isRecord(now) && isRecord(mine)) return keysOf(was, now).every((k) => apply([...path, k], was[k], now[k]));
     if (same(mine, was)) {
       if (now === undefined) o.deleteIn(path);
       else o.setIn(path, o.createNode(now));
       return true;
     }
-    if (same(mine, now)) return true;
-    if (!isRecord(was) || !isRecord(now) || !isRecord(mine)) return false;
-    return keysOf(was, now).every((k) => apply([...path, k], was[k], now[k]));
+    return same(mine, now);
   };
   const [was, now] = [b.toJS(), t.toJS()] as unknown[];
   if (!isRecord(was) || !isRecord(now) || !keysOf(was, now).every((k) => apply([k], was[k], now[k]))) return undefined;
