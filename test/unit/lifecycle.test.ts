@@ -54,6 +54,9 @@ describe('regenerate after a config change', () => {
     expect(existsSync(join(dir, 'docker-compose.yml'))).toBe(false);
     expect(read(dir, 'src/mine.ts')).toBe('export const mine = 1;\n');
     expect((await regenerate(dir, v1, { baseDir })).changes.filter((c) => !c.kind.startsWith('keep'))).toEqual([]);
+    // The deletion was reported on the run that found it, and recorded: later runs say nothing more of it.
+    expect(JSON.parse(read(dir, '.forge/lock.json')).deleted).toEqual(['docker-compose.yml']);
+    expect(kinds((await regenerate(dir, v1, { baseDir })).changes)['docker-compose.yml']).toBeUndefined();
   });
 });
 
@@ -77,7 +80,12 @@ describe('add-module and remove-module', () => {
     const removed = removeModule(read(dir, 'forge.yaml'), 'gadget');
     expect(removed).toBeDefined();
     const after = await regen(dir, v2, removed);
-    expect(kinds(after)).toMatchObject({ 'src/modules/gadget/index.ts': 'delete', 'src/modules/gadget/service.ts': 'keep-orphan' });
+    expect(kinds(after)).toMatchObject({
+      'src/modules/gadget/index.ts': 'delete',
+      'src/modules/gadget/service.ts': 'keep-orphan',
+      'src/modules/gadget/helpers.ts': 'keep-imported', // untouched, but the kept service.ts imports it
+    });
+    expect(read(dir, 'src/modules/gadget/helpers.ts')).toContain('export const base = 1;\n');
     expect(existsSync(join(dir, 'src/modules/gadget/index.ts'))).toBe(false);
     expect(existsSync(join(dir, 'src/modules/gadget'))).toBe(true); // still holds the edited service.ts
     expect(read(dir, 'src/modules/gadget/service.ts')).toContain('export const four = 4;');
