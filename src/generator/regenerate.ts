@@ -3,20 +3,22 @@ import { join } from 'node:path';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { inside, planChanges, readGenerated, readLock, type Change } from './commit.js';
 import type { Strategy } from './merge.js';
+import { recoverCommit } from './journal.js';
 import { lockJson, lockPath, type Lock } from './lock.js';
 import { generate, type Generated } from './pipeline.js';
 import type { Registry } from './registry.js';
 
 /**
  * Renders the project in `dir` from a manifest (its forge.yaml, or a new text about to replace it) and plans
- * what committing the result would change. Writes nothing. `forge generate`, `check`, `add-module` and
- * `remove-module` all go through here.
+ * what committing the result would change. Writes nothing, apart from settling a commit an earlier run left cut
+ * short (recoverCommit). `forge generate`, `check`, `add-module` and `remove-module` all go through here.
  */
 export async function regenerate(
   dir: string,
   registry: Registry,
   opts: { manifestText?: string; strategy?: Strategy; baseDir?: string } = {},
 ): Promise<{ changes: Change[]; generated: Generated }> {
+  recoverCommit(dir); // plan against a whole project, never one a crashed commit left half-written
   const manifestPath = join(dir, 'forge.yaml');
   const text = opts.manifestText ?? readProjectManifestText(dir);
   const manifest = parseManifest(text, registry, manifestPath);
