@@ -6,7 +6,7 @@
  * Each returns undefined when a version does not parse; the caller then merges lines.
  */
 import { createRequire } from 'node:module';
-import { isMap, isNode, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { mergeText, type MergeOutcome, type Strategy } from './merge.js';
 
 /** A text cut into entries that, joined, give the text back; each named by its key or its place. */
@@ -25,7 +25,7 @@ function entries(list: Entry[]): Entry[] {
 
 /**
  * The user's entries in the user's order: each one forge changed and the user did not is replaced, each both
- * changed is merged (`mergeEntry`), each forge dropped goes if the user left it alone. Forge's new entries are
+ * changed (or both added) is merged (`mergeEntry`), each forge dropped goes if the user left it alone. Forge's new entries are
  * placed after the entry that precedes them in forge's order. An entry the user deleted stays deleted.
  */
 function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry: MergeEntry): MergeOutcome {
@@ -34,11 +34,12 @@ function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry:
   const result: Entry[] = [];
   for (const { key, text } of ours) {
     const [was, now] = [b?.get(key), t?.get(key)];
-    if (was === undefined || now === was || text === now) result.push({ key, text });
+    if ((was === undefined && now === undefined) || now === was || text === now) result.push({ key, text });
     else if (text === was) {
       if (now !== undefined) result.push({ key, text: now });
     } else {
-      const merged = mergeEntry(key, was, text, now ?? '');
+      // Both changed it, or both added it differently (then against an empty base, so they are marked).
+      const merged = mergeEntry(key, was ?? '', text, now ?? '');
       conflict ||= merged.conflict;
       result.push({ key, text: merged.text });
     }
@@ -78,6 +79,17 @@ let typescript: Ts | undefined;
 /** The compiler's parser only (no project, no type checker), loaded the first time a config.ts needs merging. */
 const ts = () => (typescript ??= (createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph')).ts);
 
+/** Entries hold whole lines, so a conflict inside one is marked on lines of its own: past the end of a line
+ * that holds nothing more than white space, back to the start of one that holds nothing before `at`. */
+const lineEnd = (text: string, at: number) => {
+  const end = text.indexOf('\n', at);
+  return end >= 0 && text.slice(at, end).trim() === '' ? end + 1 : at;
+};
+const lineStart = (text: string, at: number) => {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  return text.slice(start, at).trim() === '' ? start : at;
+};
+
 /**
  * config.ts as entries: the code between object literals (keyed by the literal that follows it), and each
  * outermost object literal (`envSchema`'s, `renamedVariables`, what `loadConfig` returns, keyed by the
@@ -101,17 +113,12 @@ function tsEntries(text: string): { entries: Entry[]; objects: Map<string, Entry
   const objects = new Map<string, Entry[]>();
   let at = 0;
   for (const { key, node } of keyed) {
-    const open = node.getStart() + 1;
-    const close = node.end - 1;
+    const open = lineEnd(text, node.getStart() + 1);
+    const close = lineStart(text, node.end - 1);
     list.push({ key: `before ${key}`, text: text.slice(at, open) }, { key, text: text.slice(open, close) });
-    const props = node.properties;
-    const inner: Entry[] = props.map((p, i) => {
-      const next = props[i + 1];
-      const end = next ? next.pos : p.end + (text[p.end] === ',' ? 1 : 0);
-      return { key: p.name?.getText() ?? p.getText(), text: text.slice(p.pos, end) };
-    });
-    const last = inner.reduce((sum, e) => sum + e.text.length, open);
-    objects.set(key, entries([...inner, { key: '#end', text: text.slice(last, close) }]));
+    const starts = node.properties.map((p) => Math.max(open, lineEnd(text, p.pos)));
+    const inner: Entry[] = node.properties.map((p, i) => ({ key: p.name?.getText() ?? p.getText(), text: text.slice(starts[i], starts[i + 1] ?? close) }));
+    objects.set(key, entries([{ key: '#start', text: text.slice(open, starts[0] ?? close) }, ...inner]));
     at = close;
   }
   list.push({ key: '#end', text: text.slice(at) });
@@ -151,7 +158,13 @@ export function mergeCompose(base: string, ours: string, theirs: string): MergeO
     const node: unknown = o.getIn(path, true);
     const mine = isNode(node) ? node.toJS(o) : node;
     // Into maps key by key, so the user's comments and keys inside them stay; values are replaced whole.
-    if (isRecord(was) && isRecord(now) && isRecord(mine)) return keysOf(was, now).every((k) => apply([...path, k], was[k], now[k]));
+    if (isRecord(was) && isRecord(now) && isRecord(mine) && isMap(node)) {
+      return keysOf(was, now).every((k) => {
+        if (k in mine || k in was) return apply([...path, k], was[k], now[k]);
+        insertInOrder(node, Object.keys(now), k, o.createPair(k, now[k]));
+        return true;
+      });
+    }
     if (same(mine, was)) {
       if (now === undefined) o.deleteIn(path);
       else o.setIn(path, o.createNode(now));
@@ -159,9 +172,15 @@ export function mergeCompose(base: string, ours: string, theirs: string): MergeO
     }
     return same(mine, now);
   };
-  const [was, now] = [b.toJS(), t.toJS()] as unknown[];
-  if (!isRecord(was) || !isRecord(now) || !keysOf(was, now).every((k) => apply([k], was[k], now[k]))) return undefined;
+  if (!apply([], b.toJS(), t.toJS())) return undefined;
   return { text: o.toString({ lineWidth: 0 }), conflict: false };
+}
+
+/** A key forge added goes after the key that precedes it in forge's order, as in a fresh render. */
+function insertInOrder(map: YAMLMap, order: string[], key: string, pair: Pair): void {
+  const keyOf = (p: Pair) => String(isScalar(p.key) ? p.key.value : p.key);
+  const before = order.slice(0, order.indexOf(key)).reverse().find((k) => map.items.some((p) => keyOf(p) === k));
+  map.items.splice(before === undefined ? 0 : map.items.findIndex((p) => keyOf(p) === before) + 1, 0, pair);
 }
 
 const keysOf = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])];

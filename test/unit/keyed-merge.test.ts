@@ -36,8 +36,13 @@ describe('structured files keep the user additions through add-module and remove
       writeFileSync(join(dir, 'forge.yaml'), manifest);
       return Object.fromEntries(changes.map((c) => [c.path, c.kind]));
     };
-    const added = await regen(addModules(text, ['observability'], new Map()).text);
+    const withObservability = addModules(text, ['observability'], new Map()).text;
+    const added = await regen(withObservability);
     expect(added).toMatchObject({ 'src/config.ts': 'merge', '.env.example': 'merge', 'docker-compose.yml': 'merge' });
+    // Take the user's lines out again and what is left is, to the byte, what forge renders for a new app.
+    const fresh = (await generate(parseManifest(withObservability, registry), withObservability, registry)).tree;
+    const userLines = /  \/\*\* mine \*\/\n  MY_FLAG: .*\n|    mine: .*\n|\n# My own flag\nMY_FLAG=on\n|      MY_FLAG: .*\n/g;
+    for (const path of ['src/config.ts', '.env.example', 'docker-compose.yml']) expect(read(dir, path).replace(userLines, '')).toBe(fresh.read(path));
     const config = read(dir, 'src/config.ts');
     expect(config).toContain('  MY_FLAG: z.string().default("on"),\n');
     expect(config).toContain('  METRICS_TOKEN: ');
@@ -52,6 +57,8 @@ describe('structured files keep the user additions through add-module and remove
 
     const removed = await regen(removeModule(read(dir, 'forge.yaml'), 'observability') as string);
     expect(removed).toMatchObject({ 'src/config.ts': 'merge', '.env.example': 'merge', 'docker-compose.yml': 'merge' });
+    const coreOnly = (await generate(parseManifest(text, registry), text, registry)).tree;
+    for (const path of ['src/config.ts', '.env.example', 'docker-compose.yml']) expect(read(dir, path).replace(userLines, '')).toBe(coreOnly.read(path));
     expect(read(dir, 'src/config.ts')).not.toContain('METRICS_TOKEN');
     expect(read(dir, 'src/config.ts')).toContain('MY_FLAG: z.string().default("on")');
     expect(read(dir, '.env.example')).not.toContain('METRICS_TOKEN');
@@ -78,6 +85,11 @@ describe('entry-by-entry merges', () => {
     const merged = mergeConfigTs(base, 'const o = {\n  A: 1,\n  MINE: 2,\n};\n', 'const o = {\n  A: 1,\n  B: 3,\n};\n', 'markers');
     expect(merged).toEqual({ text: 'const o = {\n  A: 1,\n  B: 3,\n  MINE: 2,\n};\n', conflict: false });
     expect(mergeConfigTs(base, 'const o = {\n  A: 1,\n<<<<<<< yours\n', base, 'markers')).toBeUndefined();
+    // The user added B by hand before forge did, differently: marked, neither side dropped.
+    expect(mergeConfigTs(base, 'const o = {\n  A: 1,\n  B: 2,\n};\n', 'const o = {\n  A: 1,\n  B: 3,\n};\n', 'markers')).toEqual({
+      text: 'const o = {\n  A: 1,\n<<<<<<< yours\n  B: 2,\n=======\n  B: 3,\n>>>>>>> forge\n};\n',
+      conflict: true,
+    });
   });
 
   it('docker-compose.yml: a value both changed differently is left to the line merge, which marks it', () => {
