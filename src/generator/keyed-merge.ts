@@ -25,8 +25,8 @@ function entries(list: Entry[]): Entry[] {
 
 /**
  * The user's entries in the user's order: each one forge changed and the user did not is replaced, each both
- * changed (or both added) is merged (`mergeEntry`), each forge dropped goes if the user left it alone. Forge's new entries are
- * placed after the entry that precedes them in forge's order. An entry the user deleted stays deleted.
+ * changed (or both added) is merged (`mergeEntry`), each forge dropped goes if the user left it alone. Forge's
+ * new entries are placed after the entry that precedes them in forge's order. One the user deleted stays deleted.
  */
 function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry: MergeEntry): MergeOutcome {
   const [b, o, t] = [base, ours, theirs].map((list) => new Map(list.map((e) => [e.key, e.text])));
@@ -34,7 +34,7 @@ function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry:
   const result: Entry[] = [];
   for (const { key, text } of ours) {
     const [was, now] = [b?.get(key), t?.get(key)];
-    if ((was === undefined && now === undefined) || now === was || text === now) result.push({ key, text });
+    if (now === was || text === now) result.push({ key, text });
     else if (text === was) {
       if (now !== undefined) result.push({ key, text: now });
     } else {
