@@ -39,6 +39,11 @@ class App {
   }
 }
 
+/** The last test of each action: the app, edited by its user and then changed by forge, still works. */
+function itStillWorks(step: string, app: () => App): void {
+  it("the app still type-checks and passes its tests, the user's own included", () => app().stillWorks(step));
+}
+
 async function newApp(modules: string): Promise<App> {
   const parent = mkdtempSync(join(tmpdir(), 'forge-e2e-lifecycle-'));
   await sh(label, 'new', 'node', [forgeBin, 'new', 'app', '--modules', modules, '--skip-install', '--skip-git'], { cwd: parent });
@@ -96,9 +101,7 @@ describe.skipIf(skip).sequential('regenerate after a config change (core rate_li
     expect(first.stdout).not.toContain('src/mine.test.ts');
     expect(app.read('src/mine.test.ts')).toBe(userTest);
   });
-  it('the app still type-checks and passes its tests (its own included)', async () => {
-    await app.stillWorks('after regenerate');
-  });
+  itStillWorks('after regenerate', () => app);
 });
 
 describe.skipIf(skip).sequential('add-module observability', () => {
@@ -142,9 +145,7 @@ describe.skipIf(skip).sequential('add-module observability', () => {
   it('added by the user: never touched', () => {
     expect(app.read('src/mine.test.ts')).toBe(userTest);
   });
-  it('the app still type-checks and passes its tests', async () => {
-    await app.stillWorks('after add-module observability');
-  });
+  itStillWorks('after add-module observability', () => app);
 });
 
 describe.skipIf(skip).sequential('remove-module observability', () => {
@@ -174,10 +175,12 @@ describe.skipIf(skip).sequential('remove-module observability', () => {
     expect(app.read('src/config.ts')).toContain('MY_FLAG: z.string().default("on"),');
     expect(app.read('src/config.ts')).not.toContain('METRICS_TOKEN');
   });
-  it('edited on the change: marked, listed, exit 1', () => {
+  it('edited on the change: marked, listed, exit 1', async () => {
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(1);
     expect(removed.stdout).toMatch(/CONFLICT \.env\.example/);
     expect(app.read('.env.example')).toMatch(/<<<<<<< yours\n(.*\n)?# Bearer token \(ours: from the vault\).*\nMETRICS_TOKEN=\n=======\n>>>>>>> forge\n/);
+    app.resolve('.env.example', 'forge');
+    expect((await app.forge(['check'])).exitCode).toBe(0);
   });
   it('deleted: nothing to remove, nothing reported', () => {
     expect(removed.stdout).not.toContain('tracing.test.ts');
@@ -186,11 +189,7 @@ describe.skipIf(skip).sequential('remove-module observability', () => {
     expect(app.read('src/modules/observability/OUR-NOTES.md')).toBe('ours\n');
     expect(removed.stdout).toMatch(/forge never drops data|kept no data of its own/);
   });
-  it('the app still type-checks and passes its tests', async () => {
-    app.resolve('.env.example', 'forge');
-    expect((await app.forge(['check'])).exitCode).toBe(0);
-    await app.stillWorks('after remove-module observability');
-  });
+  itStillWorks('after remove-module observability', () => app);
 });
 
 describe.skipIf(skip).sequential('upgrade: the widget fixture module from v1 to v2 (test/fixtures/upgrade) in a real app', () => {
@@ -244,7 +243,5 @@ describe.skipIf(skip).sequential('upgrade: the widget fixture module from v1 to 
     expect(changes[widget('mine.ts')]).toBeUndefined();
     expect(app.read(widget('mine.ts'))).toBe("export { answer } from './service.js';\n");
   });
-  it('the app still type-checks and passes its tests', async () => {
-    await app.stillWorks('after the upgrade');
-  });
+  itStillWorks('after the upgrade', () => app);
 });
