@@ -5,17 +5,12 @@
  * at once; after the action (and the user resolving the conflict it marked) the app type-checks and passes its
  * own tests, once per action to keep the run short.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeLocalEnv } from '../../src/cli/tasks.js';
-import { commitChanges } from '../../src/generator/journal.js';
-import { createProject } from '../../src/generator/pipeline.js';
-import { regenerate } from '../../src/generator/regenerate.js';
-import { createRegistry, loadRegistry, type Registry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { forgeRoot } from '../../src/paths.js';
 import { sharedNodeModules } from './shared-deps.js';
 import { forgeBin, linkNodeModules, sh } from './steps.js';
 
@@ -192,55 +187,68 @@ describe.skipIf(skip).sequential('remove-module observability', () => {
   itStillWorks('after remove-module observability', () => app);
 });
 
-describe.skipIf(skip).sequential('upgrade: the widget fixture module from v1 to v2 (test/fixtures/upgrade) in a real app', () => {
+describe.skipIf(skip).sequential('upgrade: a forge release with the widget fixture module at v1, then one at v2 (test/fixtures/upgrade)', () => {
   const fixtures = join(import.meta.dirname, '../fixtures/upgrade');
-  const withWidget = async (version: string): Promise<Registry> => {
-    const [real, fixture] = await Promise.all([loadRegistry(), loadRegistry(join(fixtures, version))]);
-    return createRegistry([...real.values(), ...fixture.values()]);
-  };
+  /** A forge release holding widget `version`: a copy of this forge, the module's folder added, its descriptor compiled. */
+  async function forgeWith(version: 'v1' | 'v2'): Promise<string> {
+    const root = join(mkdtempSync(join(tmpdir(), `forge-${version}-`)), 'forge');
+    cpSync(forgeRoot, root, { recursive: true, filter: (src) => !/\/(node_modules|\.git)$/.test(src) });
+    symlinkSync(join(forgeRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+    cpSync(join(fixtures, version, 'widget'), join(root, 'templates/modules/widget'), { recursive: true });
+    const source = readFileSync(join(fixtures, version, 'widget/module.ts'), 'utf8').replace('../../../../../src/', '../../../src/');
+    const { ts } = await import('ts-morph');
+    mkdirSync(join(root, 'dist/templates/modules/widget'), { recursive: true });
+    writeFileSync(join(root, 'dist/templates/modules/widget/module.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+    return join(root, 'bin/forge.js');
+  }
   const widget = (file: string) => `src/modules/widget/${file}`;
   let app: App;
-  let changes: Record<string, string>;
+  let v2 = '';
+  let upgraded: Awaited<ReturnType<App['forge']>>;
   beforeAll(async () => {
-    const v1 = await withWidget('v1');
-    const text = 'name: app\nmodules:\n  - name: widget\n';
-    app = new App(join(mkdtempSync(join(tmpdir(), 'forge-e2e-lifecycle-')), 'app'));
-    const { generated } = await createProject(app.dir, parseManifest(text, v1), text, v1);
-    writeLocalEnv(app.dir, generated);
+    const v1 = await forgeWith('v1');
+    v2 = await forgeWith('v2');
+    appendFileSync(join(v2, '../../templates/base/files/src/app.ts'), '\n// Added in forge v2.\n'); // a base template changes too
+    const parent = mkdtempSync(join(tmpdir(), 'forge-e2e-lifecycle-'));
+    writeFileSync(join(parent, 'forge.yaml'), 'name: app\nmodules:\n  - name: widget\n');
+    await sh(label, 'new with forge v1', 'node', [v1, 'new', 'app', '--manifest', 'forge.yaml', '--skip-install', '--skip-git'], { cwd: parent });
+    app = new App(join(parent, 'app'));
     linkNodeModules(app.dir, await sharedNodeModules((l) => console.log(l)));
     app.edit(widget('service.ts'), (s) => s.replace('// widget service\n', '// widget service\n// my note\n')); // edited apart
     app.edit(widget('legacy-edited.ts'), (s) => `${s}// still mine\n`); // edited, and gone from v2
     app.edit(widget('settings.ts'), (s) => s.replace('10', '15')); // edited on v2's change
     rmSync(join(app.dir, widget('notes.md'))); // deleted, though v2 changes it
     app.write(widget('mine.ts'), "export { answer } from './service.js';\n"); // added
-    const planned = await regenerate(app.dir, await withWidget('v2'));
-    commitChanges(app.dir, planned.changes);
-    changes = Object.fromEntries(planned.changes.map((c) => [c.path, c.kind]));
+    upgraded = await execa('node', [v2, 'generate'], { cwd: app.dir, reject: false, env: { NO_COLOR: '1' } });
   });
 
   it("untouched: v2's version arrives, files v2 dropped go", () => {
-    expect(changes).toMatchObject({ [widget('added-in-v2.ts')]: 'create', [widget('legacy.ts')]: 'delete' });
+    expect(upgraded.stdout).toMatch(/CREATE src\/modules\/widget\/added-in-v2\.ts/);
+    expect(upgraded.stdout).toMatch(/DELETE src\/modules\/widget\/legacy\.ts/);
     expect(app.exists(widget('legacy.ts'))).toBe(false);
+    expect(app.read('src/app.ts')).toContain('// Added in forge v2.');
   });
-  it("edited apart from v2's change: merged", () => {
-    expect(changes[widget('service.ts')]).toBe('merge');
+  it("edited apart from v2's change: merged; edited and gone from v2: kept", () => {
+    expect(upgraded.stdout).toMatch(/MERGE\s+src\/modules\/widget\/service\.ts/);
     expect(app.read(widget('service.ts'))).toMatch(/return 2;[\s\S]*\/\/ my note\n[\s\S]*version = 2;/);
-    expect(changes[widget('legacy-edited.ts')]).toBe('keep-orphan');
+    expect(upgraded.stdout).toMatch(/KEEP\s+src\/modules\/widget\/legacy-edited\.ts/);
     expect(app.read(widget('legacy-edited.ts'))).toContain('// still mine');
   });
-  it("edited on v2's change: marked", () => {
-    expect(changes[widget('settings.ts')]).toBe('conflict');
+  it("edited on v2's change: marked, listed, exit 1", () => {
+    expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(1);
+    expect(upgraded.stdout).toMatch(/CONFLICT src\/modules\/widget\/settings\.ts/);
     expect(app.read(widget('settings.ts'))).toContain('<<<<<<< yours\nexport const limit = 15;\n=======\nexport const limit = 20;\n>>>>>>> forge\n');
   });
   it('deleted: stays deleted, reported once', async () => {
-    expect(changes[widget('notes.md')]).toBe('keep-deleted');
+    expect(upgraded.stdout).toMatch(/KEEP\s+src\/modules\/widget\/notes\.md\s+\(deleted by you; stays deleted\)/);
     app.resolve(widget('settings.ts'), 'yours');
-    const again = await regenerate(app.dir, await withWidget('v2'));
-    expect(again.changes.filter((c) => c.kind !== 'keep-edit')).toEqual([]);
+    const again = await execa('node', [v2, 'generate'], { cwd: app.dir, reject: false, env: { NO_COLOR: '1' } });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.stdout).not.toContain('notes.md');
     expect(app.exists(widget('notes.md'))).toBe(false);
   });
   it('added by the user: never touched', () => {
-    expect(changes[widget('mine.ts')]).toBeUndefined();
+    expect(upgraded.stdout).not.toContain('mine.ts');
     expect(app.read(widget('mine.ts'))).toBe("export { answer } from './service.js';\n");
   });
   itStillWorks('after the upgrade', () => app);
