@@ -1,9 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
-import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { importedSpecifiers, inside, readGenerated, type Change } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
@@ -26,8 +26,9 @@ async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c
   const registry = await getRegistry();
   const previousExample = readGenerated(opts.dir)['.env.example'];
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
-  const manifest: Change = { kind: 'update', path: 'forge.yaml', before: readProjectManifestText(opts.dir), after: newText };
-  const code = applyChanges(opts.dir, [...changes, manifest], Boolean(opts.dryRun));
+  const before = readProjectManifestText(opts.dir);
+  const manifest: Change[] = before === newText ? [] : [{ kind: 'update', path: 'forge.yaml', before, after: newText }];
+  const code = applyChanges(opts.dir, [...changes, ...manifest], Boolean(opts.dryRun));
   if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
   setCode(code);
   return changes;
