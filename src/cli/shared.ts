@@ -38,6 +38,7 @@ export function printChanges(changes: Change[], withDiff: boolean): void {
   for (const c of changes) {
     const note = notes[c.kind];
     out(`${labels[c.kind]} ${c.path}${note ? kleur.dim(`  (${note})`) : ''}`);
+    for (const key of c.keptYours ?? []) out(kleur.yellow(`       your value kept where forge changed it too: ${key}`));
     if (withDiff && writes(c)) {
       const patch = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? '', '', '', { context: 3 });
       out(patch.split('\n').slice(2).join('\n').trimEnd());

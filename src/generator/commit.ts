@@ -18,6 +18,8 @@ export interface Change {
   before?: string;
   /** Content written: the new render, a clean merge, or a merge with conflict markers. */
   after?: string;
+  /** Keys of a JSON file both changed, where the user's value stayed (see MergeOutcome). */
+  keptYours?: string[];
 }
 
 export const writes = (c: Change) => !c.kind.startsWith('keep-');
@@ -168,8 +170,9 @@ export function planChanges(
     else if (base === after) changes.push({ kind: 'keep-edit', path, before });
     else {
       const merged = mergeFile(path, base, before, after, opts.strategy);
-      if (merged.text === before) changes.push({ kind: 'keep-edit', path, before });
-      else changes.push({ kind: merged.conflict ? 'conflict' : 'merge', path, before, after: merged.text });
+      const kept = merged.keptYours ? { keptYours: merged.keptYours } : {};
+      if (merged.text === before) changes.push({ kind: 'keep-edit', path, before, ...kept });
+      else changes.push({ kind: merged.conflict ? 'conflict' : 'merge', path, before, after: merged.text, ...kept });
     }
   }
   for (const [path, hash] of Object.entries(hashes)) {

@@ -163,6 +163,14 @@ describe('regeneration keeps what the user did', () => {
     expect(change?.kind).toBe('merge');
     expect(JSON.parse(change?.after ?? '')).toEqual({ name: 'a', dependencies: { argon2: '^0.44.0', express: '^5.1.0', lodash: '^4.0.0' } });
   });
+
+  it('names each package.json key both changed: your value stays, forge\'s is shown, never dropped unseen', () => {
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    const base = { name: 'a', dependencies: { express: '^5.0.0' } };
+    const { root, previous } = project({ 'package.json': json({ name: 'a', dependencies: { express: '5.0.1' } }) }, { 'package.json': json(base) });
+    const [change] = planChanges(root, treeOf({ 'package.json': json({ name: 'a', dependencies: { express: '^5.1.0' } }) }), previous);
+    expect(change).toMatchObject({ kind: 'keep-edit', keptYours: ['dependencies.express (forge: "^5.1.0")'] });
+  });
 });
 
 describe('symbolic links never lead a write out of the project', () => {
