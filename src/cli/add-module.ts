@@ -1,15 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
-import { inside, readGenerated } from '../generator/commit.js';
+import { importedSpecifiers, inside, readGenerated, type Change } from '../generator/commit.js';
 import { regenerate } from '../generator/regenerate.js';
 import { resolve } from '../generator/resolve.js';
 import { parseManifest, readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
 import { applyChanges, parseStrategy } from './generate.js';
-import { getRegistry, out } from './shared.js';
+import { getRegistry, out, recoverProject } from './shared.js';
 import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
 
 interface EditOptions {
@@ -20,18 +21,29 @@ interface EditOptions {
   strategy?: string;
 }
 
-/** The manifest edit and the regeneration land together: forge.yaml is written only after the project. */
+/** The manifest edit and the regeneration land together: forge.yaml is one more file of the same commit. */
 async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
   const registry = await getRegistry();
   const previousExample = readGenerated(opts.dir)['.env.example'];
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
-  const code = applyChanges(opts.dir, changes, Boolean(opts.dryRun));
-  if (!opts.dryRun) {
-    writeFileSync(inside(opts.dir, 'forge.yaml'), newText);
-    reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
-  }
+  const before = readProjectManifestText(opts.dir);
+  const manifest: Change[] = before === newText ? [] : [{ kind: 'update', path: 'forge.yaml', before, after: newText }];
+  const code = applyChanges(opts.dir, [...changes, ...manifest], Boolean(opts.dryRun));
+  if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
   setCode(code);
   return changes;
+}
+
+/** The bare imports of kept files that the project's package.json (as just written) does not list. */
+function packagesNotListed(dir: string, kept: Change[]): { path: string; name: string }[] {
+  const pkg = JSON.parse(readFileSync(inside(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const listed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  return kept.flatMap((c) =>
+    [...new Set(importedSpecifiers(c.before ?? '').filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s)))]
+      .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'))
+      .filter((name) => !listed.has(name))
+      .map((name) => ({ path: c.path, name })),
+  );
 }
 
 export function registerAddModule(program: Command, setCode: (c: number) => void): void {
@@ -44,6 +56,7 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
     .option('--dry-run', 'show what would change; write nothing')
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (names: string[], opts: EditOptions) => {
+      recoverProject(opts.dir);
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const text = readProjectManifestText(opts.dir);
@@ -71,6 +84,7 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
     .option('--dry-run', 'show what would change; write nothing')
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (name: string, opts: EditOptions) => {
+      recoverProject(opts.dir);
       const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const edited = removeModule(readProjectManifestText(opts.dir), name);
@@ -88,7 +102,16 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
       if (opts.dryRun) return;
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const kept = changes.filter((c) => c.kind === 'keep-orphan').map((c) => c.path);
+      const imported = changes.filter((c) => c.kind === 'keep-imported').map((c) => c.path);
       if (kept.length) out(`\nYou edited these files of ${name}; they were left in place:\n${kept.map((k) => `  ${k}`).join('\n')}`);
+      if (imported.length) {
+        out(`These untouched files of ${name} stay because the files above import them; delete them with yours:\n${imported.map((k) => `  ${k}`).join('\n')}`);
+      }
+      const unlisted = packagesNotListed(opts.dir, changes.filter((c) => c.kind === 'keep-orphan' || c.kind === 'keep-imported'));
+      if (unlisted.length) {
+        out(`These kept files import packages package.json no longer lists; install them (npm install ${[...new Set(unlisted.map((u) => u.name))].join(' ')}) or delete the files:`);
+        for (const u of unlisted) out(`  ${u.path}: ${u.name}`);
+      }
       const tables = registry.get(name)?.descriptor.tables;
       if (tables?.length === 0) out(`\n${name} kept no data of its own in the database.`);
       else {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { ExitCode, InputError } from '../errors.js';
-import { commitChanges, drifts, readGenerated, writes, type Change } from '../generator/commit.js';
+import { drifts, readGenerated, writes, type Change } from '../generator/commit.js';
+import { commitChanges } from '../generator/journal.js';
 import type { Strategy } from '../generator/merge.js';
 import { regenerate } from '../generator/regenerate.js';
-import { changeSummary, getRegistry, json, out, printChanges } from './shared.js';
+import { changeSummary, getRegistry, json, out, printChanges, recoverProject } from './shared.js';
 import { addLocalSecrets, reportSecrets } from './tasks.js';
 
 export function parseStrategy(value: string | undefined): Strategy {
@@ -41,6 +42,7 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
     .option('--strategy <side>', 'settle overlapping edits without markers: ours (yours) or theirs (forge)')
     .action(async (opts: { dir: string; dryRun?: boolean; strategy?: string }) => {
       const strategy = parseStrategy(opts.strategy);
+      recoverProject(opts.dir);
       const previousExample = readGenerated(opts.dir)['.env.example'];
       const { changes, generated } = await regenerate(opts.dir, await getRegistry(), { strategy });
       setCode(applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
@@ -55,11 +57,14 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--dir <dir>', 'project directory', '.')
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
-      const drift = (await regenerate(opts.dir, await getRegistry())).changes.filter(drifts);
+      recoverProject(opts.dir);
+      const { changes } = await regenerate(opts.dir, await getRegistry());
+      const drift = changes.filter(drifts);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');
       else {
-        printChanges(drift, false);
+        // A deletion not yet recorded is why the lock would change: show it beside the drift.
+        printChanges(changes.filter((c) => drifts(c) || c.kind === 'keep-deleted'), false);
         out(`\n${drift.length} file(s) differ from what forge generate would write; run \`forge generate\`.`);
       }
       setCode(drift.length ? ExitCode.drift : ExitCode.ok);

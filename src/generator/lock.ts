@@ -13,6 +13,8 @@ export interface Lock {
   modules: string[];
   /** Path → sha256 of the content forge generated (not of what is on disk now). */
   files: Record<string, string>;
+  /** Generated files the user deleted: reported on the run that found them gone, then kept deleted in silence. */
+  deleted?: string[];
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

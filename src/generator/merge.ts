@@ -1,4 +1,5 @@
 import { diff3Merge } from 'node-diff3';
+import { mergeCompose, mergeConfigTs, mergeEnvFile } from './keyed-merge.js';
 
 /** How overlapping edits are settled: markers for a person to resolve, or one side taken whole. */
 export type Strategy = 'markers' | 'ours' | 'theirs';
@@ -7,6 +8,11 @@ export interface MergeOutcome {
   text: string;
   /** Overlapping edits were left for a person: conflict markers are in `text`. */
   conflict: boolean;
+  /**
+   * Where the file has no room for markers (JSON), the keys both changed differently, settled on the user's
+   * value: named, so forge's new value is not dropped unseen. `dependencies.zod (forge: "^4.2.0")`.
+   */
+  keptYours?: string[];
 }
 
 /** The markers mergeText writes; a file still holding both is an unresolved conflict. */
@@ -54,34 +60,44 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * Three-way merge of JSON objects key by key (package.json): forge's changes are applied to the user's object;
  * where both changed one key differently, the user's value stays (or forge's, with strategy 'theirs'). JSON has
- * no room for markers, so `conflict` only says a key was settled that way.
+ * no room for markers, so `settled` names each such key, with forge's value.
  */
-export function mergeJson(base: Json, ours: Json, theirs: Json, strategy: Strategy = 'markers'): { value: Json; conflict: boolean } {
-  if (same(ours, base)) return { value: theirs, conflict: false };
-  if (same(theirs, base) || same(ours, theirs)) return { value: ours, conflict: false };
+export function mergeJson(base: Json, ours: Json, theirs: Json, strategy: Strategy = 'markers', at = ''): { value: Json; settled: string[] } {
+  if (same(ours, base)) return { value: theirs, settled: [] };
+  if (same(theirs, base) || same(ours, theirs)) return { value: ours, settled: [] };
   if (!isObject(base) || !isObject(ours) || !isObject(theirs)) {
-    return { value: strategy === 'theirs' ? theirs : ours, conflict: true };
+    return { value: strategy === 'theirs' ? theirs : ours, settled: [`${at || '(the whole file)'} (forge: ${JSON.stringify(theirs)})`] };
   }
-  let conflict = false;
+  const settled: string[] = [];
   const result: Record<string, Json> = {};
   let keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])];
   const theirKeys = Object.keys(theirs);
   // Keep forge's sorted sections (dependencies, scripts) sorted after the merge.
   if (theirKeys.every((k, i) => i === 0 || (theirKeys[i - 1] as string) < k)) keys = keys.sort();
   for (const key of keys) {
-    const merged = mergeJson(base[key] ?? null, ours[key] ?? null, theirs[key] ?? null, strategy);
-    conflict ||= merged.conflict;
+    const merged = mergeJson(base[key] ?? null, ours[key] ?? null, theirs[key] ?? null, strategy, at ? `${at}.${key}` : key);
+    settled.push(...merged.settled);
     if (merged.value !== null || (key in ours && ours[key] === null)) result[key] = merged.value;
   }
-  return { value: result, conflict };
+  return { value: result, settled };
 }
 
-/** Merges a file by its kind: JSON key by key, anything else line by line. */
+/** The files forge builds from every module's contributions, merged entry by entry (see keyed-merge.ts). */
+const byEntry: Record<string, (base: string, ours: string, theirs: string, strategy: Strategy) => MergeOutcome | undefined> = {
+  'src/config.ts': mergeConfigTs,
+  '.env.example': mergeEnvFile,
+  'docker-compose.yml': mergeCompose,
+};
+
+/** Merges a file by its kind: JSON key by key, structured files entry by entry, anything else line by line. */
 export function mergeFile(path: string, base: string, ours: string, theirs: string, strategy: Strategy = 'markers'): MergeOutcome {
+  const structured = byEntry[path]?.(base, ours, theirs, strategy);
+  if (structured) return structured;
   if (path.endsWith('.json')) {
     try {
       const merged = mergeJson(JSON.parse(base) as Json, JSON.parse(ours) as Json, JSON.parse(theirs) as Json, strategy);
-      return { text: `${JSON.stringify(merged.value, null, 2)}\n`, conflict: false };
+      const text = `${JSON.stringify(merged.value, null, 2)}\n`;
+      return strategy === 'markers' && merged.settled.length ? { text, conflict: false, keptYours: merged.settled } : { text, conflict: false };
     } catch {
       // The user's file is not valid JSON any more: fall back to lines, which can still mark the conflict.
     }

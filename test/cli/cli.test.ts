@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { commitChanges } from '../../src/generator/journal.js';
+import { regenerate } from '../../src/generator/regenerate.js';
+import { loadRegistry } from '../../src/generator/registry.js';
 
 const forgeBin = join(import.meta.dirname, '../../bin/forge.js');
 const examples = join(import.meta.dirname, '../../examples');
@@ -204,6 +207,54 @@ describe('forge check and generate', () => {
     expect(config).toContain('CORE_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(7)');
     // The manifest schema's bounds hold for environment overrides too.
     expect(config).toContain('CORE_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(100)');
+  });
+});
+
+describe('a regeneration cut short', () => {
+  it('leaves a journal that the next command rolls back: every file as it was before', async () => {
+    const made = await forge(['new', 'app', '--modules', '', '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    writeFileSync(join(app, 'forge.yaml'), readFileSync(join(app, 'forge.yaml'), 'utf8').replace('modules: []', 'modules:\n  - name: observability\n'));
+    const before = snapshot(app);
+    const crashed = join(scratch(), 'app');
+    const { changes } = await regenerate(app, await loadRegistry());
+    let renames = 0;
+    // A process killed after three files were put in place: the folder as it is at that moment.
+    const killedAfterThree = (from: string, to: string) => {
+      if (renames++ === 3) {
+        cpSync(app, crashed, { recursive: true });
+        throw new Error('killed');
+      }
+      renameSync(from, to);
+    };
+    expect(() => commitChanges(app, changes, { rename: killedAfterThree })).toThrow('killed');
+    expect(snapshot(crashed)).not.toEqual(before);
+
+    const next = await forge(['check'], crashed);
+    expect(next.stderr).toContain('An earlier forge run stopped while writing');
+    expect(next.code).toBe(1); // forge.yaml still asks for observability
+    expect(snapshot(crashed)).toEqual(before);
+    expect((await forge(['generate'], crashed)).code).toBe(0);
+    expect((await forge(['check'], crashed)).code).toBe(0);
+  });
+});
+
+describe('the CI recipe in README', () => {
+  it('npm exec --no runs the forge installed in the project, and refuses rather than fetch the npm package named forge', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain('- run: npm exec --no -- forge check --json');
+    expect(readme).not.toMatch(/run: npx forge/);
+    const made = await forge(['new', 'app', '--modules', '', '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    const run = () => execa('npm', ['exec', '--no', '--', 'forge', 'check', '--json'], { cwd: app, reject: false, env: { NO_COLOR: '1' } });
+    expect((await run()).exitCode).not.toBe(0); // not installed: no download, a failure
+    // What `npm install -D <forge tarball>` leaves: the package and its bin link.
+    mkdirSync(join(app, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(join(import.meta.dirname, '../..'), join(app, 'node_modules/platform-forge'));
+    symlinkSync('../platform-forge/bin/forge.js', join(app, 'node_modules/.bin/forge'));
+    const installed = await run();
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    expect(JSON.parse(installed.stdout)).toMatchObject({ upToDate: true });
   });
 });
 

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitChanges, commitNew, planChanges } from '../../src/generator/commit.js';
+import { commitNew, planChanges, type Change } from '../../src/generator/commit.js';
+import { commitChanges, commitDir, recoverCommit } from '../../src/generator/journal.js';
 import { sha256, type Lock } from '../../src/generator/lock.js';
 import { createProject } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
@@ -162,6 +163,14 @@ describe('regeneration keeps what the user did', () => {
     expect(change?.kind).toBe('merge');
     expect(JSON.parse(change?.after ?? '')).toEqual({ name: 'a', dependencies: { argon2: '^0.44.0', express: '^5.1.0', lodash: '^4.0.0' } });
   });
+
+  it('names each package.json key both changed: your value stays, forge\'s is shown, never dropped unseen', () => {
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    const base = { name: 'a', dependencies: { express: '^5.0.0' } };
+    const { root, previous } = project({ 'package.json': json({ name: 'a', dependencies: { express: '5.0.1' } }) }, { 'package.json': json(base) });
+    const [change] = planChanges(root, treeOf({ 'package.json': json({ name: 'a', dependencies: { express: '^5.1.0' } }) }), previous);
+    expect(change).toMatchObject({ kind: 'keep-edit', keptYours: ['dependencies.express (forge: "^5.1.0")'] });
+  });
 });
 
 describe('symbolic links never lead a write out of the project', () => {
@@ -204,5 +213,101 @@ describe('symbolic links never lead a write out of the project', () => {
     symlinkSync('lib', join(app, 'shared'));
     commitChanges(app, [{ kind: 'create', path: 'shared/a.ts', after: 'a' }]);
     expect(readFileSync(join(app, 'lib/a.ts'), 'utf8')).toBe('a');
+  });
+});
+
+describe('a commit is all or nothing, and the next run recovers one cut short', () => {
+  const before = { 'a.ts': 'old a\n', 'b.ts': 'old b\n', 'gone.ts': 'old gone\n', 'sub/c.ts': 'old c\n', '.forge/lock.json': 'old lock\n' };
+  const changes: Change[] = [
+    { kind: 'update', path: 'a.ts', before: before['a.ts'], after: 'new a\n' },
+    { kind: 'merge', path: 'b.ts', before: before['b.ts'], after: 'new b\n' },
+    { kind: 'create', path: 'fresh/d.ts', after: 'new d\n' },
+    { kind: 'delete', path: 'gone.ts', before: before['gone.ts'] },
+    { kind: 'update', path: 'sub/c.ts', before: before['sub/c.ts'], after: 'new c\n' },
+    { kind: 'update', path: '.forge/lock.json', before: before['.forge/lock.json'], after: 'new lock\n' },
+  ];
+  const after = { 'a.ts': 'new a\n', 'b.ts': 'new b\n', 'fresh/d.ts': 'new d\n', 'sub/c.ts': 'new c\n', '.forge/lock.json': 'new lock\n' };
+  function project(): string {
+    const root = scratch();
+    for (const [p, c] of Object.entries({ ...before, 'mine.ts': 'mine\n' })) {
+      mkdirSync(join(root, p, '..'), { recursive: true });
+      writeFileSync(join(root, p), c);
+    }
+    return root;
+  }
+  /** Every file but forge's saved copies (.forge/previous), which are not part of the project's state. */
+  const state = (root: string) => {
+    const files: Record<string, string> = {};
+    for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      const rel = join(e.parentPath, e.name).slice(root.length + 1);
+      if (e.isFile() && !rel.startsWith('.forge/previous/')) files[rel] = readFileSync(join(root, rel), 'utf8');
+    }
+    return files;
+  };
+  const renames = changes.filter((c) => c.kind !== 'delete').length;
+
+  it.each(Array.from({ length: renames }, (_, n) => n))('an error at rename %i rolls back on the spot: the project is entirely old', (n) => {
+    const root = project();
+    let calls = 0;
+    const failing = (from: string, to: string) => {
+      if (calls++ === n) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      renameSync(from, to);
+    };
+    expect(() => commitChanges(root, changes, { rename: failing })).toThrow('EACCES');
+    expect(state(root)).toEqual({ ...before, 'mine.ts': 'mine\n' });
+    expect(existsSync(join(root, 'fresh'))).toBe(false);
+    commitChanges(root, changes); // and the same commit then goes through whole
+    expect(state(root)).toEqual({ ...after, 'mine.ts': 'mine\n' });
+    expect(readFileSync(join(root, '.forge/previous/gone.ts'), 'utf8')).toBe('old gone\n');
+  });
+
+  it.each(Array.from({ length: renames + 1 }, (_, n) => n))('a crash at rename %i is rolled back by the next run', (n) => {
+    const root = project();
+    // What a process killed at that moment leaves on disk: a copy of the folder, taken just then.
+    const crashed = join(scratch(), 'crashed');
+    let calls = 0;
+    const crashing = (from: string, to: string) => {
+      if (calls++ === n) {
+        cpSync(root, crashed, { recursive: true });
+        throw new Error('killed');
+      }
+      renameSync(from, to);
+    };
+    if (n < renames) expect(() => commitChanges(root, changes, { rename: crashing })).toThrow('killed');
+    else {
+      commitChanges(root, changes); // the crash after the last rename: the journal still says "in progress"
+      cpSync(root, crashed, { recursive: true });
+      mkdirSync(join(crashed, commitDir), { recursive: true });
+      writeFileSync(join(crashed, commitDir, 'journal.json'), JSON.stringify(changes.map((c) => ({ path: c.path, existed: c.before !== undefined, delete: c.kind === 'delete' }))));
+      mkdirSync(join(crashed, commitDir, 'old'), { recursive: true });
+      cpSync(join(root, '.forge/previous'), join(crashed, commitDir, 'old'), { recursive: true });
+    }
+    expect(existsSync(join(crashed, commitDir, 'journal.json'))).toBe(true);
+    expect(recoverCommit(crashed)).toBe('rolled-back');
+    expect(state(crashed)).toEqual({ ...before, 'mine.ts': 'mine\n' });
+    expect(recoverCommit(crashed)).toBeUndefined();
+  });
+
+  it('a crash after the commit stood is finished, not undone; staging without a journal is discarded', () => {
+    const root = project();
+    commitChanges(root, changes);
+    const finishedLate = join(scratch(), 'late');
+    cpSync(root, finishedLate, { recursive: true });
+    mkdirSync(join(finishedLate, commitDir));
+    writeFileSync(join(finishedLate, commitDir, 'done.json'), '[]');
+    expect(recoverCommit(finishedLate)).toBe('finished');
+    expect(state(finishedLate)).toEqual({ ...after, 'mine.ts': 'mine\n' });
+
+    mkdirSync(join(root, commitDir, 'new'), { recursive: true });
+    writeFileSync(join(root, commitDir, 'new/a.ts'), 'half-staged');
+    expect(recoverCommit(root)).toBeUndefined();
+    expect(state(root)).toEqual({ ...after, 'mine.ts': 'mine\n' });
+  });
+
+  it('a failure while staging leaves the project untouched and no staging folder', () => {
+    const root = project();
+    const bad = [...changes, { kind: 'create' as const, path: 'a.ts/inside-a-file.ts', after: 'x' }];
+    expect(() => commitChanges(root, bad)).toThrow();
+    expect(state(root)).toEqual({ ...before, 'mine.ts': 'mine\n' });
   });
 });

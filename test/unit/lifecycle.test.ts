@@ -5,9 +5,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { structuredPatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commitChanges, commitNew, type Change } from '../../src/generator/commit.js';
+import { commitNew, type Change } from '../../src/generator/commit.js';
+import { commitChanges } from '../../src/generator/journal.js';
 import { generate } from '../../src/generator/pipeline.js';
 import { regenerate } from '../../src/generator/regenerate.js';
 import { loadRegistry, type Registry } from '../../src/generator/registry.js';
@@ -52,6 +54,9 @@ describe('regenerate after a config change', () => {
     expect(existsSync(join(dir, 'docker-compose.yml'))).toBe(false);
     expect(read(dir, 'src/mine.ts')).toBe('export const mine = 1;\n');
     expect((await regenerate(dir, v1, { baseDir })).changes.filter((c) => !c.kind.startsWith('keep'))).toEqual([]);
+    // The deletion was reported on the run that found it, and recorded: later runs say nothing more of it.
+    expect(JSON.parse(read(dir, '.forge/lock.json')).deleted).toEqual(['docker-compose.yml']);
+    expect(kinds((await regenerate(dir, v1, { baseDir })).changes)['docker-compose.yml']).toBeUndefined();
   });
 });
 
@@ -75,7 +80,12 @@ describe('add-module and remove-module', () => {
     const removed = removeModule(read(dir, 'forge.yaml'), 'gadget');
     expect(removed).toBeDefined();
     const after = await regen(dir, v2, removed);
-    expect(kinds(after)).toMatchObject({ 'src/modules/gadget/index.ts': 'delete', 'src/modules/gadget/service.ts': 'keep-orphan' });
+    expect(kinds(after)).toMatchObject({
+      'src/modules/gadget/index.ts': 'delete',
+      'src/modules/gadget/service.ts': 'keep-orphan',
+      'src/modules/gadget/helpers.ts': 'keep-imported', // untouched, but the kept service.ts imports it
+    });
+    expect(read(dir, 'src/modules/gadget/helpers.ts')).toContain('export const base = 1;\n');
     expect(existsSync(join(dir, 'src/modules/gadget/index.ts'))).toBe(false);
     expect(existsSync(join(dir, 'src/modules/gadget'))).toBe(true); // still holds the edited service.ts
     expect(read(dir, 'src/modules/gadget/service.ts')).toContain('export const four = 4;');
@@ -118,6 +128,60 @@ describe('upgrading forge: an app made with v1 of a module regenerates under v2'
         return kinds(changes)[path] === 'merge' && positions.every((p) => text.includes(`// user line ${p}\n`)) && text.includes('return 2;') && text.includes('version = 2;');
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+
+const propertyFiles = ['src/config.ts', '.env.example', 'docker-compose.yml', 'README.md', 'src/modules.ts', 'src/app.ts'];
+const real = await loadRegistry();
+const before = 'name: prop\nmodules: []\n';
+const after = addModules(before, ['observability'], new Map()).text;
+const { tree: baseTree } = await generate(parseManifest(before, real), before, real);
+const { tree: nextTree } = await generate(parseManifest(after, real), after, real);
+/** Lines (0-based) of each file that forge's change touches or borders: a user edit there may overlap. */
+const nearChange = Object.fromEntries(
+  propertyFiles.map((path) => {
+    const near = new Set<number>();
+    for (const h of structuredPatch(path, path, baseTree.read(path), nextTree.read(path), '', '', { context: 0 }).hunks) {
+      for (let line = h.oldStart - 2; line <= h.oldStart + Math.max(h.oldLines, 1); line++) near.add(line);
+    }
+    return [path, near];
+  }),
+);
+/** A line a person would write in that file: code, a setting, a comment. */
+const userLine = (path: string, n: number) =>
+  path.endsWith('.ts') ? (n % 2 ? `export const userValue${n} = ${n};` : `// user note ${n}`) : path.endsWith('.md') ? `User paragraph ${n}.` : path.endsWith('.yml') ? `# user note ${n}` : `USER_SETTING_${n}=${n}`;
+const userEdit = fc.record({ file: fc.constantFrom(...propertyFiles), at: fc.nat(), modify: fc.boolean() });
+
+describe('property: edits away from what forge changes always survive add-module, in every kind of generated file', () => {
+  it('inserted and modified lines stay, and forge\'s new lines arrive, without a conflict', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(userEdit, { minLength: 1, maxLength: 8 }), async (edits) => {
+        const dir = join(mkdtempSync(join(tmpdir(), 'forge-prop-')), 'app');
+        commitNew(dir, [...baseTree.entries(), ['forge.yaml', before]]);
+        const expected: string[] = [];
+        edits.forEach(({ file, at, modify }, n) => {
+          const lines = read(dir, file).split('\n');
+          const allowed = lines.map((_, i) => i).filter((i) => !nearChange[file]?.has(i) && i < lines.length - 1);
+          const i = allowed[at % allowed.length] as number;
+          const line = modify && lines[i]?.trim() && !lines[i]?.includes('user') ? `${lines[i]}${file.endsWith('.ts') ? ` // changed by user ${n}` : ` (changed by user ${n})`}` : userLine(file, n);
+          lines.splice(i, modify && line.includes('changed by user') ? 1 : 0, line);
+          expected.push(line);
+          writeFileSync(join(dir, file), lines.join('\n'));
+        });
+        const { changes } = await regenerate(dir, real, { manifestText: after });
+        commitChanges(dir, changes);
+        const merged = Object.fromEntries(propertyFiles.map((f) => [f, read(dir, f)]));
+        rmSync(join(dir, '..'), { recursive: true, force: true });
+        const forgeLines = propertyFiles.flatMap((f) => nextTree.read(f).split('\n').filter((l) => l.trim() && !baseTree.read(f).includes(l)).map((l) => [f, l] as const));
+        return (
+          changes.every((c) => c.kind !== 'conflict') &&
+          expected.every((l) => Object.values(merged).some((text) => text.includes(`${l}\n`))) &&
+          forgeLines.every(([f, l]) => merged[f]?.includes(l))
+        );
+      }),
+      { numRuns: 20 },
     );
   });
 });
