@@ -5,7 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, modules: { type: 'string' } } });
+let values;
+try {
+  ({ values } = parseArgs({ options: { only: { type: 'string' }, modules: { type: 'string' } } }));
+} catch (e) {
+  console.error(`${e.message}\nusage: npm run e2e -- [--only <label,...>] [--modules <module,...>]`);
+  process.exit(2);
+}
 const env = { ...process.env };
 if (values.only !== undefined) env.FORGE_E2E_ONLY = values.only;
 if (values.modules !== undefined) env.FORGE_E2E_MODULES = values.modules;
