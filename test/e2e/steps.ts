@@ -150,7 +150,14 @@ export async function bootAndStop(label: string, app: string, env: Record<string
   if (!healthy) throw fail('no 200 from /health within 20 s');
   const coldStartMs = Date.now() - started;
   const openapi = await fetch(`${base}/openapi.json`);
-  if (openapi.status !== 200 || !((await openapi.json()) as { openapi?: string }).openapi?.startsWith('3.1')) throw fail(`/openapi.json answered ${openapi.status}`);
+  const body = await openapi.text();
+  let version: unknown;
+  try {
+    version = (JSON.parse(body) as { openapi?: unknown }).openapi;
+  } catch (e) {
+    throw fail(`/openapi.json answered ${openapi.status} with no JSON (${(e as Error).message}): ${body.slice(0, 300)}`);
+  }
+  if (openapi.status !== 200 || typeof version !== 'string' || !version.startsWith('3.1')) throw fail(`/openapi.json answered ${openapi.status}, openapi ${String(version)}`);
   const ready = await fetch(`${base}/ready`);
   if (ready.status !== 200) throw fail(`/ready answered ${ready.status}`);
   const stopAt = Date.now();
