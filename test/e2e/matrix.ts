@@ -1,13 +1,15 @@
 /**
  * The end-to-end matrix: every combination is generated, type-checked, linted, tested on SQLite and on
  * PostgreSQL + Redis, migrated up and down with no schema drift, booted and stopped, and its compose file parsed.
- * One combination: `npm run e2e -- --only <label>`. The combinations are dealt to `shards` test files that
- * vitest runs side by side (matrix-1.test.ts, matrix-2.test.ts), largest first.
+ * One combination: `npm run e2e -- --only <label>`. vitest runs the matrix files (matrix-1.test.ts,
+ * matrix-2.test.ts) side by side; each lists every combination, largest first, and runs those it claims first
+ * (claims.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { claim } from './claims.js';
 import { combinations } from './combinations.js';
 import { freshDatabase, pgAdminUrl, reachable, redisUrl, servicesRequired } from './services.js';
 import { ltsRuntime, sharedNodeModules } from './shared-deps.js';
@@ -16,9 +18,10 @@ import { appEnv, bootAndStop, checkDeclaredImports, copyApp, generateApp, linkNo
 /** Runs inside each app with the app's tsx: migrations up, no drift, all down, no table left, in one process. */
 const appMigrations = join(import.meta.dirname, 'app-migrations.ts');
 
-export async function defineMatrix(shard: number, shards: number): Promise<void> {
-  const all = await combinations();
-  const list = [...all].sort((a, b) => b.modules.length - a.modules.length || a.label.localeCompare(b.label)).filter((_, i) => i % shards === shard);
+export async function defineMatrix(): Promise<void> {
+  // Largest first, the one that also runs on the Node LTS ahead of its equals: the longest jobs start early.
+  const list = (await combinations()).sort((a, b) => b.modules.length - a.modules.length || Number(b.largest ?? false) - Number(a.largest ?? false) || a.label.localeCompare(b.label));
+  const claims = inject('e2eClaims');
   const timings: string[] = [];
   let shared = '';
   let services = { pg: false, redis: false };
@@ -34,7 +37,7 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
         break;
       }
     }
-    console.log(`combinations: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
+    console.log(`combinations, each run by the first matrix file to claim it: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
     if (!services.pg || !services.redis) {
       console.warn(
         `\n!!! ${!services.pg ? `PostgreSQL (${pgAdminUrl})` : ''}${!services.pg && !services.redis ? ' and ' : ''}${!services.redis ? `Redis (${redisUrl})` : ''} unreachable: ` +
@@ -47,13 +50,14 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
     console.log(`\nstep timings:\n${timings.join('\n')}`);
   });
 
-  if (list.length === 0) it.skip('no combination of this shard is selected', () => undefined);
+  if (list.length === 0) it.skip('no combination is selected', () => undefined);
 
   for (const combination of list) {
     describe.sequential(combination.label, () => {
       const { label } = combination;
       let app = '';
       let broken = false;
+      let elsewhere: boolean | undefined;
       const record = (name: string, seconds: string, note = '') => timings.push(`${label.padEnd(24)} ${name.padEnd(34)} ${seconds.padStart(6)} s${note ? `  ${note}` : ''}`);
       /**
        * Each step is timed; after one fails the rest of the combination is skipped, not piled on. Any error is
@@ -61,6 +65,8 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
        */
       const step = (name: string, body: () => Promise<string | void>, needs: { pg?: boolean } = {}) =>
         it(name, async (ctx) => {
+          elsewhere ??= !claim(claims, label);
+          if (elsewhere) return ctx.skip('run by another matrix file');
           if (broken) return ctx.skip();
           if (needs.pg && !services.pg) {
             if (servicesRequired) throw new StepError(label, name, `PostgreSQL is unreachable at ${pgAdminUrl}`);
