@@ -38,10 +38,10 @@ export async function defineMatrix(): Promise<void> {
       }
     }
     console.log(`combinations, each run by the first matrix file to claim it: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
-    if (!services.pg || !services.redis) {
+    const down = [!services.pg && `PostgreSQL (${pgAdminUrl})`, !services.redis && `Redis (${redisUrl})`].filter(Boolean).join(' and ');
+    if (down) {
       console.warn(
-        `\n!!! ${!services.pg ? `PostgreSQL (${pgAdminUrl})` : ''}${!services.pg && !services.redis ? ' and ' : ''}${!services.redis ? `Redis (${redisUrl})` : ''} unreachable: ` +
-          (servicesRequired ? 'the steps that need it FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1).\n' : 'the steps that need it are SKIPPED; this run proves nothing about it.\n'),
+        `\n!!! ${down} unreachable: the steps that need it ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
       );
     }
   });
