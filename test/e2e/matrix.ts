@@ -41,7 +41,7 @@ export async function defineMatrix(): Promise<void> {
     const down = [!services.pg && `PostgreSQL (${pgAdminUrl})`, !services.redis && `Redis (${redisUrl})`].filter(Boolean).join(' and ');
     if (down) {
       console.warn(
-        `\n!!! ${down} unreachable: the steps that need it ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
+        `\n!!! ${down} unreachable: the steps that need a missing service ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
       );
     }
   });
