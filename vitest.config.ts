@@ -8,10 +8,13 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/claims.ts'],
           testTimeout: 20 * 60_000,
           hookTimeout: 20 * 60_000,
           fileParallelism: true,
-          maxWorkers: 2,
+          // Every e2e file at once (two matrix files sharing the combinations, and lifecycle): whichever order
+          // vitest picks, none waits for a worker while the others drain the queue and leave a core idle.
+          maxWorkers: 3,
         },
       },
     ],

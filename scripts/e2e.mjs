@@ -1,10 +1,21 @@
 #!/usr/bin/env node
-// `npm run e2e -- --only auth,all`: runs the end-to-end matrix for the named combinations (default: all).
+// `npm run e2e -- --only auth,all` runs the named combinations of the end-to-end matrix (labels in
+// test/e2e/combinations.ts, and `lifecycle`); `npm run e2e -- --modules auth` runs the combination of that
+// module closure; with neither, everything. An unknown label or module fails, listing the known ones.
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 
-const args = process.argv.slice(2);
-const at = args.findIndex((a) => a === '--only' || a === '--modules');
+let values;
+try {
+  ({ values } = parseArgs({ options: { only: { type: 'string' }, modules: { type: 'string' } } }));
+} catch (e) {
+  console.error(`${e.message}\nusage: npm run e2e -- [--only <label,...>] [--modules <module,...>]`);
+  process.exit(2);
+}
 const env = { ...process.env };
-if (at >= 0) env.FORGE_E2E_ONLY = args[at + 1] ?? '';
-const r = spawnSync('npx', ['vitest', 'run', '--project', 'e2e'], { stdio: 'inherit', env });
+if (values.only !== undefined) env.FORGE_E2E_ONLY = values.only;
+if (values.modules !== undefined) env.FORGE_E2E_MODULES = values.modules;
+// A module closure is a matrix combination: the lifecycle suite is left out.
+const files = values.modules !== undefined ? ['test/e2e/matrix-'] : [];
+const r = spawnSync('npx', ['vitest', 'run', '--project', 'e2e', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

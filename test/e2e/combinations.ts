@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { resolve } from '../../src/generator/resolve.js';
-import { readManifest } from '../../src/manifest/load.js';
+import { parseManifest, readManifest } from '../../src/manifest/load.js';
 import { forgeRoot } from '../../src/paths.js';
 
 /** One app the matrix generates: from a module list or from an example manifest. */
@@ -14,37 +14,56 @@ export interface Combination {
   largest?: boolean;
 }
 
-/** Each implemented module alone (with its closure), all of them together, and every example; duplicates dropped. */
-export async function combinations(only = process.env.FORGE_E2E_ONLY): Promise<Combination[]> {
+/** Labels of the other end-to-end suites, which `--only` may name too (test/e2e/lifecycle.test.ts). */
+const otherSuites = ['lifecycle'];
+
+/**
+ * Each implemented module alone (with its closure), all of them together, and every example. Two combinations
+ * with the same plan (database, modules and every config value) give the same app but for its name and
+ * description, so only the first is run: `core` and an example that selects core with its defaults are one app.
+ * `only` (FORGE_E2E_ONLY) keeps the named labels; `modules` (FORGE_E2E_MODULES) keeps the combination of exactly
+ * that module closure. Either fails on a name it does not know, listing the ones it does.
+ */
+export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = process.env.FORGE_E2E_MODULES): Promise<Combination[]> {
   const registry = await loadRegistry();
   const implemented = [...registry.values()].map((m) => m.descriptor).filter((d) => d.status === 'implemented');
-  const closure = (modules: string[]) =>
-    resolve({ name: 'x', description: '', database: 'sqlite', modules: modules.map((name) => ({ name, config: {}, envRefs: {} })) }, registry).modules.map(
-      (m) => m.descriptor.name,
-    );
-  const list: Combination[] = implemented.map((d) => ({ label: d.name, args: ['--modules', d.alwaysIncluded ? '' : d.name], modules: closure(d.alwaysIncluded ? [] : [d.name]) }));
-  const all = implemented.filter((d) => !d.alwaysIncluded).map((d) => d.name);
-  list.push({ label: 'all', args: ['--modules', all.join(',')], modules: closure(all) });
+  // The manifest `forge new --modules` writes, read the way forge reads it.
+  const planOf = (names: string[]) => resolve(parseManifest(JSON.stringify({ name: 'app', database: 'sqlite', modules: names.map((name) => ({ name })) }), registry), registry);
+  const list: { combination: Combination; plan: ReturnType<typeof resolve> }[] = [];
+  const add = (label: string, args: string[], plan: ReturnType<typeof resolve>) => list.push({ combination: { label, args, modules: plan.modules.map((m) => m.descriptor.name) }, plan });
+  for (const d of implemented) add(d.name, ['--modules', d.alwaysIncluded ? '' : d.name], planOf(d.alwaysIncluded ? [] : [d.name]));
+  const optional = implemented.filter((d) => !d.alwaysIncluded).map((d) => d.name);
+  add('all', ['--modules', optional.join(',')], planOf(optional));
   const examplesDir = join(forgeRoot, 'examples');
   for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const manifest = readManifest(join(examplesDir, file), registry);
-    list.push({
-      label: `example-${file.replace(/\.yaml$/, '')}`,
-      args: ['--manifest', join(examplesDir, file)],
-      modules: resolve(manifest, registry).modules.map((m) => m.descriptor.name),
-    });
+    add(`example-${file.replace(/\.yaml$/, '')}`, ['--manifest', join(examplesDir, file)], resolve(readManifest(join(examplesDir, file), registry), registry));
   }
-  const seen = new Set<string>();
-  const unique = list.filter((c) => {
-    // An example is kept even when its module set repeats: its config and database differ.
-    const key = c.label.startsWith('example-') ? c.label : c.modules.join(',');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  const largest = list.reduce((a, b) => (b.combination.modules.length > a.combination.modules.length ? b : a));
+  largest.combination.largest = true;
+
+  const known = list.map((c) => c.combination.label);
+  let selected = list;
+  if (only !== undefined) {
+    const wanted = only.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = wanted.filter((l) => !known.includes(l) && !otherSuites.includes(l));
+    if (unknown.length || !wanted.length) throw new Error(`--only: unknown combination '${unknown.join(', ')}'; known: ${[...known, ...otherSuites].join(', ')}`);
+    selected = selected.filter((c) => wanted.includes(c.combination.label));
+  }
+  if (modules !== undefined) {
+    const closure = planOf(modules.split(',').map((s) => s.trim()).filter(Boolean)).modules.map((m) => m.descriptor.name).join(',');
+    selected = selected.filter((c) => !c.combination.label.startsWith('example-') && c.combination.modules.join(',') === closure);
+    if (!selected.length) throw new Error(`--modules ${modules}: no combination has exactly ${closure}; known: ${list.map((c) => c.combination.modules.join(',')).join(' | ')}`);
+  }
+
+  const seen = new Map<string, string>();
+  return selected.flatMap(({ combination, plan }) => {
+    const key = JSON.stringify([plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs])]);
+    const same = seen.get(key);
+    if (same !== undefined) {
+      console.log(`${combination.label}: the same plan as ${same} (only the name and description differ); proved there`);
+      return [];
+    }
+    seen.set(key, combination.label);
+    return [combination];
   });
-  const largest = unique.reduce((a, b) => (b.modules.length > a.modules.length ? b : a));
-  largest.largest = true;
-  if (!only) return unique;
-  const wanted = only.split(',').map((s) => s.trim());
-  return unique.filter((c) => wanted.includes(c.label));
 }

@@ -1,3 +1,3 @@
 import { defineMatrix } from './matrix.js';
 
-await defineMatrix(0, 2);
+await defineMatrix();

@@ -1,21 +1,27 @@
 /**
  * The end-to-end matrix: every combination is generated, type-checked, linted, tested on SQLite and on
  * PostgreSQL + Redis, migrated up and down with no schema drift, booted and stopped, and its compose file parsed.
- * One combination: `npm run e2e -- --only <label>`. The combinations are dealt to `shards` test files that
- * vitest runs side by side (matrix-1.test.ts, matrix-2.test.ts), largest first.
+ * One combination: `npm run e2e -- --only <label>`. vitest runs the matrix files (matrix-1.test.ts,
+ * matrix-2.test.ts) side by side; each lists every combination, largest first, and runs those it claims first
+ * (claims.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { claim } from './claims.js';
 import { combinations } from './combinations.js';
-import { freshDatabase, pgAdminUrl, reachable, redisUrl } from './services.js';
+import { freshDatabase, pgAdminUrl, reachable, redisUrl, servicesRequired } from './services.js';
 import { ltsRuntime, sharedNodeModules } from './shared-deps.js';
-import { appEnv, bootAndStop, checkDeclaredImports, copyApp, generateApp, linkNodeModules, sh } from './steps.js';
+import { appEnv, bootAndStop, checkDeclaredImports, copyApp, generateApp, linkNodeModules, sh, StepError } from './steps.js';
 
-export async function defineMatrix(shard: number, shards: number): Promise<void> {
-  const all = await combinations();
-  const list = [...all].sort((a, b) => b.modules.length - a.modules.length || a.label.localeCompare(b.label)).filter((_, i) => i % shards === shard);
+/** Runs inside each app with the app's tsx: migrations up, no drift, all down, no table left, in one process. */
+const appMigrations = join(import.meta.dirname, 'app-migrations.ts');
+
+export async function defineMatrix(): Promise<void> {
+  // Largest first, the one that also runs on the Node LTS ahead of its equals: the longest jobs start early.
+  const list = (await combinations()).sort((a, b) => b.modules.length - a.modules.length || Number(b.largest ?? false) - Number(a.largest ?? false) || a.label.localeCompare(b.label));
+  const claims = inject('e2eClaims');
   const timings: string[] = [];
   let shared = '';
   let services = { pg: false, redis: false };
@@ -31,45 +37,58 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
         break;
       }
     }
-    console.log(`combinations: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
+    console.log(`combinations, each run by the first matrix file to claim it: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
+    const down = [!services.pg && `PostgreSQL (${pgAdminUrl})`, !services.redis && `Redis (${redisUrl})`].filter(Boolean).join(' and ');
+    if (down) {
+      console.warn(
+        `\n!!! ${down} unreachable: the steps that need a missing service ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
+      );
+    }
   });
 
   afterAll(() => {
     console.log(`\nstep timings:\n${timings.join('\n')}`);
   });
 
-  if (list.length === 0) it.skip('no combination selected by --only', () => undefined);
+  if (list.length === 0) it.skip('no combination is selected', () => undefined);
 
   for (const combination of list) {
     describe.sequential(combination.label, () => {
       const { label } = combination;
       let app = '';
       let broken = false;
-      /** Each step is timed; after one fails the rest of the combination is skipped, not piled on. */
-      const step = (name: string, body: () => Promise<string | void>) =>
+      let elsewhere: boolean | undefined;
+      const record = (name: string, seconds: string, note = '') => timings.push(`${label.padEnd(24)} ${name.padEnd(34)} ${seconds.padStart(6)} s${note ? `  ${note}` : ''}`);
+      /**
+       * Each step is timed; after one fails the rest of the combination is skipped, not piled on. Any error is
+       * reported as a StepError, so it names the combination and the step and says how to run it alone.
+       */
+      const step = (name: string, body: () => Promise<string | void>, needs: { pg?: boolean } = {}) =>
         it(name, async (ctx) => {
-          if (broken || (name.includes('PostgreSQL') && !services.pg)) return ctx.skip();
+          elsewhere ??= !claim(claims, label);
+          if (elsewhere) return ctx.skip('run by another matrix file');
+          if (broken) return ctx.skip();
+          if (needs.pg && !services.pg) {
+            if (servicesRequired) throw new StepError(label, name, `PostgreSQL is unreachable at ${pgAdminUrl}`);
+            console.warn(`!!! [${label}] ${name} SKIPPED: PostgreSQL is unreachable at ${pgAdminUrl}`);
+            record(name, '-', 'SKIPPED: PostgreSQL unreachable');
+            return ctx.skip();
+          }
           const started = Date.now();
           try {
             const note = await body();
-            timings.push(`${label.padEnd(24)} ${name.padEnd(34)} ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s${note ? `  ${note}` : ''}`);
+            record(name, ((Date.now() - started) / 1000).toFixed(1), note ?? '');
           } catch (e) {
             broken = true;
-            throw e;
+            throw e instanceof StepError ? e : new StepError(label, name, e instanceof Error ? (e.stack ?? e.message) : String(e));
           }
         });
       const npm = (name: string, script: string, env: Record<string, string> = {}) => sh(label, name, 'npm', ['run', '--silent', script], { cwd: app, env });
-      /** Every migration up, TypeORM's schema diff empty, then every migration down again. */
-      const migrateUpAndDown = async (env: Record<string, string>) => {
-        await npm('migration:run', 'migration:run', env);
-        await npm('migration:check (no schema drift)', 'migration:check', env);
-        const applied = (await npm('migration:show', 'migration:show', env)).match(/\[X\]/g)?.length ?? 0;
-        if (applied === 0) throw new Error(`[${label}] migration:show lists no applied migration after migration:run`);
-        for (let i = 0; i < applied; i++) await npm('migration:revert', 'migration:revert', env);
-        const left = (await npm('migration:show', 'migration:show', env)).match(/\[X\]/g)?.length ?? 0;
-        if (left) throw new Error(`[${label}] ${left} migration(s) still applied after reverting all ${applied}`);
-        return `${applied} migration(s) up, no drift, down`;
-      };
+      const migrateUpAndDown = (name: string, env: Record<string, string>) =>
+        sh(label, name, join(app, 'node_modules', '.bin', 'tsx'), [appMigrations], { cwd: app, env: appEnv(app, env) }).then((out) => out.trim().split('\n').at(-1));
+      // Production mode, migrated on boot from the built code: what a container does on its first start.
+      const bootEnv = (dir: string, extra: Record<string, string> = {}) =>
+        appEnv(dir, { ...extra, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true', SQLITE_PATH: `${dir}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
 
       step('generate, deterministic, check', async () => {
         app = await generateApp(label, combination.args);
@@ -80,59 +99,72 @@ export async function defineMatrix(shard: number, shards: number): Promise<void>
       step('typecheck (strict)', async () => void (await npm('typecheck', 'typecheck')));
       step('lint (zero warnings)', async () => void (await npm('lint', 'lint')));
       step('tests on SQLite', async () => void (await npm('tests on SQLite', 'test')));
-      step('migrations on SQLite', () => migrateUpAndDown(appEnv(app, { SQLITE_PATH: `${app}/data/migrations.sqlite` })));
-      step('tests on PostgreSQL + Redis', async () => {
-        const db = await freshDatabase(label);
-        try {
-          await npm('tests on PostgreSQL', 'test', { DATABASE_URL: db.url, ...(services.redis ? { REDIS_URL: redisUrl } : {}) });
-        } finally {
-          await db.drop();
-        }
-      });
-      step('migrations on PostgreSQL', async () => {
-        const db = await freshDatabase(label);
-        try {
-          return await migrateUpAndDown(appEnv(app, { DATABASE_URL: db.url }));
-        } finally {
-          await db.drop();
-        }
-      });
+      step('migrations on SQLite', () => migrateUpAndDown('migrations on SQLite', { SQLITE_PATH: `${app}/data/migrations.sqlite` }));
+      step(
+        'tests on PostgreSQL + Redis',
+        async () => {
+          if (!services.redis) {
+            if (servicesRequired) throw new StepError(label, 'tests on PostgreSQL + Redis', `Redis is unreachable at ${redisUrl}`);
+            console.warn(`!!! [${label}] Redis is unreachable at ${redisUrl}: the PostgreSQL suite runs WITHOUT Redis`);
+          }
+          const db = await freshDatabase(label);
+          try {
+            await npm('tests on PostgreSQL', 'test', { DATABASE_URL: db.url, ...(services.redis ? { REDIS_URL: redisUrl } : {}) });
+          } finally {
+            await db.drop();
+          }
+          return services.redis ? '' : 'WITHOUT Redis (unreachable)';
+        },
+        { pg: true },
+      );
+      step(
+        'migrations on PostgreSQL',
+        async () => {
+          const db = await freshDatabase(label);
+          try {
+            return await migrateUpAndDown('migrations on PostgreSQL', { DATABASE_URL: db.url });
+          } finally {
+            await db.drop();
+          }
+        },
+        { pg: true },
+      );
       step('build, boot, /health, SIGTERM', async () => {
         await npm('build', 'build');
-        const env = appEnv(app, { NODE_ENV: 'production', SQLITE_PATH: `${app}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
-        await npm('migration:run', 'migration:run', env);
-        return bootAndStop(label, app, env);
+        return bootAndStop(label, app, bootEnv(app));
       });
       if (combination.largest) {
         // Node 20 runs forge; users run the current LTS: the largest app must pass its tests and boot there too.
+        // Its build output is plain JavaScript, the same whichever Node ran tsc: the copy boots the one built above.
         step('tests and boot on the current LTS', async () => {
           const runtime = await ltsRuntime();
           const copy = copyApp(app, `${label}-node24`);
           linkNodeModules(copy, await sharedNodeModules((l) => console.log(l), runtime));
-          const run = (name: string, script: string, env: Record<string, string> = {}) =>
-            sh(label, `${name} on Node ${runtime.version}`, 'npm', ['run', '--silent', script], { cwd: copy, env: { ...runtime.env, ...env } });
-          await run('tests', 'test');
-          await run('build', 'build');
-          const env = appEnv(copy, { ...runtime.env, NODE_ENV: 'production', SQLITE_PATH: `${copy}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
-          await run('migration:run', 'migration:run', env);
-          return `Node ${runtime.version}: ${await bootAndStop(label, copy, env)}`;
+          await sh(label, `tests on Node ${runtime.version}`, 'npm', ['run', '--silent', 'test'], { cwd: copy, env: runtime.env });
+          return `Node ${runtime.version}: ${await bootAndStop(label, copy, bootEnv(copy, runtime.env))}`;
         });
       }
       step('ops files (promtool, dashboards)', async () => {
-      const dir = join(app, 'ops', 'prometheus');
-      if (!existsSync(dir)) return 'none';
-      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-      for (const f of files) {
-        const kind = f.startsWith('prometheus.') ? 'config' : 'rules';
-        await sh(label, `promtool check ${kind} ${f}`, 'promtool', ['check', kind, join(dir, f)]);
-      }
-      const dashboards = join(app, 'ops', 'grafana');
-      const json = existsSync(dashboards) ? readdirSync(dashboards, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
-      for (const f of json) JSON.parse(readFileSync(join(dashboards, f), 'utf8'));
-      return `${files.length} prometheus file(s), ${json.length} dashboard(s)`;
-    });
-    step('docker compose config', async () => {
-        if (!composeCli) throw new Error('no docker compose CLI: .ci/run installs Debian docker-compose');
+        const dir = join(app, 'ops', 'prometheus');
+        if (!existsSync(dir)) return 'none';
+        const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+        for (const f of files) {
+          const kind = f.startsWith('prometheus.') ? 'config' : 'rules';
+          await sh(label, `promtool check ${kind} ${f}`, 'promtool', ['check', kind, join(dir, f)]);
+        }
+        const dashboards = join(app, 'ops', 'grafana');
+        const json = existsSync(dashboards) ? readdirSync(dashboards, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
+        for (const f of json) {
+          try {
+            JSON.parse(readFileSync(join(dashboards, f), 'utf8'));
+          } catch (e) {
+            throw new StepError(label, 'ops files (promtool, dashboards)', `ops/grafana/${f} is not JSON: ${(e as Error).message}`);
+          }
+        }
+        return `${files.length} prometheus file(s), ${json.length} dashboard(s)`;
+      });
+      step('docker compose config', async () => {
+        if (!composeCli) throw new StepError(label, 'docker compose config', 'no docker compose CLI: .ci/run installs Debian docker-compose');
         await sh(label, 'compose config', composeCli[0] as string, [...composeCli.slice(1), 'config', '-q'], { cwd: app });
       });
     });

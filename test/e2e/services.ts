@@ -5,6 +5,10 @@ import { execa } from 'execa';
 export const pgAdminUrl = process.env.FORGE_E2E_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.FORGE_E2E_REDIS ?? 'redis://127.0.0.1:6379';
 
+/** In CI (or with FORGE_E2E_REQUIRE_SERVICES=1) an unreachable PostgreSQL or Redis fails the steps that need it. */
+export const servicesRequired =
+  process.env.FORGE_E2E_REQUIRE_SERVICES === '1' || !['', '0', 'false', undefined].includes(process.env.CI?.toLowerCase());
+
 export function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {

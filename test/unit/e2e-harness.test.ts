@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { combinations } from '../e2e/combinations.js';
+import { checkDeclaredImports } from '../e2e/steps.js';
+
+function fakeApp(source: string): string {
+  const app = mkdtempSync(join(tmpdir(), 'forge-import-scan-'));
+  mkdirSync(join(app, 'src'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ dependencies: { typeorm: '1' }, devDependencies: { vitest: '4' } }));
+  writeFileSync(join(app, 'src', 'a.ts'), source);
+  return app;
+}
+
+describe('the e2e import check', () => {
+  it('when code calls .from() on a Buffer or a query builder, then it is not taken for an import', () => {
+    const app = fakeApp(`import { DataSource } from 'typeorm';
+import './local.js';
+import fs from 'node:fs';
+declare module 'express-serve-static-core' {}
+const bytes = Buffer.from('abc');
+const rows = qb.select('u.id').from('users', 'u');
+`);
+    expect(checkDeclaredImports('fake', app)).toBe('1 files');
+  });
+
+  it('when a package is imported in any form without being declared, then each is named with its file and the repro', () => {
+    const app = fakeApp(`import type X from '@scope/pkg/sub';
+export * from 're-exported';
+const lazy = await import('dynamic');
+const old = require('required');
+type T = typeof import('typed');
+`);
+    expect(() => checkDeclaredImports('fake', app)).toThrow(
+      '[fake] imports are declared in package.json: imports of undeclared packages: @scope/pkg (in src/a.ts), re-exported (in src/a.ts), dynamic (in src/a.ts), required (in src/a.ts), typed (in src/a.ts)\nReproduce: npm run e2e -- --only fake',
+    );
+  });
+});
+
+describe('the e2e selection', () => {
+  it('when --only names an unknown label, then it fails listing the known ones', async () => {
+    await expect(combinations('core,nope', undefined)).rejects.toThrow(/unknown combination 'nope'; known: .*\bcore\b.*\blifecycle\b/);
+  });
+
+  it('when --modules names a module, then the combination of its closure is the one selected', async () => {
+    expect((await combinations(undefined, 'auth')).map((c) => [c.label, c.modules.join(',')])).toEqual([['auth', 'core,auth']]);
+  });
+});
