@@ -4,16 +4,16 @@
  * access log), each in its own server process, in one run. Logs are written (to /dev/null) at LOG_LEVEL
  * (default info) in every variant. The goal applies to the app as configured (`on`).
  * On a shared machine the load drifts by more than the cost measured, so each round measures every variant back
- * to back (order rotated, so none always runs first) and yields one cost per variant, 1 - its req/s / off's in
- * that round; the result is the median of the rounds. Each server's CPU time per request is reported too: it
- * does not depend on how fast the load generator got the CPU.
- * BENCH_SECONDS (default 3) per measurement, BENCH_ROUNDS (default 11), BENCH_CONNECTIONS (default 50).
+ * to back (on right after or right before off, alternately) and yields one cost per variant, 1 - its req/s /
+ * off's in that round; the result is the median of the rounds. Each server's CPU time per request is reported
+ * too: it depends much less on what else the machine runs than throughput does.
+ * BENCH_SECONDS (default 3) per measurement, BENCH_ROUNDS (default 15), BENCH_CONNECTIONS (default 50).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MAX_COST = 0.15;
 
@@ -64,10 +64,9 @@ try {
   for (const [i, port] of ports.entries()) await measure(servers[i] as ChildProcess, port, 2);
   const measured = variants.map((): Measurement[] => []);
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < variants.length; k++) {
-      const i = (round + k) % variants.length;
-      measured[i]?.push(await measure(servers[i] as ChildProcess, ports[i] as number, seconds));
-    }
+    // off, on, pino-http, then the reverse: on and off always adjacent, each first in every other round.
+    const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+    for (const i of order) measured[i]?.push(await measure(servers[i] as ChildProcess, ports[i] as number, seconds));
   }
   const [off = [], on = [], pinoHttp = []] = measured;
   const costs = (variant: Measurement[]) => variant.map((m, round) => 1 - m.rps / (off[round]?.rps ?? NaN));
