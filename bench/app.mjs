@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One run, as whole processes: generation time of the largest example manifest, the generated app's cold
-// start (process start to the first /health 200), and its /health throughput next to a bare Express 5 handler
-// (the app's own `npm run bench`). Usage: npm run bench:app [-- --runs 5]
+// start (process start to the first /health 200), its /health throughput next to a bare Express 5 handler
+// (the app's own `npm run bench`), and, when the app has the observability module, the cost of its logging and
+// metrics (the app's `npm run bench:observability`). Usage: npm run bench:app [-- --runs 5]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -61,7 +62,18 @@ for (let i = 0; i < runs; i++) {
 // 3. throughput against bare Express, measured by the app's own bench in one process pair
 const throughput = run('npm', ['run', '--silent', 'bench'], { cwd: app, env: { ...env, BENCH_SECONDS: process.env.BENCH_SECONDS ?? '5' } });
 
+// 4. the observability module's cost: its own bench, on vs off in one run. Logs are written at info in every
+// variant (the goal is stated for the app as it logs in production), whatever LOG_LEVEL the steps above used.
+let observability;
+if (JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).scripts['bench:observability'] !== undefined) {
+  const r = spawnSync('npm', ['run', '--silent', 'bench:observability'], { cwd: app, encoding: 'utf8', env: { ...env, LOG_LEVEL: 'info' } });
+  // A missed goal (exit 1 after the cost line) is a result to print; no cost line is a failure of the bench itself.
+  if (!r.stdout.includes('cost of logging + metrics')) throw new Error(`bench:observability failed:\n${r.stdout}\n${r.stderr}`);
+  observability = `${r.stdout.trim()}${r.status === 0 ? '' : '\nobservability: goal missed'}`;
+}
+
 console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0].model}, Node ${process.version}, ${runs} runs`);
 console.log(`generate ${largest.split('/').pop()}: median ${median(generation).toFixed(0)} ms`);
 console.log(`cold start to first /health 200: median ${median(coldStarts).toFixed(0)} ms`);
 console.log(throughput.trim());
+if (observability !== undefined) console.log(observability);

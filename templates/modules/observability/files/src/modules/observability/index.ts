@@ -3,12 +3,12 @@
  * contract) and record them with `context.metrics`; they never import prom-client or this folder.
  */
 import type { AppModule, ModuleContext } from '../core/index.js';
-import { compactAccessLog, loggingExtension, pinoHttpAccessLog, requestContext } from './logging.js';
+import { compactAccessLine, loggingExtension, pinoHttpAccessLog } from './logging.js';
 import { metricsAccess } from './metrics/access.js';
 import { instrumentDatabase } from './metrics/database.js';
-import { httpMetrics } from './metrics/http.js';
 import { exportReadiness } from './metrics/readiness.js';
 import { PromMetrics } from './metrics/registry.js';
+import { observeRequests } from './request-observer.js';
 import { metricsRoutes } from './routes.js';
 import { startTracing, stopTracing } from './tracing.js';
 
@@ -22,14 +22,17 @@ export function promMetricsOf(context: ModuleContext): PromMetrics {
   return context.metrics;
 }
 
+const usesPinoHttp = (context: ModuleContext) => context.config.observability.accessLog === 'pino-http';
 const detach = new WeakMap<ModuleContext, () => void>();
 
 export const observabilityModule: AppModule = {
   name: 'observability',
   metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),
   logging: loggingExtension,
-  accessLog: (context) => (context.config.observability.accessLog === 'pino-http' ? pinoHttpAccessLog : compactAccessLog)(context.logger),
-  middleware: (context) => [requestContext(), httpMetrics(promMetricsOf(context))],
+  // The compact access line is written by the request observer, which already listens for each response's end.
+  accessLog: (context) =>
+    usesPinoHttp(context) ? pinoHttpAccessLog(context.logger) : observeRequests(promMetricsOf(context), compactAccessLine(context.logger)),
+  middleware: (context) => (usesPinoHttp(context) ? [observeRequests(promMetricsOf(context))] : []),
   routes: (context) =>
     metricsRoutes(
       promMetricsOf(context),

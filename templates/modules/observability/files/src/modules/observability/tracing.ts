@@ -30,7 +30,7 @@ const INSTRUMENTED = ['http', 'https', 'express', 'pg', 'pg-pool', 'ioredis'];
 
 /**
  * Starts the OpenTelemetry Node SDK (HTTP, Express, PostgreSQL, Redis instrumentation, OTLP/HTTP export) when an
- * endpoint is set. Without one nothing is loaded: tracing off costs one `undefined` check per log line.
+ * endpoint is set. Without one nothing is loaded: tracing off costs one `undefined` check per request and log line.
  */
 export async function startTracing({ endpoint, serviceName }: TracingOptions): Promise<boolean> {
   if (endpoint === undefined) return false;
@@ -81,8 +81,15 @@ export async function stopTracing(): Promise<void> {
   await running?.shutdown();
 }
 
-/** The trace id of the active span, for log lines; undefined when tracing is off or nothing is traced. */
-export function currentTraceIds(): { traceId: string; spanId: string } | undefined {
+/** The ids of a span, as log lines carry them. */
+export interface TraceIds {
+  traceId: string;
+  spanId: string;
+}
+
+/** The ids of the active span, for log lines; undefined when tracing is off or nothing is traced. */
+export function currentTraceIds(): TraceIds | undefined {
+  if (sdk === undefined) return undefined; // off: no span can be active, so skip the context lookup (every line asks)
   const context = trace.getActiveSpan()?.spanContext();
   return context !== undefined && isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
 }

@@ -1,3 +1,5 @@
+import { constants, statSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { RateLimiterFactory } from '../rate-limit/rate-limiter.js';
@@ -56,14 +58,34 @@ export async function runReadiness(checks: readonly ReadinessCheck[], logger: Lo
   return report;
 }
 
+/**
+ * SQLite: the process holds its database file open, so queries still answer once the file was deleted, moved or
+ * replaced, and every write since would be lost at the next start. The file at the path must be the one opened
+ * (same device and inode as when the app was built, or at the first check if it was not there yet), readable and
+ * writable: two `stat`-sized calls. (Opening the path with SQLite to read its schema would be worse than blind: on
+ * an empty file put in its place, SQLite deletes the write-ahead log of the real database.)
+ */
+function sqliteFileCheck(file: string): () => Promise<void> {
+  let opened = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return async () => {
+    const current = await stat(file, { bigint: true });
+    opened ??= current;
+    if (current.ino !== opened.ino || current.dev !== opened.dev) throw new Error(`${file} is no longer the database file the app opened`);
+    await access(file, constants.R_OK | constants.W_OK);
+  };
+}
+
 /** Core's own checks: the database, and Redis when REDIS_URL configures it. */
 export function coreReadinessChecks(dataSource: DataSource, rateLimiters: RateLimiterFactory): ReadinessCheck[] {
+  const { options } = dataSource;
+  const sqliteFile = options.type === 'better-sqlite3' && options.database !== ':memory:' ? sqliteFileCheck(options.database) : undefined;
   const checks: ReadinessCheck[] = [
     {
       name: 'database',
       check: async () => {
         if (!dataSource.isInitialized) throw new Error('the data source is not initialized');
         await dataSource.query('SELECT 1');
+        await sqliteFile?.();
       },
     },
   ];

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import type { PromMetrics } from './registry.js';
 
 /** The route label of every request no route matched (404s, scans): one series, whatever the path. */
@@ -14,30 +14,18 @@ function routeTemplate(req: Request): string {
 }
 
 /**
- * Requests in flight, and each request's duration by method, route template and status once it ends.
- * A request whose client went away before the answer was written is counted with status 499.
+ * Records an answered request in `http_request_duration_seconds` by method, route template and status (499: the
+ * client went away first). Called once per request by the request observer, which also keeps the in-flight gauge.
  */
-export function httpMetrics(metrics: PromMetrics): RequestHandler {
+export function httpDurations(metrics: PromMetrics): (req: Request, status: number, ms: number) => void {
   const routes = new Set<string>();
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    metrics.httpInFlight.inc();
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      metrics.httpInFlight.dec();
-      let route = routeTemplate(req);
-      if (!routes.has(route)) {
-        if (routes.size < MAX_ROUTES) routes.add(route);
-        else route = 'other';
-      }
-      const status = res.writableFinished ? res.statusCode : 499;
-      const method = METHODS.has(req.method) ? req.method : 'OTHER';
-      metrics.httpDuration.observe({ method, route, status }, Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    res.once('finish', end);
-    res.once('close', end);
-    next();
+  return (req, status, ms) => {
+    let route = routeTemplate(req);
+    if (!routes.has(route)) {
+      if (routes.size < MAX_ROUTES) routes.add(route);
+      else route = 'other';
+    }
+    const method = METHODS.has(req.method) ? req.method : 'OTHER';
+    metrics.httpDuration.observe({ method, route, status }, ms / 1000);
   };
 }

@@ -17,6 +17,8 @@ export class PromMetrics implements Metrics {
   readonly httpInFlight: client.Gauge;
   readonly dbDuration: client.Histogram<'operation'>;
   readonly dbErrors: client.Counter<'operation'>;
+  /** Requests being served: a plain count the in-flight gauge reads at each scrape, not two gauge updates per request. */
+  inFlight = 0;
   private readonly counters = new Map<string, client.Counter>();
   private readonly gauges = new Map<string, client.Gauge>();
   private readonly histograms = new Map<string, client.Histogram>();
@@ -31,7 +33,15 @@ export class PromMetrics implements Metrics {
       buckets: HTTP_DURATION_BUCKETS,
       registers,
     });
-    this.httpInFlight = new client.Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being served', registers });
+    const inFlight = () => this.inFlight;
+    this.httpInFlight = new client.Gauge({
+      name: 'http_requests_in_flight',
+      help: 'HTTP requests being served',
+      registers,
+      collect() {
+        this.set(inFlight());
+      },
+    });
     this.dbDuration = new client.Histogram({
       name: 'db_query_duration_seconds',
       help: 'Database query duration by SQL operation',

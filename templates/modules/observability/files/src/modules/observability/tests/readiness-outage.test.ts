@@ -1,12 +1,14 @@
+import { copyFileSync, renameSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { promMetricsOf } from '../index.js';
+import { scrape, SCRAPER_ENV } from '../testing/observe.js';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy.js';
 
 /*
- * Real outages of PostgreSQL: the app reaches it through a TCP proxy on loopback, which the tests cut, close
- * and silence. (SQLite is a file in the process: its outage is simulated in readiness.test.ts.)
+ * Real outages. PostgreSQL: the app reaches it through a TCP proxy on loopback, which the tests cut, close and
+ * silence. SQLite: the database file is moved away or replaced under the running app.
  */
 const databaseUrl = process.env.DATABASE_URL;
 
@@ -59,4 +61,44 @@ describe.skipIf(databaseUrl === undefined)('GET /ready through a real PostgreSQL
     await proxy.restore();
     await expect.poll(readyStatus, { timeout: 5000 }).toBe(200);
   }, 20_000);
+});
+
+describe.skipIf(databaseUrl !== undefined)('GET /ready through a real SQLite outage', () => {
+  let sqlite: TestApp;
+  let file: string;
+  beforeAll(async () => {
+    sqlite = await startTestApp({ env: SCRAPER_ENV });
+    file = sqlite.config.env.SQLITE_PATH;
+  });
+  afterAll(async () => {
+    await sqlite.close();
+  });
+  const appReady = async () => (await scrape(sqlite.app)).get('app_ready')?.samples[0]?.value;
+
+  it('when the database file is moved away, then 503 names the database and app_ready is 0; when it is back, then 200', async () => {
+    await request(sqlite.app).get('/ready').expect(200);
+    renameSync(file, `${file}.moved`);
+    try {
+      const down = await request(sqlite.app).get('/ready').expect(503);
+      expect(down.body).toMatchObject({ detail: 'Not ready: database.', checks: { database: { status: 'failed', reason: 'error' } } });
+      expect(await appReady()).toBe(0);
+      await request(sqlite.app).get('/health').expect(200); // the process itself is alive
+    } finally {
+      renameSync(`${file}.moved`, file);
+    }
+    await request(sqlite.app).get('/ready').expect(200);
+    expect(await appReady()).toBe(1);
+  });
+
+  it('when a copy of the database takes its place, then 503 (writes would go to the file moved away); when the file is back, then 200', async () => {
+    renameSync(file, `${file}.moved`);
+    try {
+      copyFileSync(`${file}.moved`, file);
+      const down = await request(sqlite.app).get('/ready').expect(503);
+      expect(down.body).toMatchObject({ checks: { database: { status: 'failed', reason: 'error' } } });
+    } finally {
+      renameSync(`${file}.moved`, file);
+    }
+    await request(sqlite.app).get('/ready').expect(200);
+  });
 });

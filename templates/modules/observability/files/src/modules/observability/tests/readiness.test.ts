@@ -25,7 +25,7 @@ describe('GET /ready', () => {
     expect(response.body).toMatchObject({ status: 'ready', checks: { database: { status: 'ok' }, search_index: { status: 'ok' } } });
   });
 
-  it('when the database is unreachable, then 503 with per-check detail and app_ready 0; when it returns, then 200 again', async () => {
+  it('when the data source is closed, then 503 with per-check detail and app_ready 0; when it is open again, then 200', async () => {
     await t.dataSource.destroy();
     try {
       const down = await request(t.app).get('/ready').expect(503);

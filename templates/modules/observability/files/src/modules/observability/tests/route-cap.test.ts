@@ -1,14 +1,14 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { httpMetrics } from '../metrics/http.js';
 import { PromMetrics } from '../metrics/registry.js';
+import { observeRequests } from '../request-observer.js';
 
 describe('the route label', () => {
   it('when more than 500 route templates answer, then the ones past 500 share route="other"', async () => {
     const metrics = new PromMetrics([], { defaultMetrics: false });
     const app = express();
-    app.use(httpMetrics(metrics));
+    app.use(observeRequests(metrics));
     for (let i = 0; i < 503; i++) {
       app.get(`/r${String(i)}/:id`, (_req, res) => {
         res.end();
