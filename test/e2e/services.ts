@@ -37,13 +37,19 @@ export async function freshDatabase(label: string): Promise<{ url: string; drop:
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+/**
+ * A port to boot an app on, below the kernel's ephemeral range (32768-60999 on Linux). A port the kernel hands out
+ * for port 0 can be handed out again at once to one of the thousands of test servers and client sockets the other
+ * suites open, and an app of theirs answering /health on it would pass for ours.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }

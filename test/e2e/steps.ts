@@ -149,7 +149,11 @@ export async function bootAndStop(label: string, app: string, env: Record<string
   }
   if (!healthy) throw fail('no 200 from /health within 20 s');
   const coldStartMs = Date.now() - started;
-  const openapi = await fetch(`${base}/openapi.json`);
+  // A fetch that fails outright (the app died after /health) must still show the app's output.
+  const fetchOrFail = (path: string) => fetch(`${base}${path}`).catch((error: unknown) => {
+    throw fail(`GET ${path}: ${String(error)} (app ${child.exitCode === null ? 'still running' : `exited ${String(child.exitCode)}`})`);
+  });
+  const openapi = await fetchOrFail('/openapi.json');
   const body = await openapi.text();
   let version: unknown;
   try {
@@ -158,7 +162,7 @@ export async function bootAndStop(label: string, app: string, env: Record<string
     throw fail(`/openapi.json answered ${openapi.status} with no JSON (${(e as Error).message}): ${body.slice(0, 300)}`);
   }
   if (openapi.status !== 200 || typeof version !== 'string' || !version.startsWith('3.1')) throw fail(`/openapi.json answered ${openapi.status}, openapi ${String(version)}`);
-  const ready = await fetch(`${base}/ready`);
+  const ready = await fetchOrFail('/ready');
   if (ready.status !== 200) throw fail(`/ready answered ${ready.status}`);
   const stopAt = Date.now();
   child.kill('SIGTERM');
