@@ -9,7 +9,7 @@ import { OAuthClients, type ProviderSettings } from './oauth.js';
 import type { OAuthProvider } from './entities/identity.entity.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
-import { authenticateWith, bearerTokenOf, createPassport } from './passport.js';
+import { AccessTokenStrategy, bearerTokenOf, createPassport, runStrategy } from './passport.js';
 import { Roles } from './roles.js';
 import { AuthService } from './service.js';
 import { AuthStore } from './store.js';
@@ -25,6 +25,8 @@ export interface AuthRuntime {
   oauth: OAuthClients;
   /** This app's passport: `local` (email + password) and `jwt` (access tokens); strategies are added in createPassport. */
   passport: passport.Authenticator;
+  /** Its `jwt` strategy, which the authenticate hook runs on every request. */
+  bearer: AccessTokenStrategy;
   refreshCookie: string;
   /** Holds a social login in flight (encrypted) between start and callback. */
   oauthCookie: string;
@@ -122,6 +124,10 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
   });
   const roles = new Roles(context.dataSource, config.core.rowLevelSecurity, context.permissions);
   const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa, roles });
+  const bearer = new AccessTokenStrategy(async (token) => {
+    const claims = await tokens.verify(token);
+    return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;
+  });
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
   const runtime: AuthRuntime = {
@@ -131,13 +137,8 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     service,
     store,
     oauth,
-    passport: createPassport({
-      service,
-      verifyAccessToken: async (token) => {
-        const claims = await tokens.verify(token);
-        return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;
-      },
-    }),
+    bearer,
+    passport: createPassport({ service, bearer }),
     refreshCookie: production ? '__Host-refresh' : 'refresh',
     oauthCookie: production ? '__Host-oauth' : 'oauth',
   };
@@ -159,7 +160,7 @@ export async function authenticateBearer(req: Request): Promise<Principal | unde
   if (token === undefined) return undefined;
   const runtime = runtimesByKid.get(AccessTokens.kidOf(token) ?? '');
   if (runtime === undefined) return undefined;
-  const claims = await authenticateWith<AccessClaims>(runtime.passport, 'jwt', req);
+  const claims = await runStrategy<AccessClaims>(runtime.bearer, req);
   if (claims === undefined) return undefined;
   claimsByRequest.set(req, claims);
   runtimeByRequest.set(req, runtime);
