@@ -79,8 +79,8 @@ export async function registerOwner(t: TestApp, overrides: { email?: string; pas
   return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
 }
 
-/** Invites `email` with `role` as `inviter`, then registers through the emailed invitation. */
-export async function addMember(t: TestApp, inviter: Account, role: 'member' | 'admin' | 'owner' = 'member'): Promise<Account> {
+/** Invites a new address with `role` (built-in or the tenant's own) as `inviter`, then registers through the emailed invitation. */
+export async function addMember(t: TestApp, inviter: Account, role = 'member'): Promise<Account> {
   const email = uniqueEmail(role);
   const password = strongPassword();
   await request(t.app).post('/auth/invitations').set('authorization', `Bearer ${inviter.accessToken}`).send({ email, role }).expect(201);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineRoute, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
-import { addMember, bearer, lastMailTo, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail, type Account } from '../testing/auth-helpers.js';
+import { addMember, bearer, login, registerOwner, startAuthTestApp, uniqueEmail, type Account } from '../testing/auth-helpers.js';
 
 /** A module with permissions a tenant can hand out through roles of its own. */
 const invoicesModule: AppModule = {
@@ -44,18 +44,7 @@ afterAll(async () => {
 const createRole = (as: Account, body: object) => request(t.app).post('/auth/roles').set(bearer(as.accessToken)).send(body);
 const call = (as: Account, action: string) => request(t.app).post(`/test-invoices/${action}`).set(bearer(as.accessToken)).send({});
 
-/** Invites `email` into `inviter`'s tenant with `role` and registers through the emailed link. */
-async function join(inviter: Account, role: string): Promise<Account> {
-  const email = uniqueEmail(role);
-  const password = strongPassword();
-  await request(t.app).post('/auth/invitations').set(bearer(inviter.accessToken)).send({ email, role }).expect(201);
-  const response = await request(t.app)
-    .post('/auth/register')
-    .send({ email, password, inviteToken: lastMailTo(email)?.token ?? '' })
-    .expect(201);
-  const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
-  return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
-}
+const join = (inviter: Account, role: string) => addMember(t, inviter, role);
 
 describe('roles a tenant defines for itself', () => {
   it('when the owner defines a role, then its holders may do exactly what it grants', async () => {
