@@ -96,7 +96,7 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   const authenticators = hooks.all('authenticate');
   if (authenticators.length > 0) app.use(authenticate(authenticators));
   app.use(csrf.protect());
-  app.use(resolveTenant(config.core, new TenantDirectory(dataSource)));
+  app.use(resolveTenant(config.core, new TenantDirectory(dataSource), modules.flatMap((module) => module.platformPaths ?? [])));
 
   const router = express.Router();
   mountRoutes(router, routes, hooks.all('authorize'));

@@ -100,6 +100,8 @@ export interface AppModule {
   openapi?: (registry: OpenAPIRegistry) => void;
   /** Permissions the module's routes require; an auth module seeds and grants them. */
   permissions?: readonly Permission[];
+  /** Paths that serve the platform, not a tenant (a metrics scrape): tenant resolution never looks at them. */
+  platformPaths?: readonly string[];
   /** Property names that must never leave the server in any JSON response. */
   sensitiveFields?: readonly string[];
   hooks?: Partial<AppHooks>;

@@ -27,6 +27,8 @@ const detach = new WeakMap<ModuleContext, () => void>();
 
 export const observabilityModule: AppModule = {
   name: 'observability',
+  // Prometheus scrapes the whole app, not a tenant.
+  platformPaths: ['/metrics'],
   metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),
   logging: loggingExtension,
   // The compact access line is written by the request observer, which already listens for each response's end.

@@ -7,14 +7,11 @@ import type { TenantDirectory } from './tenant-directory.js';
 type TenantSource = (req: Request) => string | undefined;
 
 /**
- * Routes that serve the platform, not a tenant: probes, the API description, metrics scrapes. They never look
- * at a tenant, so a load balancer's Host or a stray tenant header cannot turn a health check into a 400.
+ * Core's routes that serve the platform, not a tenant: probes and the API description. Modules add theirs (a
+ * metrics scrape) as `platformPaths`. They never look at a tenant, so a load balancer's Host or a stray tenant
+ * header cannot turn a health check into a 400.
  */
-const INFRASTRUCTURE_PATHS = new Set(['/health', '/ready', '/openapi.json', '/metrics', '/docs']);
-
-function isInfrastructure(path: string): boolean {
-  return INFRASTRUCTURE_PATHS.has(path) || path.startsWith('/docs/');
-}
+const CORE_PLATFORM_PATHS = ['/health', '/ready', '/openapi.json', '/docs'];
 
 /**
  * The tenant label of `hostname`: the label directly left of `baseDomain` (or, with no base domain, of the last
@@ -53,11 +50,13 @@ function sourceFor(config: AppConfig['core']): TenantSource {
  * tenancy altogether. A malformed, unknown or inactive tenant is refused with the same answer, so tenant ids
  * cannot be probed.
  */
-export function resolveTenant(config: AppConfig['core'], directory: TenantDirectory): RequestHandler {
+export function resolveTenant(config: AppConfig['core'], directory: TenantDirectory, modulePlatformPaths: readonly string[] = []): RequestHandler {
   const read = sourceFor(config);
+  const platformPaths = new Set([...CORE_PLATFORM_PATHS, ...modulePlatformPaths]);
+  const isPlatform = (path: string) => platformPaths.has(path) || path.startsWith('/docs/');
   const refuse = () => new HttpError(400, { title: 'Unknown tenant', detail: 'The request names no known, active tenant.' });
   return (req, _res, next) => {
-    if (isInfrastructure(req.path)) {
+    if (isPlatform(req.path)) {
       next();
       return undefined;
     }

@@ -46,6 +46,14 @@ describe('GET /metrics with an address allowlist', () => {
   });
 });
 
+describe('GET /metrics and tenancy', () => {
+  it('when a scrape names an unknown tenant, then it is answered all the same: it serves the platform, not a tenant', async () => {
+    t = await startTestApp({ env: { OBSERVABILITY_METRICS_ALLOWLIST: NOBODY, CORE_TENANT_RESOLUTION: 'header' } });
+    await request(t.app).get('/metrics').set('x-tenant-id', 'no-such-tenant').expect(200);
+    await request(t.app).get('/widgets-that-do-not-exist').set('x-tenant-id', 'no-such-tenant').expect(400);
+  });
+});
+
 describe('GET /metrics outside production', () => {
   it('when neither a token nor an allowlist is configured, then it is open for local use', async () => {
     t = await startTestApp({ env: { OBSERVABILITY_METRICS_ALLOWLIST: NOBODY } });
