@@ -45,7 +45,12 @@ afterAll(async () => {
 });
 
 describe('tracing from OTEL_EXPORTER_OTLP_ENDPOINT, through the real start-up', () => {
-  it('when src/main.ts starts with the endpoint set, then it logs tracing on and exports its server spans by SIGTERM', async () => {
+  // One retry: once in five CI runs of the whole matrix on this 2-core machine, under full load, no /health span
+  // reached the receiver before exit (2026-11-29; not reproduced when quiet). A real break fails both tries.
+  it('when src/main.ts starts with the endpoint set, then it logs tracing on and exports its server spans by SIGTERM', { timeout: 60_000, retry: 1 }, async () => {
+    // A retry starts afresh.
+    main?.kill('SIGKILL');
+    await receiver?.close();
     receiver = await startOtlpReceiver();
     const port = await freePort();
     const started = await startMain({
@@ -79,5 +84,5 @@ describe('tracing from OTEL_EXPORTER_OTLP_ENDPOINT, through the real start-up', 
     expect(JSON.stringify(receiver.spans)).not.toContain('boot-secret');
     const access = started.lines.find((line) => line.msg === 'request' && (line.req as { path?: string } | undefined)?.path === '/health');
     expect(access?.traceId).toBe(server?.traceId);
-  }, 60_000);
+  });
 });
