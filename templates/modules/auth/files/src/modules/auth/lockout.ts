@@ -67,6 +67,7 @@ export async function storeCall<Result>(call: Promise<Result>): Promise<Result> 
   }
 }
 
+/** Consumes one point: the counter's state, spent or not; the store being unreachable becomes 503. */
 async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
   try {
     return await limiter.backend.consume(key);
@@ -78,11 +79,8 @@ async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
 
 /** Consumes one point of `limiter` for `key`, answering 429 with Retry-After when it is spent. */
 export async function limitOrRefuse(limiter: Limiter, key: string): Promise<void> {
-  try {
-    await limiter.backend.consume(key);
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw storeDown();
-    const retryAfter = String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-    throw new HttpError(429, { type: 'urn:problem:rate-limited', detail: `Too many requests; retry in ${retryAfter} s.`, headers: { 'Retry-After': retryAfter } });
-  }
+  const state = await consume(limiter, key);
+  if (state.consumedPoints <= limiter.points) return;
+  const retryAfter = String(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+  throw new HttpError(429, { type: 'urn:problem:rate-limited', detail: `Too many requests; retry in ${retryAfter} s.`, headers: { 'Retry-After': retryAfter } });
 }

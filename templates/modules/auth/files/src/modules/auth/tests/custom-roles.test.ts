@@ -44,13 +44,11 @@ afterAll(async () => {
 const createRole = (as: Account, body: object) => request(t.app).post('/auth/roles').set(bearer(as.accessToken)).send(body);
 const call = (as: Account, action: string) => request(t.app).post(`/test-invoices/${action}`).set(bearer(as.accessToken)).send({});
 
-const join = (inviter: Account, role: string) => addMember(t, inviter, role);
-
 describe('roles a tenant defines for itself', () => {
   it('when the owner defines a role, then its holders may do exactly what it grants', async () => {
     const created = await createRole(owner, { name: 'approver', description: 'Approves invoices', permissions: ['invoices:read', 'invoices:approve'] }).expect(201);
     expect(created.body).toMatchObject({ name: 'approver', builtIn: false, permissions: ['auth:basic', 'auth:session', 'invoices:read', 'invoices:approve'] });
-    const approver = await join(owner, 'approver');
+    const approver = await addMember(t, owner, 'approver');
     await call(approver, 'read').expect(200);
     await call(approver, 'approve').expect(200);
     await call(approver, 'delete').expect(403);
@@ -74,7 +72,7 @@ describe('roles a tenant defines for itself', () => {
   it('when a role manager grants a permission they do not hold, by defining, changing or handing out a role, then 403', async () => {
     await createRole(owner, { name: 'deputy', permissions: ['auth:users:invite', 'auth:users:manage', 'auth:roles:manage', 'invoices:read'] }).expect(201);
     await createRole(owner, { name: 'deleter', permissions: ['invoices:read', 'invoices:delete'] }).expect(201);
-    const deputy = await join(owner, 'deputy');
+    const deputy = await addMember(t, owner, 'deputy');
     // Defining: a role with more than the deputy holds.
     await createRole(deputy, { name: 'escalate', permissions: ['invoices:delete'] }).expect(403);
     // Changing: a role the deputy could hold, widened.
@@ -94,7 +92,7 @@ describe('roles a tenant defines for itself', () => {
 
   it('when a role’s permissions change, then its holders’ tokens stop and the next login carries the new ones', async () => {
     await createRole(owner, { name: 'clerk', permissions: ['invoices:read'] }).expect(201);
-    const clerk = await join(owner, 'clerk');
+    const clerk = await addMember(t, owner, 'clerk');
     await call(clerk, 'approve').expect(403);
     await request(t.app).patch('/auth/roles/clerk').set(bearer(owner.accessToken)).send({ permissions: ['invoices:read', 'invoices:approve'] }).expect(200);
     await call(clerk, 'read').expect(401);
@@ -104,7 +102,7 @@ describe('roles a tenant defines for itself', () => {
 
   it('when a role is held, then it cannot be deleted; once nobody holds it, it can, and its name no longer grants anything', async () => {
     await createRole(owner, { name: 'temp', permissions: ['invoices:read'] }).expect(201);
-    const temp = await join(owner, 'temp');
+    const temp = await addMember(t, owner, 'temp');
     await request(t.app).delete('/auth/roles/temp').set(bearer(owner.accessToken)).expect(409);
     const tempId = (await t.dataSource.getRepository(User).findOneByOrFail({ email: temp.email })).id;
     await request(t.app).patch(`/auth/users/${tempId}`).set(bearer(owner.accessToken)).send({ role: 'member' }).expect(200);
