@@ -83,7 +83,10 @@ export async function defineMatrix(): Promise<void> {
             throw e instanceof StepError ? e : new StepError(label, name, e instanceof Error ? (e.stack ?? e.message) : String(e));
           }
         });
-      const npm = (name: string, script: string, env: Record<string, string> = {}) => sh(label, name, 'npm', ['run', '--silent', script], { cwd: app, env });
+      const npm = (name: string, script: string, env: Record<string, string> = {}, args: string[] = []) =>
+        sh(label, name, 'npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], { cwd: app, env });
+      const suite = combination.tests ?? [];
+      const scope = combination.tests ? `tests of ${combination.tests.join(', ')}` : 'whole suite';
       const migrateUpAndDown = (name: string, env: Record<string, string>) =>
         sh(label, name, join(app, 'node_modules', '.bin', 'tsx'), [appMigrations], { cwd: app, env: appEnv(app, env) }).then((out) => out.trim().split('\n').at(-1));
       // Production mode, migrated on boot from the built code: what a container does on its first start.
@@ -98,7 +101,10 @@ export async function defineMatrix(): Promise<void> {
       step('imports are declared in package.json', async () => checkDeclaredImports(label, app));
       step('typecheck (strict)', async () => void (await npm('typecheck', 'typecheck')));
       step('lint (zero warnings)', async () => void (await npm('lint', 'lint')));
-      step('tests on SQLite', async () => void (await npm('tests on SQLite', 'test')));
+      step('tests on SQLite', async () => {
+        await npm('tests on SQLite', 'test', {}, suite);
+        return scope;
+      });
       step('migrations on SQLite', () => migrateUpAndDown('migrations on SQLite', { SQLITE_PATH: `${app}/data/migrations.sqlite` }));
       step(
         'tests on PostgreSQL + Redis',
@@ -109,11 +115,11 @@ export async function defineMatrix(): Promise<void> {
           }
           const db = await freshDatabase(label);
           try {
-            await npm('tests on PostgreSQL', 'test', { DATABASE_URL: db.url, ...(services.redis ? { REDIS_URL: redisUrl } : {}) });
+            await npm('tests on PostgreSQL', 'test', { DATABASE_URL: db.url, ...(services.redis ? { REDIS_URL: redisUrl } : {}) }, suite);
           } finally {
             await db.drop();
           }
-          return services.redis ? '' : 'WITHOUT Redis (unreachable)';
+          return services.redis ? scope : `${scope}, WITHOUT Redis (unreachable)`;
         },
         { pg: true },
       );

@@ -38,7 +38,7 @@ export default defineModule({
     'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino',
   ],
   devDependencies: [
-    'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',
+    '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',
     '@readme/openapi-parser', '@types/node', '@types/express', '@types/cors', '@types/cookie-parser',
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
   ],
