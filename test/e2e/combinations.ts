@@ -10,8 +10,11 @@ export interface Combination {
   label: string;
   args: string[];
   modules: string[];
-  /** The combination with the most modules: it also runs on the current Node LTS. */
-  largest?: boolean;
+  /**
+   * `lts`: the combination with the most modules again, on the current Node LTS (forge runs on Node 20; users
+   * run 22 and 24). Its own entry, so the other matrix file can take it while the first runs the rest.
+   */
+  runtime?: 'lts';
   /**
    * The test files the app's suite runs, as vitest path filters; unset, the whole suite. A module alone runs its
    * own tests: its dependencies' tests run in their own combinations and, with every module present, in `all`
@@ -50,7 +53,7 @@ export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = 
     add(`example-${file.replace(/\.yaml$/, '')}`, ['--manifest', join(examplesDir, file)], resolve(readManifest(join(examplesDir, file), registry), registry));
   }
   const largest = list.reduce((a, b) => (b.combination.modules.length > a.combination.modules.length ? b : a));
-  largest.combination.largest = true;
+  list.push({ combination: { ...largest.combination, label: `${largest.combination.label}-node24`, runtime: 'lts' }, plan: largest.plan });
 
   const known = list.map((c) => c.combination.label);
   let selected = list;
@@ -68,7 +71,7 @@ export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = 
 
   const seen = new Map<string, string>();
   return selected.flatMap(({ combination, plan }) => {
-    const key = JSON.stringify([plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs])]);
+    const key = JSON.stringify([combination.runtime, plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs])]);
     const same = seen.get(key);
     if (same !== undefined) {
       console.log(`${combination.label}: the same plan as ${same} (only the name and description differ); proved there`);

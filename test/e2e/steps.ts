@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -62,13 +62,6 @@ export async function generateApp(label: string, args: string[]): Promise<string
   if (drift.exitCode !== 1) throw new StepError(label, 'forge check after a config change', `exited ${drift.exitCode}, expected 1 (drift)\n${lastLines(String(drift.all ?? ''), 40)}`);
   rmSync(b, { recursive: true, force: true });
   return join(a, 'app');
-}
-
-/** A copy of a generated app, its build output included, without node_modules or data. */
-export function copyApp(app: string, label: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), `forge-e2e-${label}-`)), 'app');
-  cpSync(app, dir, { recursive: true, filter: (src) => !/\/(node_modules|data)$/.test(src) });
-  return dir;
 }
 
 export function linkNodeModules(app: string, shared: string): void {

@@ -46,4 +46,23 @@ describe('the e2e selection', () => {
   it('when --modules names a module, then the combination of its closure is the one selected', async () => {
     expect((await combinations(undefined, 'auth')).map((c) => [c.label, c.modules.join(',')])).toEqual([['auth', 'core,auth']]);
   });
+
+  it('when a module runs alone, then its app runs its own tests; core, all and the examples run their whole suites', async () => {
+    const all = await combinations(undefined, undefined);
+    const tests = Object.fromEntries(all.map((c) => [c.label, c.tests]));
+    expect(tests.auth).toEqual(['src/modules/auth/']);
+    expect(tests.observability).toEqual(['src/modules/observability/']);
+    expect(tests.core).toBeUndefined();
+    expect(tests.all).toBeUndefined();
+    expect(all.filter((c) => c.label.startsWith('example-')).every((c) => c.tests === undefined)).toBe(true);
+  });
+
+  it('when the largest combination is selected, then its run on the Node LTS is its own entry, selected with it', async () => {
+    const all = await combinations(undefined, undefined);
+    const largest = Math.max(...all.map((c) => c.modules.length));
+    const lts = all.filter((c) => c.runtime === 'lts');
+    expect(lts.map((c) => [c.label, c.modules.length])).toEqual([['all-node24', largest]]);
+    expect((await combinations(undefined, 'auth,observability')).map((c) => c.label)).toEqual(['all', 'all-node24']);
+    expect((await combinations('all-node24', undefined)).map((c) => c.label)).toEqual(['all-node24']);
+  });
 });
