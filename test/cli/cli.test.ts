@@ -29,7 +29,9 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-describe('forge --help and exit codes', () => {
+// Every test works in its own scratch folder, and nearly all of the time goes to starting forge processes: run
+// them side by side.
+describe.concurrent('forge --help and exit codes', () => {
   it('documents the exit codes', async () => {
     const r = await forge(['--help']);
     expect(r.code).toBe(0);
@@ -41,7 +43,7 @@ describe('forge --help and exit codes', () => {
   });
 });
 
-describe('forge modules / info / graph / validate', () => {
+describe.concurrent('forge modules / info / graph / validate', () => {
   it('lists all seventeen modules as JSON', async () => {
     const r = await forge(['modules', '--json']);
     const list = JSON.parse(r.stdout) as { name: string; status: string }[];
@@ -104,7 +106,7 @@ describe('forge modules / info / graph / validate', () => {
   });
 });
 
-describe('forge new', () => {
+describe.concurrent('forge new', () => {
   it('needs a manifest or modules when not run in a terminal', async () => {
     const r = await forge(['new', 'app']);
     expect(r.code).toBe(2);
@@ -186,7 +188,7 @@ describe('forge new', () => {
   });
 });
 
-describe('forge check and generate', () => {
+describe.concurrent('forge check and generate', () => {
   it('is clean right after new, exits 1 on drift, and generate brings it back', async () => {
     const made = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
     const app = join(made.cwd, 'app');
@@ -210,7 +212,7 @@ describe('forge check and generate', () => {
   });
 });
 
-describe('a regeneration cut short', () => {
+describe.concurrent('a regeneration cut short', () => {
   it('leaves a journal that the next command rolls back: every file as it was before', async () => {
     const made = await forge(['new', 'app', '--modules', '', '--skip-install', '--skip-git']);
     const app = join(made.cwd, 'app');
@@ -239,7 +241,7 @@ describe('a regeneration cut short', () => {
   });
 });
 
-describe('the CI recipe in README', () => {
+describe.concurrent('the CI recipe in README', () => {
   it('npm exec --no runs the forge installed in the project, and refuses rather than fetch the npm package named forge', async () => {
     const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
     expect(readme).toContain('- run: npm exec --no -- forge check --json');
@@ -258,7 +260,7 @@ describe('the CI recipe in README', () => {
   });
 });
 
-describe('commands run in a folder that is not a forge project', () => {
+describe.concurrent('commands run in a folder that is not a forge project', () => {
   it.each(['check', 'generate', 'add-module auth --skip-install', 'remove-module auth --skip-install'])('forge %s exits 2 with a clear message', async (command) => {
     const r = await forge(command.split(' '));
     expect(r.code).toBe(2);
@@ -294,7 +296,7 @@ describe('commands run in a folder that is not a forge project', () => {
   });
 });
 
-describe('forge add-module and remove-module', () => {
+describe.concurrent('forge add-module and remove-module', () => {
   async function fresh() {
     const made = await forge(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git']);
     return join(made.cwd, 'app');
