@@ -24,6 +24,8 @@ export async function defineMatrix(): Promise<void> {
   const list = (await combinations()).sort((a, b) => b.modules.length - a.modules.length || Number(b.runtime === 'lts') - Number(a.runtime === 'lts') || a.label.localeCompare(b.label));
   const claims = inject('e2eClaims');
   const timings: string[] = [];
+  /** Seconds of step time per combination, all steps and its test suites: what the matrix grows by per module. */
+  const totals = new Map<string, { all: number; tests: number }>();
   let shared = '';
   let services = { pg: false, redis: false };
   let composeCli: string[] | undefined;
@@ -48,7 +50,8 @@ export async function defineMatrix(): Promise<void> {
   });
 
   afterAll(() => {
-    console.log(`\nstep timings:\n${timings.join('\n')}`);
+    const sum = [...totals].map(([label, t]) => `${label.padEnd(24)} ${t.all.toFixed(1).padStart(6)} s, of which tests ${t.tests.toFixed(1).padStart(6)} s`);
+    console.log(`\nstep timings:\n${timings.join('\n')}\n\nper combination:\n${sum.join('\n')}`);
   });
 
   if (list.length === 0) it.skip('no combination is selected', () => undefined);
@@ -78,7 +81,10 @@ export async function defineMatrix(): Promise<void> {
           const started = Date.now();
           try {
             const note = await body();
-            record(name, ((Date.now() - started) / 1000).toFixed(1), note ?? '');
+            const seconds = (Date.now() - started) / 1000;
+            record(name, seconds.toFixed(1), note ?? '');
+            const total = totals.get(label) ?? { all: 0, tests: 0 };
+            totals.set(label, { all: total.all + seconds, tests: total.tests + (name.startsWith('tests on') ? seconds : 0) });
           } catch (e) {
             broken = true;
             throw e instanceof StepError ? e : new StepError(label, name, e instanceof Error ? (e.stack ?? e.message) : String(e));
