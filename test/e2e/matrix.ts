@@ -5,8 +5,8 @@
  * matrix-2.test.ts) side by side; each lists every combination, largest first, and runs those it claims first
  * (claims.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { claim } from './claims.js';
@@ -50,6 +50,7 @@ export async function defineMatrix(): Promise<void> {
   });
 
   afterAll(() => {
+    if (!timings.length) return;
     const sum = [...totals].map(([label, t]) => `${label.padEnd(24)} ${t.all.toFixed(1).padStart(6)} s, of which tests ${t.tests.toFixed(1).padStart(6)} s`);
     console.log(`\nstep timings:\n${timings.join('\n')}\n\nper combination:\n${sum.join('\n')}`);
   });
@@ -87,9 +88,15 @@ export async function defineMatrix(): Promise<void> {
             totals.set(label, { all: total.all + seconds, tests: total.tests + (name.startsWith('tests on') ? seconds : 0) });
           } catch (e) {
             broken = true;
-            throw e instanceof StepError ? e : new StepError(label, name, e instanceof Error ? (e.stack ?? e.message) : String(e));
+            const error = e instanceof StepError ? e : new StepError(label, name, e instanceof Error ? (e.stack ?? e.message) : String(e));
+            if (app) error.message += `\nThe app is kept for a look: ${app}`;
+            throw error;
           }
         });
+      // A passing app is deleted; a failing one stays where its error says.
+      afterAll(() => {
+        if (app && !broken) rmSync(dirname(app), { recursive: true, force: true });
+      });
       const npm = (name: string, script: string, env: Record<string, string> = {}, args: string[] = []) =>
         sh(label, name, 'npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], { cwd: app, env });
       const suite = combination.tests ?? [];
