@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { HttpError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
@@ -15,8 +16,20 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
 }
 
+/**
+ * A unique or primary-key violation that gets here lost a race: two requests created the same thing at once, after
+ * the service's own check for a duplicate passed for both. The loser gets the 409 that check gives, without the
+ * constraint's name.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (isUniqueViolation(error)) return new HttpError(409, { detail: 'The request conflicts with a resource that already exists.' });
   if (typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string') {
     const known = BODY_PARSER_ERRORS[error.type];
     if (known !== undefined) return new HttpError(known.status, { title: known.title, detail: known.detail });

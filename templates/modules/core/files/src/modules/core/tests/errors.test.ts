@@ -2,12 +2,25 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AppModule } from '../contract.js';
+import { Tenant } from '../entities/tenant.entity.js';
 import { defineRoute } from '../http/route.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 
 const failingModule: AppModule = {
   name: 'test_failing',
-  routes: () => [
+  routes: ({ dataSource }) => [
+    defineRoute({
+      method: 'post',
+      path: '/twice',
+      summary: 'Inserts the same row twice, as two racing requests would',
+      responses: { 200: { description: 'never' } },
+      handler: async () => {
+        const row = { id: `race-${String(Date.now())}`, name: 'Race', active: true };
+        await dataSource.getRepository(Tenant).insert(row);
+        await dataSource.getRepository(Tenant).insert(row);
+        return { ok: true };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/boom',
@@ -58,6 +71,12 @@ describe('error format', () => {
     const response = await request(dev.app).get('/boom');
     expectProblem(response, 500);
     expect((response.body as { detail: string }).detail).toContain('QueryFailedError');
+  });
+
+  it('when an insert loses a race to the same unique key, then 409 problem+json without the constraint or SQL', async () => {
+    const response = await request(t.app).post('/twice');
+    expectProblem(response, 409);
+    expect(JSON.stringify(response.body)).not.toMatch(/constraint|UNIQUE|duplicate|tenants|QueryFailedError|SQL/i);
   });
 
   it('when the route does not exist, then 404 problem+json', async () => {
