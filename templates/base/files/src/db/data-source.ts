@@ -30,8 +30,9 @@ export function createDataSource(
     migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
     // A failed query is thrown, and logged censored by the app's logger; TypeORM's console logger would print its
-    // bound parameters in clear. At trace, every query and its parameters are printed for debugging.
-    logging: config.env.LOG_LEVEL === 'trace' ? ('all' as const) : false,
+    // bound parameters in clear. At trace outside production, every query and its parameters are printed for
+    // debugging; in production they would put password hashes and tokens in the logs.
+    logging: config.env.LOG_LEVEL === 'trace' && config.env.NODE_ENV !== 'production' ? ('all' as const) : false,
     // `findOneBy({ id: undefined })` must not quietly mean "the first row".
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
   } satisfies Partial<DataSourceOptions>;

@@ -1,9 +1,11 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource } from '../../../db/data-source.js';
 import type { AppModule } from '../contract.js';
 import { defineRoute } from '../http/route.js';
 import { HttpError } from '../http/problem.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { testConfig } from '../testing/test-config.js';
 import { widgetsModule } from '../testing/widgets/widgets.module.js';
 
 const leakyModule: AppModule = {
@@ -56,5 +58,12 @@ describe('sensitive fields', () => {
     const read = await request(t.app).get(`/widgets/${id}`).set('x-tenant-id', tenant).expect(200);
     const list = await request(t.app).get('/widgets').set('x-tenant-id', tenant).expect(200);
     for (const response of [created, read, list]) expect(response.text).not.toContain('XK-99');
+  });
+});
+
+describe('query logging', () => {
+  it('when LOG_LEVEL is trace in production, then TypeORM does not print queries with their bound values', () => {
+    expect(createDataSource(testConfig({ LOG_LEVEL: 'trace', NODE_ENV: 'production' })).options.logging).toBe(false);
+    expect(createDataSource(testConfig({ LOG_LEVEL: 'trace', NODE_ENV: 'development' })).options.logging).toBe('all');
   });
 });
