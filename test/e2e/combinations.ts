@@ -32,9 +32,14 @@ const otherSuites = ['lifecycle'];
  * with the same plan (database, modules and every config value) give the same app but for its name and
  * description, so only the first is run: `core` and an example that selects core with its defaults are one app.
  * `only` (FORGE_E2E_ONLY) keeps the named labels; `modules` (FORGE_E2E_MODULES) keeps the combination of exactly
- * that module closure. Either fails on a name it does not know, listing the ones it does.
+ * that module closure. Either fails on a name it does not know, listing the ones it does. `rehearse`
+ * (FORGE_E2E_REHEARSE) sizes the matrix for that many modules: see rehearsal().
  */
-export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = process.env.FORGE_E2E_MODULES): Promise<Combination[]> {
+export async function combinations(
+  only = process.env.FORGE_E2E_ONLY,
+  modules = process.env.FORGE_E2E_MODULES,
+  rehearse = process.env.FORGE_E2E_REHEARSE === undefined ? undefined : Number(process.env.FORGE_E2E_REHEARSE),
+): Promise<Combination[]> {
   const registry = await loadRegistry();
   const implemented = [...registry.values()].map((m) => m.descriptor).filter((d) => d.status === 'implemented');
   // The manifest `forge new --modules` writes, read the way forge reads it.
@@ -70,7 +75,7 @@ export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = 
   }
 
   const seen = new Map<string, string>();
-  return selected.flatMap(({ combination, plan }) => {
+  const distinct = selected.flatMap(({ combination, plan }) => {
     const key = JSON.stringify([combination.runtime, plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs])]);
     const same = seen.get(key);
     if (same !== undefined) {
@@ -80,4 +85,24 @@ export async function combinations(only = process.env.FORGE_E2E_ONLY, modules = 
     seen.set(key, combination.label);
     return [combination];
   });
+  return rehearse === undefined ? distinct : rehearsal(distinct, rehearse, implemented.length);
+}
+
+/**
+ * The matrix seventeen modules would make, run with the modules there are today, to measure rather than guess
+ * whether it fits in CI's time (`npm run bench:matrix`). With `catalogue` modules instead of `implemented`:
+ * - there is one module alone per catalogue module: today's modules alone are repeated in turn until there are
+ *   as many (core once), each costing what a real one does today;
+ * - `all`, its LTS run and the examples run every module they hold, so their work grows with the module count:
+ *   each is repeated catalogue ÷ implemented times (rounded), as if every future module cost what today's do.
+ * Copies are labelled `<label>~<n>`.
+ */
+export function rehearsal(list: Combination[], catalogue: number, implemented: number): Combination[] {
+  const factor = Math.round(catalogue / implemented);
+  const copy = (c: Combination, n: number): Combination => ({ ...c, label: `${c.label}~${String(n)}` });
+  const alone = list.filter((c) => c.tests !== undefined);
+  const singles = Array.from({ length: Math.max(0, catalogue - 1 - alone.length) }, (_, i) => copy(alone[i % alone.length] as Combination, Math.floor(i / alone.length) + 2));
+  const growing = list.filter((c) => c.tests === undefined && c.modules.length > 1);
+  const grown = growing.flatMap((c) => Array.from({ length: factor - 1 }, (_, i) => copy(c, i + 2)));
+  return [...list, ...singles, ...grown];
 }
