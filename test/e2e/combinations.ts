@@ -93,8 +93,9 @@ export async function combinations(
  * whether it fits in CI's time (`npm run bench:matrix`). With `catalogue` modules instead of `implemented`:
  * - there is one module alone per catalogue module: today's modules alone are repeated in turn until there are
  *   as many (core once), each costing what a real one does today;
- * - `all`, its LTS run and the examples run every module they hold, so their work grows with the module count:
- *   each is repeated catalogue ÷ implemented times (rounded), as if every future module cost what today's do.
+ * - `all` and its LTS run hold every module, so their work grows with the module count: each is repeated
+ *   catalogue ÷ implemented times (rounded), as if every future module cost what today's do on average;
+ * - the examples stay as they are: each is a fixed manifest, and one added later brings its own cost.
  * Copies are labelled `<label>~<n>`.
  */
 export function rehearsal(list: Combination[], catalogue: number, implemented: number): Combination[] {
@@ -102,7 +103,7 @@ export function rehearsal(list: Combination[], catalogue: number, implemented: n
   const copy = (c: Combination, n: number): Combination => ({ ...c, label: `${c.label}~${String(n)}` });
   const alone = list.filter((c) => c.tests !== undefined);
   const singles = Array.from({ length: Math.max(0, catalogue - 1 - alone.length) }, (_, i) => copy(alone[i % alone.length] as Combination, Math.floor(i / alone.length) + 2));
-  const growing = list.filter((c) => c.tests === undefined && c.modules.length > 1);
+  const growing = list.filter((c) => !c.label.startsWith('example-') && c.tests === undefined && c.modules.length > 1);
   const grown = growing.flatMap((c) => Array.from({ length: factor - 1 }, (_, i) => copy(c, i + 2)));
   return [...list, ...singles, ...grown];
 }

@@ -66,15 +66,16 @@ describe('the e2e selection', () => {
     expect((await combinations('all-node24', undefined)).map((c) => c.label)).toEqual(['all-node24']);
   });
 
-  it('when the matrix is rehearsed for the whole catalogue, then there is one module alone per module and the growing runs repeat', async () => {
+  it('when the matrix is rehearsed for the whole catalogue, then there is one module alone per module, all and its LTS run repeat, the examples stay', async () => {
     const today = await combinations(undefined, undefined);
     const scaled = await combinations(undefined, undefined, 17);
     const implemented = today.filter((c) => c.tests !== undefined || c.label === 'core').length;
     const count = (list: typeof today, pick: (c: (typeof today)[number]) => boolean) => list.filter(pick).length;
     expect(count(scaled, (c) => c.tests !== undefined || c.label === 'core')).toBe(17);
     const factor = Math.round(17 / implemented);
-    const growing = (c: (typeof today)[number]) => c.tests === undefined && c.modules.length > 1;
+    const growing = (c: (typeof today)[number]) => c.label.startsWith('all');
     expect(count(scaled, growing)).toBe(count(today, growing) * factor);
+    expect(count(scaled, (c) => c.label.startsWith('example-'))).toBe(count(today, (c) => c.label.startsWith('example-')));
     expect(new Set(scaled.map((c) => c.label)).size).toBe(scaled.length);
   });
 });
