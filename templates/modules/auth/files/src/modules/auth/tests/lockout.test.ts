@@ -38,7 +38,8 @@ describe('account lockout', () => {
     expect(events.some((event) => event.type === 'account.locked' && event.tenantId === owner.tenantId)).toBe(true);
   });
 
-  it('when the lock expires, then the right password works again', async () => {
+  // The two tests that wait for locks to expire run side by side (separate accounts), so the file waits once.
+  it.concurrent('when the lock expires, then the right password works again', async () => {
     const owner = await registerOwner(t);
     for (let i = 0; i < 3; i++) await login(t, { ...owner, password: strongPassword() }).expect(401);
     await login(t, owner).expect(401);
@@ -46,7 +47,7 @@ describe('account lockout', () => {
     await login(t, owner).expect(200);
   });
 
-  it('when the account locks again after a lock expired, then the second lock lasts longer (growing back-off)', async () => {
+  it.concurrent('when the account locks again after a lock expired, then the second lock lasts longer (growing back-off)', async () => {
     const owner = await registerOwner(t);
     for (let i = 0; i < 3; i++) await login(t, { ...owner, password: strongPassword() }).expect(401);
     await sleep(2300);
