@@ -39,6 +39,8 @@ describe('graceful shutdown', () => {
       const response = await inFlight;
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ done: true });
+      // Otherwise the client's keep-alive connection would hold the process open until the client hung up.
+      expect(response.headers.get('connection')).toBe('close');
       expect(await exited).toBe(0);
       expect(output.text.indexOf('released')).toBeGreaterThan(output.text.indexOf('stopping'));
     } finally {
