@@ -27,6 +27,8 @@ export async function startTestApp(
   options: {
     env?: Record<string, string | undefined>;
     modules?: readonly AppModule[];
+    /** Stand in for the installed modules of the same names, e.g. auth built with cheaper password hashing. */
+    replaceModules?: readonly AppModule[];
     logger?: Logger;
     /** Adjusts the loaded config, e.g. a module's tests pinning its own settings. */
     configure?: (config: AppConfig) => AppConfig;
@@ -40,7 +42,8 @@ export async function startTestApp(
   const rls = options.rowLevelSecurity === true ? await rowLevelSecurityDatabase() : undefined;
   const loaded = testConfig({ ...options.env, ...rls?.env });
   const config = options.configure === undefined ? loaded : options.configure(loaded);
-  const modules = [...installedModules, ...(options.modules ?? [])];
+  const installed = installedModules.map((module) => options.replaceModules?.find((replacement) => replacement.name === module.name) ?? module);
+  const modules = [...installed, ...(options.modules ?? [])];
   if (rls !== undefined) await migrate(config, modules);
   const dataSource = createDataSource(config, modules);
   await dataSource.initialize();
