@@ -41,6 +41,8 @@ export interface AppOptions {
   /** Defaults to the modules in src/modules.ts; tests add their own. */
   modules?: readonly AppModule[];
   logger?: Logger;
+  /** How long core's readiness checks (database, Redis) may take, 2000 ms unless tests of outages shorten it. */
+  readinessTimeoutMs?: number;
 }
 
 export interface AppInstance {
@@ -56,7 +58,7 @@ export interface AppInstance {
  * Builds the Express app: core's middleware in a fixed order, then every module's routes. Nothing here names a
  * module; everything module-specific comes from the `modules` list.
  */
-export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config, modules) }: AppOptions): AppInstance {
+export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config, modules), readinessTimeoutMs }: AppOptions): AppInstance {
   const keys = loadSecurityKeys(config);
   const hooks = createHookRegistry(modules);
   const rateLimiters = createRateLimiterFactory({ redisUrl: config.env.REDIS_URL });
@@ -65,7 +67,7 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   const declaredMetrics = modules.flatMap((module) => module.metrics ?? []);
   const metricsBackend = modules.find((module) => module.metricsBackend !== undefined)?.metricsBackend;
   const metrics = metricsBackend?.(declaredMetrics, config) ?? noopMetrics(declaredMetrics);
-  const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters);
+  const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters, readinessTimeoutMs);
   const readiness = () => runReadiness(readinessChecks, logger);
   const permissions = modules.flatMap((module) => module.permissions ?? []);
   const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness, permissions };

@@ -6,6 +6,9 @@ import type { AppModule } from '../modules/core/index.js';
 import { modules as installedModules } from '../modules.js';
 
 const MIGRATIONS_TABLE = 'migrations';
+// A connection that is not made in time fails: against a silent host, queries (and each /ready) would otherwise
+// wait for ever and pile up in the pool.
+const CONNECT_TIMEOUT_MS = 5000;
 
 /** Entities and migrations of every installed module, in module order. */
 function collect(modules: readonly AppModule[]): Pick<DataSourceOptions, 'entities' | 'migrations'> {
@@ -18,12 +21,13 @@ function collect(modules: readonly AppModule[]): Pick<DataSourceOptions, 'entiti
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise SQLite in SQLITE_PATH: same entities, same migrations.
  * `synchronize` stays off everywhere; the schema changes only through migrations. `owner` connects as the
- * role that owns the tables (MIGRATION_DATABASE_URL when set), for migrations.
+ * role that owns the tables (MIGRATION_DATABASE_URL when set), for migrations. `connectTimeoutMs` is for tests of
+ * outages, which would otherwise wait out the production timeout.
  */
 export function createDataSource(
   config: AppConfig,
   modules: readonly AppModule[] = installedModules,
-  options: { owner?: boolean } = {},
+  options: { owner?: boolean; connectTimeoutMs?: number } = {},
 ): DataSource {
   const common = {
     ...collect(modules),
@@ -40,9 +44,7 @@ export function createDataSource(
   const url = (options.owner === true ? config.env.MIGRATION_DATABASE_URL : undefined) ?? config.env.DATABASE_URL;
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
-    // A connection that is not made within 5 s fails: against a silent host, queries (and each /ready) would
-    // otherwise wait for ever and pile up in the pool.
-    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10, connectionTimeoutMillis: 5000 } });
+    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10, connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS } });
   }
 
   const file = config.env.SQLITE_PATH;

@@ -9,7 +9,7 @@ import { createDataSource } from '../../db/data-source.js';
 import { createTenant, runWithTenant, Tenant, TenantRepository } from '../core/index.js';
 import { User } from './entities/user.entity.js';
 import { normalizeEmail } from './lockout.js';
-import { hashPassword, passwordProblem } from './passwords.js';
+import { PasswordHasher, passwordProblem } from './passwords.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -35,7 +35,7 @@ try {
   await runWithTenant(tenantId, async () => {
     const [existing] = await users.list({ where: { email }, take: 1 });
     if (existing !== undefined) throw new Error(`${email} already has an account in ${tenantId}`);
-    await users.create({ email, passwordHash: await hashPassword(password), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
+    await users.create({ email, passwordHash: await new PasswordHasher().hash(password), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
   });
   console.log(`owner ${email} created in tenant ${tenantId}`);
 } finally {

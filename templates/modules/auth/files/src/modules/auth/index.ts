@@ -19,11 +19,12 @@ import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-ide
 import { AuthRoles1767226000000 } from './migrations/1767226000000-auth-roles.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
 import { authRoutes } from './routes.js';
-import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime } from './runtime.js';
+import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime, type AuthModuleOptions } from './runtime.js';
 
 export type { AuthEvent } from './events.js';
 export type { Role } from './entities/user.entity.js';
 export type { AccessClaims } from './tokens.js';
+export type { AuthModuleOptions } from './runtime.js';
 export { claimsOf as accessClaimsOf } from './runtime.js';
 export { roleHas } from './rbac.js';
 export { requirePermission } from '../core/index.js';
@@ -42,17 +43,22 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
   return Promise.resolve(roleHas({ role: claims.role, permissions: claims.perms }, permission));
 }
 
-export const authModule: AppModule = {
-  name: 'auth',
-  entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
-  migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
-  routes: (context) => authRoutes(createRuntime(context)),
-  permissions: AUTH_PERMISSIONS,
-  sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],
-  hooks: {
-    authenticate: authenticateBearer,
-    authorize,
-    sessionOf: refreshCookieSession,
-    onShutdown: releaseRuntime,
-  },
-};
+/** The auth module built with `options`; apps install `authModule`, tests may build one with cheaper hashing. */
+export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
+  return {
+    name: 'auth',
+    entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
+    migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
+    routes: (context) => authRoutes(createRuntime(context, options)),
+    permissions: AUTH_PERMISSIONS,
+    sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],
+    hooks: {
+      authenticate: authenticateBearer,
+      authorize,
+      sessionOf: refreshCookieSession,
+      onShutdown: releaseRuntime,
+    },
+  };
+}
+
+export const authModule: AppModule = createAuthModule();

@@ -1,32 +1,44 @@
 import argon2 from 'argon2';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
+export interface Argon2Options {
+  type: typeof argon2.argon2id;
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
 /** OWASP's Argon2id minimum: 19 MiB, 2 iterations, 1 lane. Raising these re-hashes each user at their next login. */
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS: Readonly<Argon2Options> = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const PASSWORD_MAX_LENGTH = 128;
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
-}
+/** Hashes and checks passwords with one set of Argon2 parameters: production's unless a test asks for cheaper ones. */
+export class PasswordHasher {
+  private dummyHash: Promise<string> | undefined;
 
-/** Verifies and reports whether the stored hash uses older parameters and should be replaced. */
-export async function verifyPassword(hash: string, password: string): Promise<{ ok: boolean; rehash: boolean }> {
-  let ok: boolean;
-  try {
-    ok = await argon2.verify(hash, password);
-  } catch {
-    ok = false;
+  constructor(private readonly options: Readonly<Argon2Options> = ARGON2_OPTIONS) {}
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, this.options);
   }
-  return { ok, rehash: ok && argon2.needsRehash(hash, ARGON2_OPTIONS) };
-}
 
-let dummyHash: Promise<string> | undefined;
+  /** Verifies and reports whether the stored hash uses other parameters and should be replaced. */
+  async verify(hash: string, password: string): Promise<{ ok: boolean; rehash: boolean }> {
+    let ok: boolean;
+    try {
+      ok = await argon2.verify(hash, password);
+    } catch {
+      ok = false;
+    }
+    return { ok, rehash: ok && argon2.needsRehash(hash, this.options) };
+  }
 
-/** Spends the same Argon2 work as a real check, so an unknown account answers as slowly as a wrong password. */
-export async function verifyAgainstDummy(password: string): Promise<void> {
-  dummyHash ??= argon2.hash('dummy password never used by anyone', ARGON2_OPTIONS);
-  await verifyPassword(await dummyHash, password);
+  /** Spends the same Argon2 work as a real check, so an unknown account answers as slowly as a wrong password. */
+  async verifyAgainstDummy(password: string): Promise<void> {
+    this.dummyHash ??= this.hash('dummy password never used by anyone');
+    await this.verify(await this.dummyHash, password);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type passport from 'passport';
 import { deriveKey, HttpError, type ModuleContext, type Principal } from '../core/index.js';
 import { Mfa } from './mfa.js';
 import { Lockout } from './lockout.js';
+import { PasswordHasher, type Argon2Options } from './passwords.js';
 import { createMailer } from './mailer.js';
 import { createSms } from './sms.js';
 import { OAuthClients, type ProviderSettings } from './oauth.js';
@@ -87,7 +88,13 @@ function assertSafeConfig(config: ModuleContext['config']): void {
   if (problems.length > 0) throw new Error(`auth configuration is unsafe: ${problems.join('; ')}`);
 }
 
-export function createRuntime(context: ModuleContext): AuthRuntime {
+/** How an app builds its auth module; every field defaults to production behaviour. */
+export interface AuthModuleOptions {
+  /** Argon2 parameters for password hashes; ARGON2_OPTIONS unless tests trade cost for speed. */
+  passwordHashing?: Readonly<Argon2Options>;
+}
+
+export function createRuntime(context: ModuleContext, options: AuthModuleOptions = {}): AuthRuntime {
   const { config } = context;
   assertSafeConfig(config);
   const auth = config.auth;
@@ -123,7 +130,8 @@ export function createRuntime(context: ModuleContext): AuthRuntime {
     issuer: auth.jwtIssuer,
   });
   const roles = new Roles(context.dataSource, config.core.rowLevelSecurity, context.permissions);
-  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, ipLimiter, mfa, roles });
+  const passwords = new PasswordHasher(options.passwordHashing);
+  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, passwords, ipLimiter, mfa, roles });
   const bearer = new AccessTokenStrategy(async (token) => {
     const claims = await tokens.verify(token);
     return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;

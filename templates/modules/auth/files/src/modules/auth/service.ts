@@ -11,7 +11,7 @@ import type { Mailer } from './mailer.js';
 import type { FactorSummary, Mfa, MfaMethod } from './mfa.js';
 import type { CodeChannel } from './one-time-codes.js';
 import type { FactorKind } from './entities/mfa.entity.js';
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { passwordProblem, type PasswordHasher } from './passwords.js';
 import type { RoleGrant } from './rbac.js';
 import type { Roles, RoleView } from './roles.js';
 import type { RevocationList } from './revocation.js';
@@ -89,6 +89,7 @@ export interface AuthServiceDeps {
   revocations: RevocationList;
   mailer: Mailer;
   lockout: Lockout;
+  passwords: PasswordHasher;
   ipLimiter: Limiter;
   mfa: Mfa;
   roles: Roles;
@@ -135,7 +136,7 @@ export class AuthService {
     if (input.tenantName === undefined) throw policyError('tenantName', 'Name the organisation to create, or send an invitation token.');
 
     const tenant = await createTenant(this.deps.context.dataSource, { id: slug(input.tenantName), name: input.tenantName });
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.deps.passwords.hash(input.password);
     return runWithTenant(tenant.id, async () => {
       const user = await this.deps.store.createUser({ email, passwordHash, role: 'owner', emailVerifiedAt: null, disabledAt: null });
       await this.emit({ type: 'user.registered', tenantId: tenant.id, userId: user.id, ip: meta.ip });
@@ -149,7 +150,7 @@ export class AuthService {
     const now = Date.now();
     if (invite === null || invite.usedAt !== null || invite.expiresAt <= now || invite.email !== email) throw invalidLink();
     if (!(await this.deps.store.isActiveTenant(invite.tenantId))) throw invalidLink();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.deps.passwords.hash(password);
     return runWithTenant(invite.tenantId, async () => {
       if ((await this.deps.store.userByEmail(email)) !== null) throw new HttpError(409, { detail: 'This email already has an account in the organisation.' });
       const role = invite.role ?? 'member';
@@ -175,14 +176,14 @@ export class AuthService {
     const { lockout, store } = this.deps;
 
     if (await lockout.isLocked(key)) {
-      await verifyAgainstDummy(input.password);
+      await this.deps.passwords.verifyAgainstDummy(input.password);
       await this.emit({ type: 'login.failed', tenantId, ip: meta.ip, detail: { reason: 'locked' } });
       throw invalidCredentials();
     }
     const user = (await store.isActiveTenant(tenantId)) ? await runWithTenant(tenantId, () => store.userByEmail(email)) : null;
     let verdict = { ok: false, rehash: false };
-    if (user === null) await verifyAgainstDummy(input.password);
-    else verdict = await verifyPassword(user.passwordHash, input.password);
+    if (user === null) await this.deps.passwords.verifyAgainstDummy(input.password);
+    else verdict = await this.deps.passwords.verify(user.passwordHash, input.password);
 
     if (user === null || !verdict.ok || user.disabledAt !== null) {
       const lockedFor = await lockout.fail(key);
@@ -194,7 +195,7 @@ export class AuthService {
     if (this.config.requireVerifiedEmail && user.emailVerifiedAt === null) {
       throw new HttpError(403, { type: 'urn:problem:email-unverified', detail: 'Verify your email address before logging in.' });
     }
-    if (verdict.rehash) await runWithTenant(tenantId, async () => store.users.update(user.id, { passwordHash: await hashPassword(input.password) }));
+    if (verdict.rehash) await runWithTenant(tenantId, async () => store.users.update(user.id, { passwordHash: await this.deps.passwords.hash(input.password) }));
     return user;
   }
 
@@ -228,7 +229,7 @@ export class AuthService {
       if (this.config.registration !== 'open') throw new HttpError(403, { detail: 'Name the organisation to sign in to; sign-up needs an invitation.' });
       const created = await createTenant(this.deps.context.dataSource, { id: slug(email.split('@')[1] ?? 'org'), name: email.split('@')[1] ?? email });
       return runWithTenant(created.id, async () => {
-        const user = await store.createUser({ email, passwordHash: await hashPassword(randomToken(32)), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
+        const user = await store.createUser({ email, passwordHash: await this.deps.passwords.hash(randomToken(32)), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
         await store.identities.create({ userId: user.id, provider, subject: profile.subject, email });
         await this.emit({ type: 'user.registered', tenantId: created.id, userId: user.id, ip: meta.ip, detail: { provider } });
         return this.oneTimeToken('oauth', user.email, user.id, null, 60);
@@ -296,7 +297,7 @@ export class AuthService {
     const user = await this.deps.store.users.findById(claims.sub);
     if (user === null) throw new HttpError(401, { detail: 'Authentication is required.' });
     const key = `${claims.tenant}:${user.email}`;
-    if ((await this.deps.lockout.isLocked(key)) || !(await verifyPassword(user.passwordHash, password)).ok) {
+    if ((await this.deps.lockout.isLocked(key)) || !(await this.deps.passwords.verify(user.passwordHash, password)).ok) {
       await this.deps.lockout.fail(key);
       throw new HttpError(403, { title: 'Re-authentication failed', detail: 'The current password is wrong.' });
     }
@@ -408,13 +409,13 @@ export class AuthService {
       const user = await store.users.findById(claims.sub);
       if (user === null) throw new HttpError(401, { detail: 'Authentication is required.' });
       const key = `${claims.tenant}:${user.email}`;
-      if ((await lockout.isLocked(key)) || !(await verifyPassword(user.passwordHash, input.currentPassword)).ok) {
+      if ((await lockout.isLocked(key)) || !(await this.deps.passwords.verify(user.passwordHash, input.currentPassword)).ok) {
         await lockout.fail(key);
         throw new HttpError(403, { title: 'Re-authentication failed', detail: 'The current password is wrong.' });
       }
       const problem = passwordProblem(input.newPassword, this.config.passwordMinLength, user.email);
       if (problem !== undefined) throw policyError('newPassword', problem);
-      await store.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
+      await store.users.update(user.id, { passwordHash: await this.deps.passwords.hash(input.newPassword) });
       const sessions = await store.sessions.list({ where: { userId: user.id }, take: 1000 });
       for (const session of sessions) if (session.id !== claims.sid && session.revokedAt === null) await this.revoke(claims.tenant, user.id, session.id);
       await this.emit({ type: 'password.changed', tenantId: claims.tenant, userId: user.id, ip: meta.ip });
@@ -448,7 +449,7 @@ export class AuthService {
       if (problem !== undefined) throw policyError('newPassword', problem);
       if (!(await store.useOneTimeToken(row, now))) throw invalidLink();
       // The mailbox was reachable, so the address is proven too.
-      await store.users.update(user.id, { passwordHash: await hashPassword(input.newPassword), emailVerifiedAt: user.emailVerifiedAt ?? now });
+      await store.users.update(user.id, { passwordHash: await this.deps.passwords.hash(input.newPassword), emailVerifiedAt: user.emailVerifiedAt ?? now });
       await this.revoke(row.tenantId, user.id);
       await this.deps.lockout.unlock(`${row.tenantId}:${user.email}`);
       await this.emit({ type: 'password.reset', tenantId: row.tenantId, userId: user.id, ip: meta.ip });

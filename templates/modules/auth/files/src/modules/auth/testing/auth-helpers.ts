@@ -3,7 +3,9 @@ import request from 'supertest';
 import type { AppConfig } from '../../../config.js';
 import type { AppModule } from '../../core/index.js';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
+import { createAuthModule } from '../index.js';
 import { outbox } from '../mailer.js';
+import { ARGON2_OPTIONS } from '../passwords.js';
 
 /** A strong password nobody else uses. */
 export function strongPassword(): string {
@@ -46,6 +48,13 @@ const TEST_AUTH: Partial<AuthSettings> = {
   loginIpLimit: 100_000,
 };
 
+/**
+ * Argon2 at its lowest cost: production's parameters spend ~25 ms of CPU per hash, and most tests register and log
+ * in again and again. Tests of hashing itself pass `productionPasswordHashing`.
+ */
+const TEST_PASSWORD_HASHING = { ...ARGON2_OPTIONS, memoryCost: 1024, timeCost: 1 };
+const authWithTestHashing = createAuthModule({ passwordHashing: TEST_PASSWORD_HASHING });
+
 export interface AuthTestOptions {
   auth?: Partial<AuthSettings>;
   core?: Partial<CoreSettings>;
@@ -54,11 +63,14 @@ export interface AuthTestOptions {
   env?: Record<string, string | undefined>;
   /** PostgreSQL only: the app connects as a non-owner role behind row-level security (core's startTestApp). */
   rowLevelSecurity?: boolean;
+  /** The installed auth module, hashing with production's Argon2 parameters, instead of the cheap test ones. */
+  productionPasswordHashing?: boolean;
 }
 
 /** The real app in-process on a migrated database (core's startTestApp), with auth settings pinned. */
 export function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp> {
   return startTestApp({
+    ...(options.productionPasswordHashing === true ? {} : { replaceModules: [authWithTestHashing] }),
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.modules === undefined ? {} : { modules: options.modules }),
     ...(options.rowLevelSecurity === undefined ? {} : { rowLevelSecurity: options.rowLevelSecurity }),

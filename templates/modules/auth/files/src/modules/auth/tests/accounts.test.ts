@@ -22,14 +22,6 @@ describe('POST /auth/register', () => {
     expect(me.body).toMatchObject({ email: owner.email, role: 'owner', tenantId: owner.tenantId, emailVerified: false });
   });
 
-  it('when the password is stored, then it is an Argon2id hash and never sent back', async () => {
-    const owner = await registerOwner(t);
-    const row = await t.dataSource.getRepository(User).findOneByOrFail({ email: owner.email });
-    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const me = await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(200);
-    expect(JSON.stringify(me.body)).not.toContain('argon2');
-  });
-
   it.each([
     ['too short', 'short pass'],
     ['too long (over 128)', 'x'.repeat(60) + 'y'.repeat(69)],
@@ -123,11 +115,45 @@ describe('POST /auth/login', () => {
     expect(strip(wrong.body)).toEqual(strip(badTenant.body));
   });
 
-  it('when an unknown user and a wrong password are timed, then they take similar time (no enumeration)', async () => {
+  it('when the user has been disabled, then the right password gets the generic 401', async () => {
     const owner = await registerOwner(t);
+    const member = await addMember(t, owner);
+    await request(t.app).get('/auth/users').set(bearer(owner.accessToken)).expect(200);
+    const row = await t.dataSource.getRepository(User).findOneByOrFail({ email: member.email });
+    await request(t.app).patch(`/auth/users/${row.id}`).set(bearer(owner.accessToken)).send({ disabled: true }).expect(200);
+    await login(t, member).expect(401);
+  });
+
+  it('when the account belongs to another tenant, then it cannot log in there (cross-tenant login)', async () => {
+    const a = await registerOwner(t);
+    const b = await registerOwner(t);
+    await login(t, { ...a, tenantId: b.tenantId }).expect(401);
+  });
+});
+
+describe('password hashing at production cost', () => {
+  // The other tests hash cheaply (see auth-helpers); these check the parameters and timing production ships with.
+  let production: TestApp;
+  beforeAll(async () => {
+    production = await startAuthTestApp({ productionPasswordHashing: true });
+  });
+  afterAll(async () => {
+    await production.close();
+  });
+
+  it('when the password is stored, then it is an Argon2id hash and never sent back', async () => {
+    const owner = await registerOwner(production);
+    const row = await production.dataSource.getRepository(User).findOneByOrFail({ email: owner.email });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const me = await request(production.app).get('/auth/me').set(bearer(owner.accessToken)).expect(200);
+    expect(JSON.stringify(me.body)).not.toContain('argon2');
+  });
+
+  it('when an unknown user and a wrong password are timed, then they take similar time (no enumeration)', async () => {
+    const owner = await registerOwner(production);
     const time = async (email: string) => {
       const start = process.hrtime.bigint();
-      await login(t, { ...owner, email, password: strongPassword() }).expect(401);
+      await login(production, { ...owner, email, password: strongPassword() }).expect(401);
       return Number(process.hrtime.bigint() - start) / 1e6;
     };
     const known: number[] = [];
@@ -145,29 +171,14 @@ describe('POST /auth/login', () => {
   });
 
   it('when the stored hash uses weaker parameters, then a successful login re-hashes it', async () => {
-    const owner = await registerOwner(t);
-    const repository = t.dataSource.getRepository(User);
+    const owner = await registerOwner(production);
+    const repository = production.dataSource.getRepository(User);
     const weak = await argon2.hash(owner.password, { ...ARGON2_OPTIONS, memoryCost: 8192, timeCost: 1 });
     await repository.update({ email: owner.email }, { passwordHash: weak });
-    await login(t, owner).expect(200);
+    await login(production, owner).expect(200);
     const row = await repository.findOneByOrFail({ email: owner.email });
     expect(row.passwordHash).not.toBe(weak);
     expect(row.passwordHash).toContain('m=19456,t=2,p=1');
-  });
-
-  it('when the user has been disabled, then the right password gets the generic 401', async () => {
-    const owner = await registerOwner(t);
-    const member = await addMember(t, owner);
-    await request(t.app).get('/auth/users').set(bearer(owner.accessToken)).expect(200);
-    const row = await t.dataSource.getRepository(User).findOneByOrFail({ email: member.email });
-    await request(t.app).patch(`/auth/users/${row.id}`).set(bearer(owner.accessToken)).send({ disabled: true }).expect(200);
-    await login(t, member).expect(401);
-  });
-
-  it('when the account belongs to another tenant, then it cannot log in there (cross-tenant login)', async () => {
-    const a = await registerOwner(t);
-    const b = await registerOwner(t);
-    await login(t, { ...a, tenantId: b.tenantId }).expect(401);
   });
 });
 

@@ -75,13 +75,14 @@ function sqliteFileCheck(file: string): () => Promise<void> {
   };
 }
 
-/** Core's own checks: the database, and Redis when REDIS_URL configures it. */
-export function coreReadinessChecks(dataSource: DataSource, rateLimiters: RateLimiterFactory): ReadinessCheck[] {
+/** Core's own checks: the database, and Redis when REDIS_URL configures it; `timeoutMs` defaults to 2000. */
+export function coreReadinessChecks(dataSource: DataSource, rateLimiters: RateLimiterFactory, timeoutMs?: number): ReadinessCheck[] {
   const { options } = dataSource;
   const sqliteFile = options.type === 'better-sqlite3' && options.database !== ':memory:' ? sqliteFileCheck(options.database) : undefined;
   const checks: ReadinessCheck[] = [
     {
       name: 'database',
+      timeoutMs,
       check: async () => {
         if (!dataSource.isInitialized) throw new Error('the data source is not initialized');
         await dataSource.query('SELECT 1');
@@ -90,6 +91,6 @@ export function coreReadinessChecks(dataSource: DataSource, rateLimiters: RateLi
     },
   ];
   const ping = rateLimiters.ping;
-  if (ping !== undefined) checks.push({ name: 'redis', check: ping });
+  if (ping !== undefined) checks.push({ name: 'redis', check: ping, timeoutMs });
   return checks;
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 
 export interface ShutdownOptions {
@@ -8,6 +8,28 @@ export interface ShutdownOptions {
   graceMs: number;
   /** Releases everything else (hooks, Redis, database), after the server stopped. */
   release: () => Promise<void>;
+}
+
+/**
+ * Keep-alive connections stay open after their response, so one whose request was in flight at shutdown would
+ * hold the process until the client hung up or the grace period ended. Once shutdown starts, every response not
+ * yet begun answers `Connection: close`, and Node closes its connection when it is sent. Returns the switch.
+ */
+function closeConnectionsAfterResponses(server: Server): () => void {
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  const askToClose = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+  };
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (closing) askToClose(response);
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
+  return () => {
+    closing = true;
+    inFlight.forEach(askToClose);
+  };
 }
 
 function closeServer(server: Server, graceMs: number): Promise<void> {
@@ -31,10 +53,12 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
  */
 export function exitGracefullyOnSignals({ server, logger, graceMs, release }: ShutdownOptions): void {
   let stopping = false;
+  const closeConnections = closeConnectionsAfterResponses(server);
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    closeConnections();
     closeServer(server, graceMs)
       .then(release)
       .then(

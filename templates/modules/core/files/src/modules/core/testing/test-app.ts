@@ -27,6 +27,8 @@ export async function startTestApp(
   options: {
     env?: Record<string, string | undefined>;
     modules?: readonly AppModule[];
+    /** Stand in for the installed modules of the same names, e.g. auth built with cheaper password hashing. */
+    replaceModules?: readonly AppModule[];
     logger?: Logger;
     /** Adjusts the loaded config, e.g. a module's tests pinning its own settings. */
     configure?: (config: AppConfig) => AppConfig;
@@ -35,17 +37,26 @@ export async function startTestApp(
      * the tables nor bypasses row-level security, as in production with `row_level_security`.
      */
     rowLevelSecurity?: boolean;
+    /** Shorter than production's database connect (5000 ms) and readiness (2000 ms) timeouts, for outage tests. */
+    timeouts?: { connectMs: number; readinessMs: number };
   } = {},
 ): Promise<TestApp> {
   const rls = options.rowLevelSecurity === true ? await rowLevelSecurityDatabase() : undefined;
   const loaded = testConfig({ ...options.env, ...rls?.env });
   const config = options.configure === undefined ? loaded : options.configure(loaded);
-  const modules = [...installedModules, ...(options.modules ?? [])];
+  const installed = installedModules.map((module) => options.replaceModules?.find((replacement) => replacement.name === module.name) ?? module);
+  const modules = [...installed, ...(options.modules ?? [])];
   if (rls !== undefined) await migrate(config, modules);
-  const dataSource = createDataSource(config, modules);
+  const dataSource = createDataSource(config, modules, { connectTimeoutMs: options.timeouts?.connectMs });
   await dataSource.initialize();
   if (rls === undefined) await dataSource.runMigrations({ transaction: 'each' });
-  const instance = createApp({ config, dataSource, modules, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const instance = createApp({
+    config,
+    dataSource,
+    modules,
+    readinessTimeoutMs: options.timeouts?.readinessMs,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   await instance.start();
   return {
     app: instance.app,
