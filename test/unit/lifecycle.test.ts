@@ -165,7 +165,8 @@ describe('property: edits away from what forge changes always survive add-module
           const lines = read(dir, file).split('\n');
           const allowed = lines.map((_, i) => i).filter((i) => !nearChange[file]?.has(i) && i < lines.length - 1);
           const i = allowed[at % allowed.length] as number;
-          const line = modify && lines[i]?.trim() && !lines[i]?.includes('user') ? `${lines[i]}${file.endsWith('.ts') ? ` // changed by user ${n}` : ` (changed by user ${n})`}` : userLine(file, n);
+          // A line an earlier edit wrote (USER_SETTING_…, user note …) is never modified: it is expected unchanged.
+          const line = modify && lines[i]?.trim() && !/user/i.test(lines[i] ?? '') ? `${lines[i]}${file.endsWith('.ts') ? ` // changed by user ${n}` : ` (changed by user ${n})`}` : userLine(file, n);
           lines.splice(i, modify && line.includes('changed by user') ? 1 : 0, line);
           expected.push(line);
           writeFileSync(join(dir, file), lines.join('\n'));
