@@ -1,5 +1,6 @@
 import type { RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
+import { isIPv6 } from 'node:net';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 
@@ -8,10 +9,12 @@ const ATTR_URL_QUERY = 'url.query';
 const ATTR_URL_FULL = 'url.full';
 
 /** The URL an outgoing request goes to, without its query string. */
-function urlWithoutQuery(options: RequestOptions): string {
-  const host = options.hostname ?? options.host ?? 'localhost';
-  const port = options.port === undefined || options.port === null || host.includes(':') ? '' : `:${String(options.port)}`;
-  return `${options.protocol ?? 'http:'}//${host}${port}${(options.path ?? '/').split('?', 1)[0] ?? '/'}`;
+export function urlWithoutQuery(options: RequestOptions): string {
+  const name = options.hostname ?? options.host ?? 'localhost';
+  // An IPv6 address goes in brackets; any other name with a colon is a `host` that already carries its port.
+  const ipv6 = isIPv6(name);
+  const port = options.port === undefined || options.port === null || (!ipv6 && name.includes(':')) ? '' : `:${String(options.port)}`;
+  return `${options.protocol ?? 'http:'}//${ipv6 ? `[${name}]` : name}${port}${(options.path ?? '/').split('?', 1)[0] ?? '/'}`;
 }
 
 export interface TracingOptions {

@@ -5,7 +5,7 @@ import { widgetsModule } from '../../core/testing/widgets/widgets.module.js';
 import { modules as installedModules } from '../../../modules.js';
 import { testConfig } from '../../core/testing/test-config.js';
 import { observabilityModule } from '../index.js';
-import { startTracing, stopTracing } from '../tracing.js';
+import { startTracing, stopTracing, urlWithoutQuery } from '../tracing.js';
 import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../testing/otlp-receiver.js';
 
@@ -60,5 +60,14 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
 describe('tracing without an endpoint', () => {
   it('when OTEL_EXPORTER_OTLP_ENDPOINT is unset, then nothing starts', async () => {
     expect(await startTracing({ endpoint: undefined, serviceName: 'off' })).toBe(false);
+  });
+});
+
+describe('the URL of an outgoing request with a query string, as its span records it', () => {
+  it('when the request names a host, an IPv4 or an IPv6 address, then the URL keeps the port and drops the query', () => {
+    expect(urlWithoutQuery({ hostname: 'api.example.test', port: 8443, protocol: 'https:', path: '/v1/x?token=t' })).toBe('https://api.example.test:8443/v1/x');
+    expect(urlWithoutQuery({ host: 'api.example.test:8080', port: 8080, path: '/y?code=c' })).toBe('http://api.example.test:8080/y');
+    expect(urlWithoutQuery({ hostname: '127.0.0.1', port: 3000, path: '/z?k=v' })).toBe('http://127.0.0.1:3000/z');
+    expect(urlWithoutQuery({ hostname: '::1', port: 3000, path: '/z?k=v' })).toBe('http://[::1]:3000/z');
   });
 });
