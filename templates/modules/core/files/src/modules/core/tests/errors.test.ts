@@ -15,9 +15,10 @@ const failingModule: AppModule = {
       summary: 'Inserts the same row twice, as two racing requests would',
       responses: { 200: { description: 'never' } },
       handler: async () => {
+        const tenants = dataSource.getRepository(Tenant);
         const row = { id: `race-${String(Date.now())}`, name: 'Race', active: true };
-        await dataSource.getRepository(Tenant).insert(row);
-        await dataSource.getRepository(Tenant).insert(row);
+        await tenants.insert(row);
+        await tenants.insert(row);
         return { ok: true };
       },
     }),
