@@ -2,7 +2,8 @@
 // Times `forge new --skip-install --skip-git` as a whole process for the smallest example manifest and the one
 // that selects every implemented module, interleaved in one run (this machine is noisy), next to `node -e 0` as
 // the floor. Needs the build (npm run bench builds first).
-// Usage: npm run bench [-- --runs 15]
+// Usage: npm run bench [-- --runs 15] [--against <another forge checkout, built>]: with --against, that forge's
+// `forge new` runs interleaved with this one's, for a before/after in one run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { readManifest } from '../dist/src/manifest/load.js';
 const root = new URL('..', import.meta.url).pathname;
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15;
+const againstAt = process.argv.indexOf('--against');
+const against = againstAt > 0 ? process.argv[againstAt + 1] : undefined;
 // Examples by the modules they resolve to (dependencies included), read with forge's own loader.
 const registry = await loadRegistry();
 const examples = readdirSync(join(root, 'examples'))
@@ -32,11 +35,14 @@ const cases = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: label(examples[0]), manifest: examples[0].file },
   { name: label(everything), manifest: everything.file },
+  ...(against === undefined
+    ? []
+    : [examples[0], everything].map((e) => ({ name: `${label(e)} by ${against}`, manifest: e.file, forge: join(against, 'bin/forge.js') }))),
 ];
 
 function time(c) {
   const dir = mkdtempSync(join(tmpdir(), 'forge-bench-'));
-  const args = c.args ?? [join(root, 'bin/forge.js'), 'new', 'app', '--manifest', c.manifest, '--skip-install', '--skip-git'];
+  const args = c.args ?? [c.forge ?? join(root, 'bin/forge.js'), 'new', 'app', '--manifest', c.manifest, '--skip-install', '--skip-git'];
   const started = process.hrtime.bigint();
   const timed = existsSync('/usr/bin/time'); // GNU time reports peak RSS; without it only wall time is measured
   const r = timed

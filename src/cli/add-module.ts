@@ -28,7 +28,7 @@ async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const before = readProjectManifestText(opts.dir);
   const manifest: Change[] = before === newText ? [] : [{ kind: 'update', path: 'forge.yaml', before, after: newText }];
-  const code = applyChanges(opts.dir, [...changes, ...manifest], Boolean(opts.dryRun));
+  const code = await applyChanges(opts.dir, [...changes, ...manifest], Boolean(opts.dryRun));
   if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
   setCode(code);
   return changes;

@@ -15,8 +15,8 @@ export function parseStrategy(value: string | undefined): Strategy {
 }
 
 /** Prints the changes, commits them unless dry, and returns the exit code: 1 when conflicts were written. */
-export function applyChanges(dir: string, changes: Change[], dryRun: boolean): number {
-  printChanges(changes, dryRun);
+export async function applyChanges(dir: string, changes: Change[], dryRun: boolean): Promise<number> {
+  await printChanges(changes, dryRun);
   if (dryRun) {
     out('\nDry run: no changes were made.');
     return ExitCode.ok;
@@ -45,7 +45,7 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
       recoverProject(opts.dir);
       const previousExample = readGenerated(opts.dir)['.env.example'];
       const { changes, generated } = await regenerate(opts.dir, await getRegistry(), { strategy });
-      setCode(applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
+      setCode(await applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
       if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
     });
 }
@@ -64,7 +64,7 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
       else if (drift.length === 0) out('up to date');
       else {
         // A deletion not yet recorded is why the lock would change: show it beside the drift.
-        printChanges(changes.filter((c) => drifts(c) || c.kind === 'keep-deleted'), false);
+        await printChanges(changes.filter((c) => drifts(c) || c.kind === 'keep-deleted'), false);
         out(`\n${drift.length} file(s) differ from what forge generate would write; run \`forge generate\`.`);
       }
       setCode(drift.length ? ExitCode.drift : ExitCode.ok);

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import kleur from 'kleur';
 import { writes, type Change } from '../generator/commit.js';
 import { recoverCommit } from '../generator/journal.js';
@@ -33,13 +32,14 @@ const notes: Partial<Record<Change['kind'], string>> = {
   'keep-unresolved': 'still holds conflict markers from an earlier run; resolve them',
 };
 
-/** CREATE / UPDATE / DELETE lines, with a unified diff per update when asked. */
-export function printChanges(changes: Change[], withDiff: boolean): void {
+/** CREATE / UPDATE / DELETE lines, with a unified diff per update when asked (the diff library loads only then). */
+export async function printChanges(changes: Change[], withDiff: boolean): Promise<void> {
+  const { createTwoFilesPatch } = withDiff ? await import('diff') : { createTwoFilesPatch: undefined };
   for (const c of changes) {
     const note = notes[c.kind];
     out(`${labels[c.kind]} ${c.path}${note ? kleur.dim(`  (${note})`) : ''}`);
     for (const key of c.keptYours ?? []) out(kleur.yellow(`       your value kept where forge changed it too: ${key}`));
-    if (withDiff && writes(c)) {
+    if (createTwoFilesPatch !== undefined && writes(c)) {
       const patch = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? '', '', '', { context: 3 });
       out(patch.split('\n').slice(2).join('\n').trimEnd());
     }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { inside } from '../generator/commit.js';
 import type { EnvVar } from '../generator/define-module.js';
 import { collectEnv } from '../generator/env.js';
@@ -53,11 +52,16 @@ export function reportSecrets(names: string[]): void {
   if (names.length > 0) out(`.env: added fresh ${names.join(', ')}`);
 }
 
+/** execa costs ~0.1 s to load: only a command that runs a task pays for it. */
+const loadExeca = async () => (await import('execa')).execa;
+
 export async function npmInstall(dir: string): Promise<void> {
+  const execa = await loadExeca();
   await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
 }
 
 export async function gitInit(dir: string): Promise<boolean> {
+  const execa = await loadExeca();
   try {
     await execa('git', ['init', '-q'], { cwd: dir });
     await execa('git', ['add', '-A'], { cwd: dir });

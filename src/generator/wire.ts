@@ -32,17 +32,46 @@ function alreadyWired(text: string, registrations: Registration[], stale: Regist
   );
 }
 
-/**
- * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order,
- * and removes the registrations of `known` modules that are no longer selected. Idempotent: what is already
- * right is left alone, and the rest of the file stays as written. Returns whether the file changed.
- */
-export async function wireModules(tree: Tree, modules: string[], known: string[] = []): Promise<boolean> {
-  const registrations = modules.map(registrationOf);
-  const stale = known.filter((m) => !modules.includes(m)).map(registrationOf);
-  const text = tree.read(wiringFile);
-  if (alreadyWired(text, registrations, stale)) return false;
+/** Width the generated app's Prettier config wraps at; the modules array is written the way Prettier prints it. */
+export const printWidth = 120;
 
+const importLine = /^import (?:type )?\{ [\w, ]+ \} from '[^'\n]+';$/;
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * src/modules.ts as forge writes it: comment lines, one import per line, a blank line, the `modules` array on one
+ * line or one element per line. Such a file is wired as text (the same result as the AST edit, printed as
+ * Prettier would), so `forge new` and an `add-module` on an untouched file never load ts-morph (~0.45 s, ~95 MiB).
+ * Anything else (a comment in the array, code of the user's) goes through ts-morph.
+ */
+export function wireCanonically(text: string, registrations: Registration[], stale: Registration[]): string | undefined {
+  const shape = /^((?:\/\/[^\n]*\n)*)((?:[^\n]+\n)*)\nexport const modules: AppModule\[\] = \[([^\]]*)\];\n$/.exec(text);
+  if (shape === null) return undefined;
+  const [, header = '', importBlock = '', list = ''] = shape;
+  const imports = importBlock.split('\n').filter(Boolean);
+  const elements = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const oneLine = !list.includes('\n');
+  const multiLine = /^\n( {2}[A-Za-z_$][\w$]*,\n)+$/.test(list);
+  if (!imports.every((line) => importLine.test(line)) || !elements.every((e) => identifier.test(e)) || !(oneLine || multiLine)) {
+    return undefined;
+  }
+  const staleSymbols = new Set(stale.map((r) => r.symbol));
+  const kept = imports.filter((line) => !stale.some((r) => line === `import { ${r.symbol} } from '${r.from}';`));
+  // A stale registration written any other way (another name imported beside it) needs the AST edit.
+  if (stale.some((r) => kept.some((line) => line.includes(`'${r.from}'`)))) return undefined;
+  const wanted = elements.filter((e) => !staleSymbols.has(e));
+  for (const r of registrations) {
+    const line = `import { ${r.symbol} } from '${r.from}';`;
+    if (!kept.includes(line)) kept.push(line);
+    if (!wanted.includes(r.symbol)) wanted.push(r.symbol);
+  }
+  const single = `export const modules: AppModule[] = [${wanted.join(', ')}];`;
+  const array = single.length <= printWidth ? single : `export const modules: AppModule[] = [\n${wanted.map((e) => `  ${e},\n`).join('')}];`;
+  return `${header}${kept.map((line) => `${line}\n`).join('')}\n${array}\n`;
+}
+
+/** The AST edit: ensures each import and array element, removes stale ones, leaves the rest as written. */
+export async function wireWithAst(text: string, registrations: Registration[], stale: Registration[]): Promise<string> {
   const { Project, Node, QuoteKind } = await loadTsMorph();
   const project = new Project({
     useInMemoryFileSystem: true,
@@ -75,5 +104,19 @@ export async function wireModules(tree: Tree, modules: string[], known: string[]
     if (!imported) file.addImportDeclaration({ namedImports: [r.symbol], moduleSpecifier: r.from });
     if (!array.getElements().some((e) => e.getText() === r.symbol)) array.addElement(r.symbol);
   }
-  return tree.write(wiringFile, file.getFullText());
+  return file.getFullText();
+}
+
+/**
+ * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order,
+ * and removes the registrations of `known` modules that are no longer selected. Idempotent: what is already
+ * right is left alone, and the rest of the file stays as written. Returns whether the file changed.
+ */
+export async function wireModules(tree: Tree, modules: string[], known: string[] = []): Promise<boolean> {
+  const registrations = modules.map(registrationOf);
+  const stale = known.filter((m) => !modules.includes(m)).map(registrationOf);
+  const text = tree.read(wiringFile);
+  if (alreadyWired(text, registrations, stale)) return false;
+  const wired = wireCanonically(text, registrations, stale) ?? (await wireWithAst(text, registrations, stale));
+  return tree.write(wiringFile, wired);
 }

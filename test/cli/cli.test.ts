@@ -113,6 +113,21 @@ describe.concurrent('forge new', () => {
     expect(r.stderr).toContain('forge new needs --manifest <file> or --modules <list>');
   });
 
+  it('generates and adds a module to an untouched project without loading ts-morph (~0.45 s, ~95 MiB)', async () => {
+    const refuse = join(import.meta.dirname, '../fixtures/no-ts-morph/refuse.mjs');
+    const run = (args: string[], cwd: string) => execa('node', ['--import', refuse, forgeBin, ...args], { cwd, reject: false, env: { NO_COLOR: '1' } });
+    const dir = scratch();
+    const made = await run(['new', 'app', '--manifest', join(examples, 'minimal.yaml'), '--skip-install', '--skip-git'], dir);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const added = await run(['add-module', 'auth', 'observability', '--skip-install'], join(dir, 'app'));
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'app/src/modules.ts'), 'utf8')).toContain('[coreModule, authModule, observabilityModule]');
+    // The hook really refuses: a project whose src/modules.ts the user edited needs the AST edit, and fails here.
+    writeFileSync(join(dir, 'app/src/modules.ts'), readFileSync(join(dir, 'app/src/modules.ts'), 'utf8').replace('[coreModule,', '[\n  // mine\n  coreModule,'));
+    const removed = await run(['remove-module', 'observability', '--skip-install'], join(dir, 'app'));
+    expect(removed.stderr).toContain('ts-morph was loaded');
+  });
+
   it('refuses a non-empty target without --force', async () => {
     const dir = scratch();
     mkdirSync(join(dir, 'app'));
