@@ -1,6 +1,6 @@
 import type { CookieOptions, Request, Response } from 'express';
 import { z } from 'zod';
-import { defineRoute, findCurrentTenantId, HttpError, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
+import { defineRoute, findCurrentTenantId, HttpError, PageQuery, pageRequestOf, pageSchema, TENANT_ID_PATTERN, ValidationError, type RouteDefinition } from '../core/index.js';
 import type { User } from './entities/user.entity.js';
 import { PENDING_SECONDS, type PendingLogin } from './oauth.js';
 import { authenticateWith, loginTenant } from './passport.js';
@@ -437,8 +437,9 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       summary: 'The live sessions of the account (device, address, user agent, last seen)',
       tags,
       permission: 'auth:session',
-      responses: { 200: { description: 'Sessions, most recent first', schema: z.array(SessionResponse) } },
-      handler: (_input, { req }) => service.listSessions(claimsOf(req)),
+      request: { query: PageQuery },
+      responses: { 200: { description: 'Sessions, most recent first', schema: pageSchema(SessionResponse) }, 400: problem('Bad limit or cursor') },
+      handler: ({ query }, { req }) => service.listSessions(claimsOf(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'delete',
@@ -457,8 +458,9 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       summary: 'The accounts of the tenant',
       tags,
       permission: 'auth:users:read',
-      responses: { 200: { description: 'Accounts', schema: z.array(UserResponse) } },
-      handler: (_input, { req }) => service.listUsers(claimsOf(req)),
+      request: { query: PageQuery },
+      responses: { 200: { description: 'Accounts, by email address', schema: pageSchema(UserResponse) }, 400: problem('Bad limit or cursor') },
+      handler: ({ query }, { req }) => service.listUsers(claimsOf(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'post',
@@ -498,8 +500,9 @@ export function authRoutes(runtime: AuthRuntime): RouteDefinition[] {
       summary: 'The tenant’s roles: owner, admin, member and its own, with the permissions each holds',
       tags,
       permission: 'auth:users:read',
-      responses: { 200: { description: 'Roles', schema: z.array(RoleResponse) } },
-      handler: (_input, { req }) => service.listRoles(claimsOf(req)),
+      request: { query: PageQuery },
+      responses: { 200: { description: 'Roles: the built-in ones, then the tenant’s own by name', schema: pageSchema(RoleResponse) }, 400: problem('Bad limit or cursor') },
+      handler: ({ query }, { req }) => service.listRoles(claimsOf(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'post',

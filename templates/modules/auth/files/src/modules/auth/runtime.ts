@@ -134,7 +134,7 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
   const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, passwords, ipLimiter, mfa, roles });
   const bearer = new AccessTokenStrategy(async (token) => {
     const claims = await tokens.verify(token);
-    return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;
+    return claims === undefined || (await revocations.isRevoked(claims)) ? undefined : claims;
   });
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);

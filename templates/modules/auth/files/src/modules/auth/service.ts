@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { createTenant, currentTenantId, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext } from '../core/index.js';
+import { createTenant, currentTenantId, HttpError, randomToken, runWithTenant, ValidationError, type Limiter, type Logger, type ModuleContext, type Page, type PageRequest } from '../core/index.js';
 import type { OAuthProvider } from './entities/identity.entity.js';
 import type { OneTimePurpose, OneTimeToken } from './entities/one-time-token.entity.js';
 import type { Profile } from './oauth.js';
@@ -34,6 +34,8 @@ export interface TokenPair {
   expiresIn: number;
   tenantId: string;
 }
+
+export type SessionView = Pick<Session, 'id' | 'device' | 'ip' | 'userAgent'> & { lastSeenAt: string; createdAt: string; current: boolean };
 
 export interface PublicUser {
   id: string;
@@ -368,7 +370,7 @@ export class AuthService {
       if (session === null || session.revokedAt !== null || session.expiresAt <= now) throw invalidRefresh();
       if (row.usedAt !== null || !(await store.useRefreshToken(row, now))) {
         // A used token came back: it was stolen or raced; the whole family dies, the thief's copy included.
-        await this.revoke(row.tenantId, session.userId, session.id);
+        await this.endSession(row.tenantId, session.userId, session.id);
         await this.emit({ type: 'refresh.reused', tenantId: row.tenantId, userId: session.userId, ip: meta.ip, detail: { sessionId: session.id } });
         throw invalidRefresh();
       }
@@ -380,20 +382,36 @@ export class AuthService {
     });
   }
 
-  /** Revokes one session, or all of the user's, in the database and in the shared revocation list. */
-  async revoke(tenantId: string, userId: string, only?: string): Promise<string[]> {
-    const ids = await this.deps.store.revokeSessions(tenantId, userId, Date.now(), only);
-    if (ids.length > 0) await this.deps.revocations.revoke(ids, this.config.accessTokenTtlSeconds + 60);
-    return ids;
+  /** Ends one session of the user, in the database (no refresh) and in the revocation list (no access token). */
+  async endSession(tenantId: string, userId: string, sessionId: string): Promise<boolean> {
+    const revoked = await this.deps.store.revokeSession(tenantId, userId, sessionId, Date.now());
+    if (revoked) await this.deps.revocations.revokeSessions([sessionId], this.revocationSeconds());
+    return revoked;
+  }
+
+  /**
+   * Ends every session of the user but `keep`: one statement for the sessions, one entry for their access tokens
+   * ("signed before now"), however many sessions there are. Returns how many ended.
+   */
+  async endSessions(tenantId: string, userId: string, keep?: string): Promise<number> {
+    const count = await this.deps.store.revokeUserSessions(tenantId, userId, Date.now(), keep);
+    // Taken after the update: a token a refresh signed while it ran is older than this, and dies too.
+    await this.deps.revocations.revokeUser(tenantId, userId, Date.now(), this.revocationSeconds(), keep);
+    return count;
+  }
+
+  /** How long a revocation entry must live: as long as the longest access token, with a margin for clock skew. */
+  private revocationSeconds(): number {
+    return this.config.accessTokenTtlSeconds + 60;
   }
 
   async logout(claims: AccessClaims): Promise<void> {
-    await this.revoke(claims.tenant, claims.sub, claims.sid);
+    await this.endSession(claims.tenant, claims.sub, claims.sid);
   }
 
   async logoutAll(claims: AccessClaims, meta: ClientMeta): Promise<void> {
-    const ids = await this.revoke(claims.tenant, claims.sub);
-    await this.emit({ type: 'sessions.revoked', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip, detail: { count: ids.length } });
+    const count = await this.endSessions(claims.tenant, claims.sub);
+    await this.emit({ type: 'sessions.revoked', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip, detail: { count } });
   }
 
   async me(claims: AccessClaims): Promise<PublicUser> {
@@ -416,8 +434,7 @@ export class AuthService {
       const problem = passwordProblem(input.newPassword, this.config.passwordMinLength, user.email);
       if (problem !== undefined) throw policyError('newPassword', problem);
       await store.users.update(user.id, { passwordHash: await this.deps.passwords.hash(input.newPassword) });
-      const sessions = await store.sessions.list({ where: { userId: user.id }, take: 1000 });
-      for (const session of sessions) if (session.id !== claims.sid && session.revokedAt === null) await this.revoke(claims.tenant, user.id, session.id);
+      await this.endSessions(claims.tenant, user.id, claims.sid);
       await this.emit({ type: 'password.changed', tenantId: claims.tenant, userId: user.id, ip: meta.ip });
     });
   }
@@ -450,7 +467,7 @@ export class AuthService {
       if (!(await store.useOneTimeToken(row, now))) throw invalidLink();
       // The mailbox was reachable, so the address is proven too.
       await store.users.update(user.id, { passwordHash: await this.deps.passwords.hash(input.newPassword), emailVerifiedAt: user.emailVerifiedAt ?? now });
-      await this.revoke(row.tenantId, user.id);
+      await this.endSessions(row.tenantId, user.id);
       await this.deps.lockout.unlock(`${row.tenantId}:${user.email}`);
       await this.emit({ type: 'password.reset', tenantId: row.tenantId, userId: user.id, ip: meta.ip });
     });
@@ -497,7 +514,7 @@ export class AuthService {
       if ((await store.userByEmail(row.email)) !== null) throw new HttpError(409, { detail: 'Another account of the organisation uses this address.' });
       if (!(await store.useOneTimeToken(row, now))) throw invalidLink();
       await store.users.update(user.id, { email: row.email, emailVerifiedAt: now });
-      await this.revoke(row.tenantId, user.id);
+      await this.endSessions(row.tenantId, user.id);
       await this.emit({ type: 'email.changed', tenantId: row.tenantId, userId: user.id, ip: meta.ip });
     });
   }
@@ -508,12 +525,10 @@ export class AuthService {
     await runWithTenant(claims.tenant, () => this.sendVerification(user));
   }
 
-  async listSessions(claims: AccessClaims): Promise<(Pick<Session, 'id' | 'device' | 'ip' | 'userAgent'> & { lastSeenAt: string; createdAt: string; current: boolean })[]> {
-    const now = Date.now();
-    const sessions = await runWithTenant(claims.tenant, () => this.deps.store.sessions.list({ where: { userId: claims.sub }, order: { lastSeenAt: 'DESC' }, take: 1000 }));
-    return sessions
-      .filter((session) => session.revokedAt === null && session.expiresAt > now)
-      .map((session) => ({
+  async listSessions(claims: AccessClaims, page: PageRequest): Promise<Page<SessionView>> {
+    const sessions = await this.deps.store.liveSessionsPage(claims.tenant, claims.sub, Date.now(), page);
+    return {
+      items: sessions.items.map((session) => ({
         id: session.id,
         device: session.device,
         ip: session.ip,
@@ -521,12 +536,13 @@ export class AuthService {
         lastSeenAt: new Date(session.lastSeenAt).toISOString(),
         createdAt: session.createdAt.toISOString(),
         current: session.id === claims.sid,
-      }));
+      })),
+      nextCursor: sessions.nextCursor,
+    };
   }
 
   async revokeSession(claims: AccessClaims, sessionId: string): Promise<void> {
-    const ids = await this.revoke(claims.tenant, claims.sub, sessionId);
-    if (ids.length === 0) throw new HttpError(404, { detail: 'The resource does not exist.' });
+    if (!(await this.endSession(claims.tenant, claims.sub, sessionId))) throw new HttpError(404, { detail: 'The resource does not exist.' });
   }
 
   async invite(claims: AccessClaims, input: { email: string; role: Role }): Promise<{ email: string; role: Role; expiresAt: string }> {
@@ -539,9 +555,9 @@ export class AuthService {
     });
   }
 
-  async listUsers(claims: AccessClaims): Promise<PublicUser[]> {
-    const users = await runWithTenant(claims.tenant, () => this.deps.store.users.list({ order: { createdAt: 'ASC' }, take: 1000 }));
-    return users.map(publicUser);
+  async listUsers(claims: AccessClaims, page: PageRequest): Promise<Page<PublicUser>> {
+    const users = await this.deps.store.usersPage(claims.tenant, page);
+    return { items: users.items.map(publicUser), nextCursor: users.nextCursor };
   }
 
   /** Changes another account's role or disabled state; never above the actor's own rank, never oneself. */
@@ -559,7 +575,7 @@ export class AuthService {
       if (input.disabled !== undefined) changes.disabledAt = input.disabled ? (target.disabledAt ?? Date.now()) : null;
       const updated = (await store.users.update(target.id, changes)) ?? target;
       // New role or disabled: live tokens carry the old state, so they stop now.
-      if (changes.role !== undefined || input.disabled === true) await this.revoke(claims.tenant, target.id);
+      if (changes.role !== undefined || input.disabled === true) await this.endSessions(claims.tenant, target.id);
       if (changes.role !== undefined) await this.emit({ type: 'user.role_changed', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip, detail: { from: target.role, to: changes.role } });
       if (input.disabled === true) await this.emit({ type: 'user.disabled', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip });
       return publicUser(updated);
@@ -573,8 +589,8 @@ export class AuthService {
     await this.emit({ type: 'account.unlocked', tenantId: claims.tenant, userId: target.id, actorId: claims.sub, ip: meta.ip });
   }
 
-  listRoles(claims: AccessClaims): Promise<RoleView[]> {
-    return this.deps.roles.list(claims.tenant);
+  listRoles(claims: AccessClaims, page: PageRequest): Promise<Page<RoleView>> {
+    return this.deps.roles.list(claims.tenant, page);
   }
 
   async createRole(claims: AccessClaims, input: { name: string; description: string; permissions: readonly string[] }, meta: ClientMeta): Promise<RoleView> {
@@ -586,10 +602,8 @@ export class AuthService {
   /** Changes a tenant's own role; when its permissions change, its holders' live tokens stop (they carry the old ones). */
   async updateRole(claims: AccessClaims, name: string, input: { description?: string | undefined; permissions?: readonly string[] | undefined }, meta: ClientMeta): Promise<RoleView> {
     const { role, permissionsChanged } = await this.deps.roles.update(grantOf(claims), claims.tenant, name, input);
-    if (permissionsChanged) {
-      const holders = await runWithTenant(claims.tenant, () => this.deps.store.users.list({ where: { role: name }, take: 10_000 }));
-      for (const holder of holders) await this.revoke(claims.tenant, holder.id);
-    }
+    // One entry, however many hold the role: their tokens die on the next request, and a refresh signs new ones.
+    if (permissionsChanged) await this.deps.revocations.revokeRole(claims.tenant, name, Date.now(), this.revocationSeconds());
     await this.emit({ type: 'role.updated', tenantId: claims.tenant, actorId: claims.sub, ip: meta.ip, detail: { role: name, permissions: role.permissions } });
     return role;
   }

@@ -1,5 +1,5 @@
-import { In, IsNull, type DataSource } from 'typeorm';
-import { runWithTenant, Tenant, TenantRepository, type WritableFields } from '../core/index.js';
+import { IsNull, MoreThan, Not, type DataSource } from 'typeorm';
+import { runWithTenant, Tenant, TenantRepository, type Page, type PageRequest, type WritableFields } from '../core/index.js';
 import { Identity } from './entities/identity.entity.js';
 import { OneTimeToken, type OneTimePurpose } from './entities/one-time-token.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
@@ -62,13 +62,34 @@ export class AuthStore {
     return (await runWithTenant(token.tenantId, () => this.oneTimeTokens.updateWhere({ id: token.id, usedAt: IsNull() }, { usedAt: now }))) === 1;
   }
 
-  /** Revokes the given sessions, or every live one of the user; returns the ids revoked. */
-  async revokeSessions(tenantId: string, userId: string, now: number, only?: string): Promise<string[]> {
-    return runWithTenant(tenantId, async () => {
-      const live = await this.sessions.list({ where: { userId, revokedAt: IsNull(), ...(only === undefined ? {} : { id: only }) }, take: 1000 });
-      const ids = live.map((session) => session.id);
-      if (ids.length > 0) await this.sessions.updateWhere({ id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
-      return ids;
-    });
+  /** A page of the tenant's accounts, by email address. */
+  usersPage(tenantId: string, page: PageRequest): Promise<Page<User>> {
+    return runWithTenant(tenantId, () => this.users.page({ list: 'auth.users', sortBy: 'email' }, page));
+  }
+
+  /**
+   * A page of the user's live sessions, newest first: by absolute expiry, which is fixed when a session opens
+   * (its last-seen time moves, and would move a session within a walk).
+   */
+  liveSessionsPage(tenantId: string, userId: string, now: number, page: PageRequest): Promise<Page<Session>> {
+    const where = { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) };
+    return runWithTenant(tenantId, () =>
+      this.sessions.page({ list: 'auth.sessions', sortBy: 'expiresAt', direction: 'DESC', where }, page),
+    );
+  }
+
+  /** Ends one live session of the user; false when it is not one (another user's, already ended, unknown). */
+  async revokeSession(tenantId: string, userId: string, sessionId: string, now: number): Promise<boolean> {
+    const where = { id: sessionId, userId, revokedAt: IsNull() };
+    return (await runWithTenant(tenantId, () => this.sessions.updateWhere(where, { revokedAt: now }))) === 1;
+  }
+
+  /**
+   * Ends every live session of the user but `keep`, in one statement with the tenant in its WHERE, however many
+   * there are; returns how many ended.
+   */
+  revokeUserSessions(tenantId: string, userId: string, now: number, keep?: string): Promise<number> {
+    const where = { userId, revokedAt: IsNull(), ...(keep === undefined ? {} : { id: Not(keep) }) };
+    return runWithTenant(tenantId, () => this.sessions.updateWhere(where, { revokedAt: now }));
   }
 }

@@ -54,7 +54,7 @@ describe('roles a tenant defines for itself', () => {
     await call(approver, 'delete').expect(403);
     await request(t.app).get('/auth/users').set(bearer(approver.accessToken)).expect(403);
     const roles = await request(t.app).get('/auth/roles').set(bearer(admin.accessToken)).expect(200);
-    expect((roles.body as { name: string }[]).map((role) => role.name)).toEqual(['member', 'admin', 'owner', 'approver']);
+    expect((roles.body as { items: { name: string }[] }).items.map((role) => role.name)).toEqual(['member', 'admin', 'owner', 'approver']);
   });
 
   it('when a role names a built-in or an undeclared permission, then 422; a taken name, then 409', async () => {
@@ -115,7 +115,7 @@ describe('roles a tenant defines for itself', () => {
     const other = await registerOwner(t);
     await createRole(other, { name: 'auditor', permissions: ['invoices:read', 'invoices:approve', 'invoices:delete'] }).expect(201);
     const ours = await request(t.app).get('/auth/roles').set(bearer(owner.accessToken)).expect(200);
-    expect((ours.body as { name: string }[]).some((role) => role.name === 'auditor')).toBe(false);
+    expect((ours.body as { items: { name: string }[] }).items.some((role) => role.name === 'auditor')).toBe(false);
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: uniqueEmail(), role: 'auditor' }).expect(422);
     await request(t.app).patch('/auth/roles/auditor').set(bearer(owner.accessToken)).send({ permissions: [] }).expect(404);
     await request(t.app).delete('/auth/roles/auditor').set(bearer(owner.accessToken)).expect(404);
