@@ -76,7 +76,9 @@ export function memoryRevocationList(): RevocationList {
     },
     isRevoked(token) {
       const { sid, sub, tenant, role } = token;
-      return Promise.resolve(kills(token, read(sessionKey(sid)), read(userKey(tenant, sub)), read(roleKey(tenant, role))));
+      return Promise.resolve(
+        kills(token, read(sessionKey(sid)), read(userKey(tenant, sub)), read(roleKey(tenant, role))),
+      );
     },
     close: () => Promise.resolve(),
   };
@@ -113,7 +115,11 @@ export function redisRevocationList(url: string): RevocationList {
     }
   };
   return {
-    revokeSessions: (sessionIds, ttlSeconds) => write(sessionIds.map((id) => [sessionKey(id), '1']), ttlSeconds),
+    revokeSessions: (sessionIds, ttlSeconds) =>
+      write(
+        sessionIds.map((id) => [sessionKey(id), '1']),
+        ttlSeconds,
+      ),
     revokeUser: (tenantId, userId, at, ttlSeconds, keep) =>
       write([[userKey(tenantId, userId), userEntry(at, keep)]], ttlSeconds),
     revokeRole: (tenantId, role, at, ttlSeconds) => write([[roleKey(tenantId, role), String(at)]], ttlSeconds),

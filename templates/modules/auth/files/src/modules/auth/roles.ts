@@ -12,7 +12,15 @@ import {
   type Permission,
 } from '../core/index.js';
 import { CustomRole } from './entities/role.entity.js';
-import { BUILT_IN_ROLES, heldByEveryone, isBuiltIn, mayGrant, roleHas, type BuiltInRole, type RoleGrant } from './rbac.js';
+import {
+  BUILT_IN_ROLES,
+  heldByEveryone,
+  isBuiltIn,
+  mayGrant,
+  roleHas,
+  type BuiltInRole,
+  type RoleGrant,
+} from './rbac.js';
 
 export interface RoleView {
   name: string;
@@ -74,8 +82,8 @@ export class Roles {
       const after = decodeCursor(page.cursor, { ...scope, valueType: 'string' });
       const amongBuiltIns = after !== undefined && after.id === '';
       if (amongBuiltIns && !isBuiltIn(String(after.value))) throw invalidCursor();
-      const start =
-        after === undefined ? 0 : amongBuiltIns ? BUILT_IN_ROLES.indexOf(after.value as BuiltInRole) + 1 : BUILT_IN_ROLES.length;
+      const past = amongBuiltIns ? BUILT_IN_ROLES.indexOf(after.value as BuiltInRole) + 1 : BUILT_IN_ROLES.length;
+      const start = after === undefined ? 0 : past;
       const builtIns = BUILT_IN_ROLES.slice(start, start + page.limit).map((role) =>
         this.view({ role }, BUILT_IN_DESCRIPTIONS[role] ?? '', true),
       );
@@ -87,7 +95,9 @@ export class Roles {
       }
       const cursor = after === undefined || amongBuiltIns ? undefined : page.cursor;
       const custom = await this.custom.page({ list: 'auth.roles', sortBy: 'name' }, { limit: room, cursor });
-      const own = custom.items.map((row) => this.view({ role: row.name, permissions: row.permissions }, row.description, false));
+      const own = custom.items.map((row) =>
+        this.view({ role: row.name, permissions: row.permissions }, row.description, false),
+      );
       return { items: [...builtIns, ...own], nextCursor: custom.nextCursor };
     });
   }

@@ -78,7 +78,8 @@ export class AccessTokens {
   sign(claims: Omit<AccessClaims, 'iat' | 'exp' | 'issuedAtMs'>, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
     const perms = claims.perms === undefined ? {} : { perms: claims.perms };
-    return new SignJWT({ tenant: claims.tenant, role: claims.role, ...perms, sid: claims.sid, mfa: claims.mfa, iat_ms: now })
+    const { tenant, role, sid, mfa } = claims;
+    return new SignJWT({ tenant, role, ...perms, sid, mfa, iat_ms: now })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.current.kid })
       .setSubject(claims.sub)
       .setIssuer(this.options.issuer)

@@ -23,7 +23,13 @@ export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/r
 // Data: base entities, tenancy, migration helpers
 export { TimestampedEntity, TenantScopedEntity, SoftDeletableTenantEntity } from './entities/base.entity.js';
 export { Tenant } from './entities/tenant.entity.js';
-export { TenantRepository, type WritableFields, type ListOptions, type KeysetQuery, type SortKey } from './tenancy/tenant-repository.js';
+export {
+  TenantRepository,
+  type WritableFields,
+  type ListOptions,
+  type KeysetQuery,
+  type SortKey,
+} from './tenancy/tenant-repository.js';
 export {
   PageQuery,
   pageSchema,

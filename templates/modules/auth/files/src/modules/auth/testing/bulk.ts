@@ -59,5 +59,9 @@ export async function insertUsers(t: TestApp, tenantId: string, role: string, co
 export function appTokens(t: TestApp): AccessTokens {
   const { env, auth } = t.config;
   const secret = env.AUTH_JWT_SECRET === undefined || env.AUTH_JWT_SECRET === '' ? env.APP_SECRET : env.AUTH_JWT_SECRET;
-  return new AccessTokens([secret], { issuer: auth.jwtIssuer, audience: auth.jwtAudience, ttlSeconds: auth.accessTokenTtlSeconds });
+  return new AccessTokens([secret], {
+    issuer: auth.jwtIssuer,
+    audience: auth.jwtAudience,
+    ttlSeconds: auth.accessTokenTtlSeconds,
+  });
 }

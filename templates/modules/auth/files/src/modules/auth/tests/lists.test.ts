@@ -27,7 +27,12 @@ const list = (as: Account, path: string, query: Record<string, string> = {}) =>
   request(t.app).get(path).query(query).set(bearer(as.accessToken));
 
 /** Walks `path` page by page, running `between` alongside each page request; returns every item read. */
-async function walk<T>(as: Account, path: string, limit: number, between: (round: number) => Promise<unknown> = () => Promise.resolve()): Promise<T[]> {
+async function walk<T>(
+  as: Account,
+  path: string,
+  limit: number,
+  between: (round: number) => Promise<unknown> = () => Promise.resolve(),
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   let round = 0;
@@ -43,14 +48,17 @@ async function walk<T>(as: Account, path: string, limit: number, between: (round
   return items;
 }
 
-const idOf = async (account: Account) => (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
+const idOf = async (account: Account) =>
+  (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
 
 describe('GET /auth/users', () => {
-  it('when the list is walked page by page while accounts are added, then every account comes back exactly once', async () => {
+  it('when walked page by page while accounts are added, then every account comes back exactly once', async () => {
     const admin = await registerOwner(t);
     await insertUsers(t, admin.tenantId, 'member', 130);
     const before = (await t.dataSource.getRepository(User).findBy({ tenantId: admin.tenantId })).map((user) => user.id);
-    const seen = await walk<{ id: string }>(admin, '/auth/users', 25, () => insertUsers(t, admin.tenantId, 'member', 3));
+    const seen = await walk<{ id: string }>(admin, '/auth/users', 25, () =>
+      insertUsers(t, admin.tenantId, 'member', 3),
+    );
     const ids = seen.map((user) => user.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(before));
@@ -62,11 +70,17 @@ describe('GET /auth/users', () => {
       expect(response.headers['content-type']).toContain('application/problem+json');
     }
     await insertUsers(t, owner.tenantId, 'member', 2);
-    const cursor = ((await list(owner, '/auth/users', { limit: '1' }).expect(200)).body as Page<unknown>).nextCursor ?? '';
+    const cursor =
+      ((await list(owner, '/auth/users', { limit: '1' }).expect(200)).body as Page<unknown>).nextCursor ?? '';
     await list(owner, '/auth/users', { limit: '1', cursor }).expect(200);
     const [listName, tenant, email, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[];
     const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    for (const tampered of [`${cursor}x`, forge([listName, tenant, 7, id]), forge([listName, tenant, { gt: email }, id]), forge(['auth.sessions', tenant, email, id])]) {
+    for (const tampered of [
+      `${cursor}x`,
+      forge([listName, tenant, 7, id]),
+      forge([listName, tenant, { gt: email }, id]),
+      forge(['auth.sessions', tenant, email, id]),
+    ]) {
       await list(owner, '/auth/users', { cursor: tampered }).expect(400);
     }
     // Another tenant's cursor positions nothing here.
@@ -77,7 +91,7 @@ describe('GET /auth/users', () => {
 });
 
 describe('GET /auth/sessions', () => {
-  it('when a user has more live sessions than a page, then the walk returns each live one once, newest first', async () => {
+  it('when there are more live sessions than a page, then the walk returns each once, newest first', async () => {
     const account = await registerOwner(t);
     const userId = await idOf(account);
     const ids = await insertSessions(t, account.tenantId, userId, 45);
@@ -99,16 +113,22 @@ describe('GET /auth/sessions', () => {
 });
 
 describe('GET /auth/roles', () => {
-  it('when walked with small pages, then the built-in roles come first, then the tenant’s own by name, each once', async () => {
+  it('when walked in small pages, then built-in roles come first, then the tenant’s own by name', async () => {
     const account = await registerOwner(t);
     for (const name of ['zeta', 'alpha', 'mid']) {
-      await request(t.app).post('/auth/roles').set(bearer(account.accessToken)).send({ name, permissions: [] }).expect(201);
+      await request(t.app)
+        .post('/auth/roles')
+        .set(bearer(account.accessToken))
+        .send({ name, permissions: [] })
+        .expect(201);
     }
     for (const limit of [1, 2, 3, 4, 100]) {
       const names = (await walk<{ name: string }>(account, '/auth/roles', limit)).map((role) => role.name);
       expect(names).toEqual(['member', 'admin', 'owner', 'alpha', 'mid', 'zeta']);
     }
-    const onlyBuiltIns = (await walk<{ name: string }>(await registerOwner(t), '/auth/roles', 3)).map((role) => role.name);
+    const onlyBuiltIns = (await walk<{ name: string }>(await registerOwner(t), '/auth/roles', 3)).map(
+      (role) => role.name,
+    );
     expect(onlyBuiltIns).toEqual(['member', 'admin', 'owner']);
   });
 

@@ -6,7 +6,14 @@ import { defineRoute, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { Session } from '../entities/session.entity.js';
 import { User } from '../entities/user.entity.js';
-import { bearer, login, registerOwner, startAuthTestApp, strongPassword, type Account } from '../testing/auth-helpers.js';
+import {
+  bearer,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  strongPassword,
+  type Account,
+} from '../testing/auth-helpers.js';
 import { appTokens, insertSessions, insertUsers } from '../testing/bulk.js';
 import type { AccessTokens } from '../tokens.js';
 
@@ -42,7 +49,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const idOf = async (account: Account) => (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
+const idOf = async (account: Account) =>
+  (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
 const liveSessions = (userId: string) => t.dataSource.getRepository(Session).countBy({ userId, revokedAt: IsNull() });
 
 /**
@@ -105,14 +113,18 @@ describe('PATCH /auth/users/:id disabled, with 1,005 sessions', () => {
       ids.map((sid) => tokens.sign({ sub: victimId, tenant: owner.tenantId, role: 'member', sid, mfa: false })),
     );
     expect(await statuses('/auth/me', victimTokens)).toEqual(new Set([200]));
-    await request(t.app).patch(`/auth/users/${victimId}`).set(bearer(owner.accessToken)).send({ disabled: true }).expect(200);
+    await request(t.app)
+      .patch(`/auth/users/${victimId}`)
+      .set(bearer(owner.accessToken))
+      .send({ disabled: true })
+      .expect(200);
     expect(await liveSessions(victimId)).toBe(0);
     expect(await statuses('/auth/me', victimTokens)).toEqual(new Set([401]));
   });
 });
 
 describe('PATCH /auth/roles/:name with 1,005 holders', () => {
-  it('when the role loses a permission, then every holder loses it on the next request, and a refresh signs the new ones', async () => {
+  it('when the role loses a permission, then every holder loses it on the next request', async () => {
     const owner = await registerOwner(t);
     await request(t.app)
       .post('/auth/roles')
@@ -122,16 +134,38 @@ describe('PATCH /auth/roles/:name with 1,005 holders', () => {
     const holders = await insertUsers(t, owner.tenantId, 'clerk', MANY);
     const holderTokens = await Promise.all(
       holders.map((sub, i) =>
-        tokens.sign({ sub, tenant: owner.tenantId, role: 'clerk', perms: ['ledger:read'], sid: `bulk-session-${String(i)}`, mfa: false }),
+        tokens.sign({
+          sub,
+          tenant: owner.tenantId,
+          role: 'clerk',
+          perms: ['ledger:read'],
+          sid: `bulk-session-${String(i)}`,
+          mfa: false,
+        }),
       ),
     );
     expect(await statuses('/test-ledger', holderTokens)).toEqual(new Set([200]));
-    await request(t.app).patch('/auth/roles/clerk').set(bearer(owner.accessToken)).send({ permissions: [] }).expect(200);
+    await request(t.app)
+      .patch('/auth/roles/clerk')
+      .set(bearer(owner.accessToken))
+      .send({ permissions: [] })
+      .expect(200);
     expect(await statuses('/test-ledger', holderTokens)).toEqual(new Set([401]));
     // Another tenant's role of the same name is not touched.
     const other = await registerOwner(t);
-    await request(t.app).post('/auth/roles').set(bearer(other.accessToken)).send({ name: 'clerk', permissions: ['ledger:read'] }).expect(201);
-    const theirs = await tokens.sign({ sub: (await insertUsers(t, other.tenantId, 'clerk', 1))[0] ?? '', tenant: other.tenantId, role: 'clerk', perms: ['ledger:read'], sid: 'theirs', mfa: false });
+    await request(t.app)
+      .post('/auth/roles')
+      .set(bearer(other.accessToken))
+      .send({ name: 'clerk', permissions: ['ledger:read'] })
+      .expect(201);
+    const theirs = await tokens.sign({
+      sub: (await insertUsers(t, other.tenantId, 'clerk', 1))[0] ?? '',
+      tenant: other.tenantId,
+      role: 'clerk',
+      perms: ['ledger:read'],
+      sid: 'theirs',
+      mfa: false,
+    });
     await request(t.app).get('/test-ledger').set(bearer(theirs)).expect(200);
   });
 });

@@ -6,7 +6,7 @@ import { HttpError } from '../http/problem.js';
  *
  *   route:   request: { query: PageQuery }, responses: { 200: { schema: pageSchema(Item) }, 400: … },
  *            handler: ({ query }) => service.list(…, pageRequestOf(query))
- *   service: repository.page({ list: 'billing.invoices', sortBy: 'number', where: { … } }, page) → { items, nextCursor }
+ *   service: repository.page({ list: 'billing.invoices', sortBy: 'number', where }, page) → { items, nextCursor }
  *
  * A page is "the `limit` rows after the cursor" in a total order (the sort key, then the id), read with a WHERE on
  * that position instead of an OFFSET, so rows inserted or deleted while a client walks the list never make it skip
@@ -55,7 +55,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   });
 }
 
-const invalidPage = (detail: string) => new HttpError(400, { type: 'urn:problem:invalid-page', title: 'Invalid page', detail });
+const invalidPage = (detail: string) =>
+  new HttpError(400, { type: 'urn:problem:invalid-page', title: 'Invalid page', detail });
 
 /** The page a client asked for: `limit` a whole number from 1 to 100 (default 20), else 400. */
 export function pageRequestOf(query: { limit?: string | undefined; cursor?: string | undefined }): PageRequest {
@@ -63,7 +64,9 @@ export function pageRequestOf(query: { limit?: string | undefined; cursor?: stri
   if (limit === undefined) return { limit: DEFAULT_PAGE_SIZE, cursor };
   const value = /^[0-9]{1,3}$/.test(limit) ? Number(limit) : Number.NaN;
   if (!(value >= 1 && value <= MAX_PAGE_SIZE)) {
-    throw invalidPage(`limit must be a whole number from 1 to ${String(MAX_PAGE_SIZE)}, not ${JSON.stringify(limit.slice(0, 20))}.`);
+    throw invalidPage(
+      `limit must be a whole number from 1 to ${String(MAX_PAGE_SIZE)}, not ${JSON.stringify(limit.slice(0, 20))}.`,
+    );
   }
   return { limit: value, cursor };
 }

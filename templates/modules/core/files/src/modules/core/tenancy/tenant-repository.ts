@@ -56,7 +56,9 @@ export interface KeysetQuery<T, K extends SortKey<T>> {
 
 /** Paging a caller asked for: a negative or fractional value is a bug, refused. There is no upper bound. */
 function paging(take: number | undefined, skip: number): { take: number | undefined; skip: number } {
-  if (take !== undefined && (!Number.isInteger(take) || take < 0)) throw new RangeError('take must be a whole number of at least 0');
+  if (take !== undefined && (!Number.isInteger(take) || take < 0)) {
+    throw new RangeError('take must be a whole number of at least 0');
+  }
   if (!Number.isInteger(skip) || skip < 0) throw new RangeError('skip must be a whole number of at least 0');
   return { take, skip };
 }
@@ -195,7 +197,9 @@ export class TenantRepository<T extends TenantScopedEntity> {
       const scoped = this.where(criteria, tenantId);
       const deletedAt = repository.metadata.deleteDateColumn?.propertyName;
       const result =
-        deletedAt === undefined ? await repository.delete(scoped) : await repository.softDelete({ ...scoped, [deletedAt]: IsNull() });
+        deletedAt === undefined
+          ? await repository.delete(scoped)
+          : await repository.softDelete({ ...scoped, [deletedAt]: IsNull() });
       return result.affected ?? 0;
     });
   }

@@ -69,8 +69,9 @@ describe('GET /widgets (keyset pagination)', () => {
     let cursor: string | null = null;
     let round = 0;
     do {
-      const page: WidgetPage = (await listWidgets(tenant, { limit: '7', ...(cursor === null ? {} : { cursor }) }).expect(200))
-        .body as WidgetPage;
+      const page: WidgetPage = (
+        await listWidgets(tenant, { limit: '7', ...(cursor === null ? {} : { cursor }) }).expect(200)
+      ).body as WidgetPage;
       expect(page.items.length).toBeLessThanOrEqual(7);
       seen.push(...page.items.map((widget) => widget.id));
       cursor = page.nextCursor;
@@ -86,13 +87,19 @@ describe('GET /widgets (keyset pagination)', () => {
 
   it('when rows share a sort key, then the id breaks the tie and none is skipped or repeated', async () => {
     const tenant = await t.newTenant();
-    const rows = Array.from({ length: 25 }, () => ({ id: randomUUID(), tenantId: tenant, name: 'same', internalCode: null }));
+    const rows = Array.from({ length: 25 }, () => ({
+      id: randomUUID(),
+      tenantId: tenant,
+      name: 'same',
+      internalCode: null,
+    }));
     await t.dataSource.getRepository(Widget).insert(rows);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: WidgetPage = (await listWidgets(tenant, { limit: '4', ...(cursor === null ? {} : { cursor }) }).expect(200))
-        .body as WidgetPage;
+      const page: WidgetPage = (
+        await listWidgets(tenant, { limit: '4', ...(cursor === null ? {} : { cursor }) }).expect(200)
+      ).body as WidgetPage;
       seen.push(...page.items.map((widget) => widget.id));
       cursor = page.nextCursor;
     } while (cursor !== null);

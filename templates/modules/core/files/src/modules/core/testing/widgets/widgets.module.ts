@@ -37,7 +37,10 @@ export const widgetsModule: AppModule = {
         path: '/widgets',
         summary: 'List widgets',
         request: { query: PageQuery },
-        responses: { 200: { description: 'Widgets of the tenant, by name' }, 400: { description: 'Bad limit or cursor' } },
+        responses: {
+          200: { description: 'Widgets of the tenant, by name' },
+          400: { description: 'Bad limit or cursor' },
+        },
         handler: ({ query }) => widgets.page({ list: 'test.widgets', sortBy: 'name' }, pageRequestOf(query)),
       }),
       defineRoute({
