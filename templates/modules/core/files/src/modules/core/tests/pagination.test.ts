@@ -150,3 +150,19 @@ describe('GET /widgets (keyset pagination)', () => {
     await listWidgets(other, { cursor }).expect(400);
   });
 });
+
+describe('the OpenAPI document of a paginated list', () => {
+  it('when read, then limit is a documented integer from 1 to 100 and cursor a string', async () => {
+    const document = (await request(t.app).get('/openapi.json').expect(200)).body as {
+      paths: Record<string, { get?: { parameters?: { name: string; schema: Record<string, unknown> }[] } }>;
+    };
+    const parameters = document.paths['/widgets']?.get?.parameters ?? [];
+    expect(parameters.find((parameter) => parameter.name === 'limit')?.schema).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    });
+    expect(parameters.find((parameter) => parameter.name === 'cursor')?.schema).toMatchObject({ type: 'string' });
+  });
+});
