@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter } from '../core/index.js';
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, Not, type DataSource } from 'typeorm';
 import { MfaFactor, RecoveryCode, type FactorKind } from './entities/mfa.entity.js';
 import { limitOrRefuse, storeCall } from './lockout.js';
 import type { Mailer } from './mailer.js';
@@ -142,16 +142,14 @@ export class Mfa {
 
   /** Removes one factor; with none left, the recovery codes go too. */
   async remove(userId: string, kind: FactorKind): Promise<boolean> {
-    const mine = (await this.factors.list({ where: { userId }, take: 20 })).filter((factor) => factor.kind === kind);
-    for (const factor of mine) await this.factors.delete(factor.id);
-    if (!(await this.enrolled(userId))) {
-      for (const code of await this.recovery.list({ where: { userId }, take: 1000 })) await this.recovery.delete(code.id);
-    }
-    return mine.some((factor) => factor.confirmedAt !== null);
+    const confirmed = (await this.factors.count({ userId, kind, confirmedAt: Not(IsNull()) })) > 0;
+    await this.factors.deleteWhere({ userId, kind });
+    if (!(await this.enrolled(userId))) await this.recovery.deleteWhere({ userId });
+    return confirmed;
   }
 
   async newRecoveryCodes(userId: string): Promise<string[]> {
-    for (const old of await this.recovery.list({ where: { userId }, take: 1000 })) await this.recovery.delete(old.id);
+    await this.recovery.deleteWhere({ userId });
     const fresh = Array.from({ length: RECOVERY_CODES }, () => randomToken(10).replace(/[-_]/g, 'x').slice(0, 12));
     for (const code of fresh) await this.recovery.create({ userId, codeHash: this.hashOf(code), usedAt: null });
     return fresh;
@@ -218,7 +216,7 @@ export class Mfa {
   }
 
   private async confirmedFactors(userId: string): Promise<MfaFactor[]> {
-    return (await this.factors.list({ where: { userId }, take: 20 })).filter((factor) => factor.confirmedAt !== null);
+    return this.factors.list({ where: { userId, confirmedAt: Not(IsNull()) } });
   }
 
   private async pendingFactor(userId: string, kind: FactorKind): Promise<MfaFactor | undefined> {
@@ -227,7 +225,7 @@ export class Mfa {
   }
 
   private async dropPending(userId: string, kind: FactorKind): Promise<void> {
-    for (const pending of await this.factors.list({ where: { userId, kind, confirmedAt: IsNull() }, take: 20 })) await this.factors.delete(pending.id);
+    await this.factors.deleteWhere({ userId, kind, confirmedAt: IsNull() });
   }
 
   private secretOf(factor: MfaFactor): string {

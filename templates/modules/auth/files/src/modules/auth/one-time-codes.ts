@@ -24,7 +24,7 @@ export class OneTimeCodes {
   /** A fresh code for `binding`; earlier codes of the binding stop working. */
   async issue(binding: string, userId: string, channel: CodeChannel, now = Date.now()): Promise<string> {
     const bindingHash = this.bindingHash(binding);
-    for (const older of await this.rows.list({ where: { binding: bindingHash, usedAt: IsNull() }, take: 20 })) await this.rows.update(older.id, { usedAt: now });
+    await this.rows.updateWhere({ binding: bindingHash, usedAt: IsNull() }, { usedAt: now });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.rows.create({ binding: bindingHash, userId, channel, codeHash: this.codeHash(binding, code), expiresAt: now + this.ttlSeconds * 1000, usedAt: null });
     return code;

@@ -3,7 +3,8 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { Strategy } from 'passport-strategy';
 import { findCurrentTenantId, ValidationError } from '../core/index.js';
-import { clientMetaOf, type AuthService } from './service.js';
+import { clientMetaOf } from './http.js';
+import type { LoginService } from './login/service.js';
 import type { AccessClaims } from './tokens.js';
 
 /**
@@ -12,13 +13,16 @@ import type { AccessClaims } from './tokens.js';
  * serializeUser; sessions are auth's own (the sessions table and rotating refresh tokens). One instance per app
  * rather than passport's global one, so two apps in one process (tests) never share strategies.
  */
-export function createPassport(deps: { service: AuthService; bearer: AccessTokenStrategy }): passport.Authenticator {
+export function createPassport(deps: {
+  login: LoginService;
+  bearer: AccessTokenStrategy;
+}): passport.Authenticator {
   const instance = new passport.Passport();
   instance.use(
     'local',
     new LocalStrategy({ usernameField: 'email', passReqToCallback: true, session: false }, (req, email, password, done) => {
       // Lockout, rate limits and equal timing for unknown accounts live in the service; every failure is its 401.
-      deps.service.checkPassword({ email, password, tenantId: loginTenant(bodyTenant(req)) }, clientMetaOf(req)).then(
+      deps.login.checkPassword({ email, password, tenantId: loginTenant(bodyTenant(req)) }, clientMetaOf(req)).then(
         (user) => {
           done(null, user);
         },

@@ -66,3 +66,8 @@ export function mayGrant(actor: RoleGrant, granted: RoleGrant, declared: readonl
   if (rankOf(granted.role) > rankOf(actor.role)) return false;
   return declared.every(({ name }) => !roleHas(granted, name) || roleHas(actor, name));
 }
+
+/** The role a token acts with, as it was when the token was signed. */
+export function grantOfToken(claims: { role: string; perms?: string[] | undefined }): RoleGrant {
+  return { role: claims.role, permissions: claims.perms };
+}

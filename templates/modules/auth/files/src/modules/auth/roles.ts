@@ -1,7 +1,26 @@
 import type { DataSource } from 'typeorm';
-import { HttpError, runWithTenant, TenantRepository, ValidationError, type Permission } from '../core/index.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  HttpError,
+  invalidCursor,
+  runWithTenant,
+  TenantRepository,
+  ValidationError,
+  type Page,
+  type PageRequest,
+  type Permission,
+} from '../core/index.js';
 import { CustomRole } from './entities/role.entity.js';
-import { BUILT_IN_ROLES, heldByEveryone, isBuiltIn, mayGrant, roleHas, type RoleGrant } from './rbac.js';
+import {
+  BUILT_IN_ROLES,
+  heldByEveryone,
+  isBuiltIn,
+  mayGrant,
+  roleHas,
+  type BuiltInRole,
+  type RoleGrant,
+} from './rbac.js';
 
 export interface RoleView {
   name: string;
@@ -53,12 +72,34 @@ export class Roles {
     return mayGrant(actor, target, this.declared);
   }
 
-  async list(tenantId: string): Promise<RoleView[]> {
-    const custom = await runWithTenant(tenantId, () => this.custom.list({ order: { name: 'ASC' }, take: 1000 }));
-    return [
-      ...BUILT_IN_ROLES.map((role) => this.view({ role }, BUILT_IN_DESCRIPTIONS[role] ?? '', true)),
-      ...custom.map((row) => this.view({ role: row.name, permissions: row.permissions }, row.description, false)),
-    ];
+  /**
+   * A page of the tenant's roles: the built-in ones first, in their fixed order, then its own by name. A cursor
+   * among the built-in roles names one with an empty id; past them, it is the custom roles' own keyset cursor.
+   */
+  async list(tenantId: string, page: PageRequest): Promise<Page<RoleView>> {
+    return runWithTenant(tenantId, async () => {
+      const scope = { list: 'auth.roles', tenantId };
+      const after = decodeCursor(page.cursor, { ...scope, valueType: 'string' });
+      const amongBuiltIns = after !== undefined && after.id === '';
+      if (amongBuiltIns && !isBuiltIn(String(after.value))) throw invalidCursor();
+      const past = amongBuiltIns ? BUILT_IN_ROLES.indexOf(after.value as BuiltInRole) + 1 : BUILT_IN_ROLES.length;
+      const start = after === undefined ? 0 : past;
+      const builtIns = BUILT_IN_ROLES.slice(start, start + page.limit).map((role) =>
+        this.view({ role }, BUILT_IN_DESCRIPTIONS[role] ?? '', true),
+      );
+      const room = page.limit - builtIns.length;
+      if (room === 0) {
+        const more = start + builtIns.length < BUILT_IN_ROLES.length || (await this.custom.count()) > 0;
+        const last = builtIns.at(-1)?.name ?? '';
+        return { items: builtIns, nextCursor: more ? encodeCursor(scope, { value: last, id: '' }) : null };
+      }
+      const cursor = after === undefined || amongBuiltIns ? undefined : page.cursor;
+      const custom = await this.custom.page({ list: 'auth.roles', sortBy: 'name' }, { limit: room, cursor });
+      const own = custom.items.map((row) =>
+        this.view({ role: row.name, permissions: row.permissions }, row.description, false),
+      );
+      return { items: [...builtIns, ...own], nextCursor: custom.nextCursor };
+    });
   }
 
   async create(actor: RoleGrant, tenantId: string, input: { name: string; description: string; permissions: readonly string[] }): Promise<RoleView> {

@@ -12,7 +12,7 @@ import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
 import { AccessTokenStrategy, bearerTokenOf, createPassport, runStrategy } from './passport.js';
 import { Roles } from './roles.js';
-import { AuthService } from './service.js';
+import { createServices, type AuthServices } from './services.js';
 import { AuthStore } from './store.js';
 import { AccessTokens, sessionIdOf, type AccessClaims } from './tokens.js';
 
@@ -21,7 +21,8 @@ export interface AuthRuntime {
   context: ModuleContext;
   tokens: AccessTokens;
   revocations: RevocationList;
-  service: AuthService;
+  /** The use cases, one service per feature. */
+  services: AuthServices;
   store: AuthStore;
   oauth: OAuthClients;
   /** This app's passport: `local` (email + password) and `jwt` (access tokens); strategies are added in createPassport. */
@@ -131,10 +132,11 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
   });
   const roles = new Roles(context.dataSource, config.core.rowLevelSecurity, context.permissions);
   const passwords = new PasswordHasher(options.passwordHashing);
-  const service = new AuthService({ context, store, tokens, revocations, mailer, lockout, passwords, ipLimiter, mfa, roles });
+  const blocks = { context, store, tokens, revocations, mailer, lockout, passwords, ipLimiter, mfa, roles };
+  const services = createServices(blocks);
   const bearer = new AccessTokenStrategy(async (token) => {
     const claims = await tokens.verify(token);
-    return claims === undefined || (await revocations.isRevoked(claims.sid)) ? undefined : claims;
+    return claims === undefined || (await revocations.isRevoked(claims)) ? undefined : claims;
   });
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
@@ -142,11 +144,11 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
     context,
     tokens,
     revocations,
-    service,
+    services,
     store,
     oauth,
     bearer,
-    passport: createPassport({ service, bearer }),
+    passport: createPassport({ login: services.login, bearer }),
     refreshCookie: production ? '__Host-refresh' : 'refresh',
     oauthCookie: production ? '__Host-oauth' : 'oauth',
   };

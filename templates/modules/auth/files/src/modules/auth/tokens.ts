@@ -23,6 +23,8 @@ export interface AccessClaims {
   mfa: boolean;
   /** Issued at, epoch seconds. */
   iat: number;
+  /** Issued at, epoch milliseconds (claim `iat_ms`): revocations "before T" compare with it, to the millisecond. */
+  issuedAtMs: number;
   exp: number;
 }
 
@@ -73,9 +75,11 @@ export class AccessTokens {
     this.byKid = new Map(keys.map((k) => [k.kid, k.key]));
   }
 
-  sign(claims: Omit<AccessClaims, 'iat' | 'exp'>, now = Date.now()): Promise<string> {
+  sign(claims: Omit<AccessClaims, 'iat' | 'exp' | 'issuedAtMs'>, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
-    return new SignJWT({ tenant: claims.tenant, role: claims.role, ...(claims.perms === undefined ? {} : { perms: claims.perms }), sid: claims.sid, mfa: claims.mfa })
+    const perms = claims.perms === undefined ? {} : { perms: claims.perms };
+    const { tenant, role, sid, mfa } = claims;
+    return new SignJWT({ tenant, role, ...perms, sid, mfa, iat_ms: now })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.current.kid })
       .setSubject(claims.sub)
       .setIssuer(this.options.issuer)
@@ -175,12 +179,16 @@ export class AccessTokens {
 }
 
 function claimsOf(payload: JWTPayload): AccessClaims | undefined {
-  const { sub, tenant, role, perms, sid, mfa, iat, exp } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof sid !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return undefined;
-  if (typeof role !== 'string') return undefined;
-  if (isBuiltIn(role)) return perms === undefined ? { sub, tenant, role, sid, mfa: mfa === true, iat, exp } : undefined;
-  if (!ROLE_NAME_PATTERN.test(role) || !Array.isArray(perms) || !perms.every((p): p is string => typeof p === 'string')) return undefined;
-  return { sub, tenant, role, perms, sid, mfa: mfa === true, iat, exp };
+  const { sub, tenant, role, perms, sid, mfa, iat, exp, iat_ms: iatMs } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof sid !== 'string') return undefined;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof role !== 'string') return undefined;
+  // A token signed before `iat_ms` existed counts from the start of its second: revoked rather than spared.
+  const issuedAtMs = typeof iatMs === 'number' && Number.isSafeInteger(iatMs) ? iatMs : iat * 1000;
+  const common = { sub, tenant, role, sid, mfa: mfa === true, iat, exp, issuedAtMs };
+  if (isBuiltIn(role)) return perms === undefined ? common : undefined;
+  if (!ROLE_NAME_PATTERN.test(role) || !Array.isArray(perms)) return undefined;
+  if (!perms.every((p): p is string => typeof p === 'string')) return undefined;
+  return { ...common, perms };
 }
 
 /** SHA-256 of a high-entropy token, as stored: a database leak yields no usable token. */

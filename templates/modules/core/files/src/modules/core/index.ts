@@ -23,7 +23,27 @@ export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/r
 // Data: base entities, tenancy, migration helpers
 export { TimestampedEntity, TenantScopedEntity, SoftDeletableTenantEntity } from './entities/base.entity.js';
 export { Tenant } from './entities/tenant.entity.js';
-export { TenantRepository, type WritableFields, type ListOptions } from './tenancy/tenant-repository.js';
+export {
+  TenantRepository,
+  type WritableFields,
+  type ListOptions,
+  type KeysetQuery,
+  type SortKey,
+} from './tenancy/tenant-repository.js';
+export {
+  PageQuery,
+  pageSchema,
+  pageRequestOf,
+  encodeCursor,
+  decodeCursor,
+  invalidCursor,
+  MAX_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  type Page,
+  type PageRequest,
+  type CursorPosition,
+  type CursorScope,
+} from './tenancy/pagination.js';
 export { runWithTenant, currentTenantId, findCurrentTenantId, TENANT_ID_PATTERN } from './tenancy/tenant-context.js';
 export { createTenant, type NewTenant } from './tenancy/tenants.js';
 export { enableRowLevelSecurity, grantDataAccess, assertRowLevelSecurityRole, tenantTables } from './tenancy/row-level-security.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defineRoute, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
+import { stepAt, totpCode } from '../totp.js';
 import { addMember, bearer, login, registerOwner, startAuthTestApp, uniqueEmail, type Account } from '../testing/auth-helpers.js';
 
 /** A module with permissions a tenant can hand out through roles of its own. */
@@ -54,7 +55,8 @@ describe('roles a tenant defines for itself', () => {
     await call(approver, 'delete').expect(403);
     await request(t.app).get('/auth/users').set(bearer(approver.accessToken)).expect(403);
     const roles = await request(t.app).get('/auth/roles').set(bearer(admin.accessToken)).expect(200);
-    expect((roles.body as { name: string }[]).map((role) => role.name)).toEqual(['member', 'admin', 'owner', 'approver']);
+    const names = (roles.body as { items: { name: string }[] }).items.map((role) => role.name);
+    expect(names).toEqual(['member', 'admin', 'owner', 'approver']);
   });
 
   it('when a role names a built-in or an undeclared permission, then 422; a taken name, then 409', async () => {
@@ -63,6 +65,22 @@ describe('roles a tenant defines for itself', () => {
     await createRole(owner, { name: 'Bad Name!', permissions: [] }).expect(422);
     await createRole(owner, { name: 'twice', permissions: [] }).expect(201);
     await createRole(owner, { name: 'twice', permissions: [] }).expect(409);
+  });
+
+  it('when a holder of a tenant’s own role enrols a second factor, then the MFA-verified token keeps the role', async () => {
+    await createRole(owner, { name: 'mfa-reader', permissions: ['invoices:read'] }).expect(201);
+    const reader = await addMember(t, owner, 'mfa-reader');
+    const setup = await request(t.app)
+      .post('/auth/mfa/totp/setup')
+      .set(bearer(reader.accessToken))
+      .send({ password: reader.password });
+    const secret = (setup.body as { secret: string }).secret;
+    const confirm = await request(t.app)
+      .post('/auth/mfa/totp/confirm')
+      .set(bearer(reader.accessToken))
+      .send({ code: totpCode(secret, stepAt(Date.now())) })
+      .expect(200);
+    await call({ ...reader, accessToken: (confirm.body as { accessToken: string }).accessToken }, 'read').expect(200);
   });
 
   it('when a member defines a role, then 403', async () => {
@@ -115,7 +133,7 @@ describe('roles a tenant defines for itself', () => {
     const other = await registerOwner(t);
     await createRole(other, { name: 'auditor', permissions: ['invoices:read', 'invoices:approve', 'invoices:delete'] }).expect(201);
     const ours = await request(t.app).get('/auth/roles').set(bearer(owner.accessToken)).expect(200);
-    expect((ours.body as { name: string }[]).some((role) => role.name === 'auditor')).toBe(false);
+    expect((ours.body as { items: { name: string }[] }).items.some((role) => role.name === 'auditor')).toBe(false);
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: uniqueEmail(), role: 'auditor' }).expect(422);
     await request(t.app).patch('/auth/roles/auditor').set(bearer(owner.accessToken)).send({ permissions: [] }).expect(404);
     await request(t.app).delete('/auth/roles/auditor').set(bearer(owner.accessToken)).expect(404);

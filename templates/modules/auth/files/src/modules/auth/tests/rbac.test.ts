@@ -84,7 +84,7 @@ describe('GET /auth/users', () => {
   it('when an admin lists, then only the tenant’s own accounts come back', async () => {
     const outsider = await registerOwner(t);
     const response = await request(t.app).get('/auth/users').set(bearer(admin.accessToken)).expect(200);
-    const emails = (response.body as { email: string }[]).map((user) => user.email);
+    const emails = (response.body as { items: { email: string }[] }).items.map((user) => user.email);
     expect(emails).toEqual(expect.arrayContaining([owner.email, admin.email, member.email]));
     expect(emails).not.toContain(outsider.email);
   });

@@ -71,7 +71,8 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     const meB = await request(t.app).get('/auth/me').set(bearer(b.accessToken)).expect(200);
     expect((meA.body as { tenantId: string }).tenantId).not.toBe((meB.body as { tenantId: string }).tenantId);
     await request(t.app).get('/auth/users').set(bearer(a.accessToken)).expect(200).expect((response) => {
-      expect((response.body as { tenantId: string }[]).every((user) => user.tenantId === a.tenantId)).toBe(true);
+      const users = (response.body as { items: { tenantId: string }[] }).items;
+      expect(users.every((user) => user.tenantId === a.tenantId)).toBe(true);
     });
   });
 
@@ -84,7 +85,8 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     const inviter = (joined.body as { accessToken: string }).accessToken;
     await request(t.app).post('/auth/invitations').set(bearer(inviter)).send({ email: `x-${email}`, role: 'member' }).expect(201);
     const other = await registerOwner(t);
-    const roles = (await request(t.app).get('/auth/roles').set(bearer(other.accessToken)).expect(200)).body as { name: string }[];
-    expect(roles.map((role) => role.name)).toEqual(['member', 'admin', 'owner']);
+    const response = await request(t.app).get('/auth/roles').set(bearer(other.accessToken)).expect(200);
+    const roles = response.body as { items: { name: string }[] };
+    expect(roles.items.map((role) => role.name)).toEqual(['member', 'admin', 'owner']);
   });
 });

@@ -173,7 +173,7 @@ describe('GET /auth/sessions', () => {
     const account = await registerOwner(t);
     await request(t.app).post('/auth/login').set('user-agent', 'Mozilla/5.0 (Windows NT 10.0) Firefox/120.0').send({ email: account.email, password: account.password, tenant: account.tenantId }).expect(200);
     const response = await request(t.app).get('/auth/sessions').set(bearer(account.accessToken)).expect(200);
-    const sessions = response.body as { device: string; ip: string; current: boolean }[];
+    const sessions = (response.body as { items: { device: string; ip: string; current: boolean }[] }).items;
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((session) => session.current)).toHaveLength(1);
     expect(sessions.map((session) => session.device)).toContain('Firefox on Windows');

@@ -1,5 +1,19 @@
-import { IsNull, type DataSource, type EntityManager, type EntityTarget, type FindOptionsOrder, type FindOptionsWhere, type Repository } from 'typeorm';
+import {
+  And,
+  Equal,
+  FindOperator,
+  IsNull,
+  LessThan,
+  MoreThan,
+  type DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+  type Repository,
+} from 'typeorm';
 import type { TenantScopedEntity } from '../entities/base.entity.js';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
 import { currentTenantId } from './tenant-context.js';
 import { createTenantRunner, type TenantRunner } from './tenant-transaction.js';
 
@@ -15,17 +29,44 @@ export type WritableFields<T> = Partial<{
 export interface ListOptions<T> {
   where?: FindOptionsWhere<T>;
   order?: FindOptionsOrder<T>;
+  /** At most this many rows; leave out for every matching row. Lists a client reads go through `page()`. */
   take?: number;
   skip?: number;
 }
 
-const MAX_PAGE = 1000;
+/** The properties of T a keyset can sort by: text or integer columns, whose values round-trip exactly. */
+export type SortKey<T> = {
+  [K in keyof T]: K extends 'id' ? never : T[K] extends string | number ? K : never;
+}[keyof T] &
+  string;
 
-/** Paging a caller asked for: `take` above MAX_PAGE is cut down; a negative or fractional value is a bug, refused. */
-function page(take: number, skip: number): { take: number; skip: number } {
-  if (!Number.isInteger(take) || take < 0) throw new RangeError(`take must be a whole number from 0 to ${String(MAX_PAGE)}`);
+/**
+ * A keyset-paginated list of a tenant's rows, ordered by `sortBy` then id. Sort by a text or integer column:
+ * a database timestamp such as createdAt holds microseconds on PostgreSQL that a JavaScript Date (and so a
+ * cursor) drops, and a position read back from it would repeat or skip rows. A column that changes while a
+ * client walks the list (a last-seen time) moves its row within the walk; sort by one that does not.
+ */
+export interface KeysetQuery<T, K extends SortKey<T>> {
+  /** Names the list in its cursors (e.g. `auth.users`), so a cursor of another list is refused. */
+  list: string;
+  sortBy: K;
+  direction?: 'ASC' | 'DESC';
+  where?: FindOptionsWhere<T>;
+}
+
+/** Paging a caller asked for: a negative or fractional value is a bug, refused. There is no upper bound. */
+function paging(take: number | undefined, skip: number): { take: number | undefined; skip: number } {
+  if (take !== undefined && (!Number.isInteger(take) || take < 0)) {
+    throw new RangeError('take must be a whole number of at least 0');
+  }
   if (!Number.isInteger(skip) || skip < 0) throw new RangeError('skip must be a whole number of at least 0');
-  return { take: Math.min(take, MAX_PAGE), skip };
+  return { take, skip };
+}
+
+/** Both conditions on one column: the caller's filter (e.g. "not expired") and the keyset's position. */
+function both(filter: unknown, condition: FindOperator<unknown>): FindOperator<unknown> {
+  if (filter === undefined) return condition;
+  return And(filter instanceof FindOperator ? (filter as FindOperator<unknown>) : Equal(filter), condition);
 }
 
 /** An id that can match a row. Anything else matches nothing, without asking the database. */
@@ -61,18 +102,57 @@ export class TenantRepository<T extends TenantScopedEntity> {
     return this.scoped((repository, tenantId) => repository.findOne({ where: this.where({ id } as FindOptionsWhere<T>, tenantId) }));
   }
 
+  /** The tenant's rows that match; every one of them unless `take` says how many. */
   async list(options: ListOptions<T> = {}): Promise<T[]> {
-    const { take, skip } = page(options.take ?? 100, options.skip ?? 0);
+    const { take, skip } = paging(options.take, options.skip ?? 0);
     // TypeORM reads `take: 0` as "no limit"; zero rows asked for is zero rows.
     if (take === 0) return [];
     return this.scoped((repository, tenantId) =>
       repository.find({
         where: this.where(options.where ?? {}, tenantId),
         ...(options.order === undefined ? {} : { order: options.order }),
-        take,
+        ...(take === undefined ? {} : { take }),
         skip,
       }),
     );
+  }
+
+  /**
+   * One page of a list a client walks (see pagination.ts): the `limit` rows after the cursor in the order of
+   * `sortBy` then id, and the cursor of the next page. A cursor of another list or tenant is a 400 problem.
+   */
+  async page<K extends SortKey<T>>(query: KeysetQuery<T, K>, request: PageRequest): Promise<Page<T>> {
+    return this.scoped(async (repository, tenantId) => {
+      const column = repository.metadata.findColumnWithPropertyName(query.sortBy);
+      if (column === undefined) throw new RangeError(`${query.sortBy} is not a column of ${repository.metadata.name}`);
+      const textual = ['varchar', 'text', 'character varying', 'uuid', String].includes(column.type as string);
+      const scope = { list: query.list, tenantId };
+      const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
+      const direction = query.direction ?? 'ASC';
+      const base = this.where(query.where ?? {}, tenantId);
+      const beyond = direction === 'ASC' ? MoreThan : LessThan;
+      const filter = (base as Record<string, unknown>)[query.sortBy];
+      // (sortBy, id) beyond the cursor's: a greater sort key, or the same one and a greater id.
+      const where =
+        after === undefined
+          ? base
+          : [
+              { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
+              { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
+            ];
+      const rows = await repository.find({
+        where: where as FindOptionsWhere<T>[],
+        order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
+        take: request.limit + 1,
+      });
+      const items = rows.slice(0, request.limit);
+      const last = items.at(-1);
+      const nextCursor =
+        rows.length > request.limit && last !== undefined
+          ? encodeCursor(scope, { value: last[query.sortBy] as string | number, id: last.id })
+          : null;
+      return { items, nextCursor };
+    });
   }
 
   async count(where: FindOptionsWhere<T> = {}): Promise<number> {
@@ -104,6 +184,22 @@ export class TenantRepository<T extends TenantScopedEntity> {
   async updateWhere(criteria: FindOptionsWhere<T>, values: WritableFields<T>): Promise<number> {
     return this.scoped(async (repository, tenantId) => {
       const result = await repository.update(this.where(criteria, tenantId), withoutProtectedKeys(values) as Parameters<Repository<T>['update']>[1]);
+      return result.affected ?? 0;
+    });
+  }
+
+  /**
+   * Deletes (or soft-deletes) every row of the tenant that matches `criteria`, in one statement, and returns how
+   * many went: "all of X" is one statement with the tenant in its WHERE, never a capped load and a loop.
+   */
+  async deleteWhere(criteria: FindOptionsWhere<T>): Promise<number> {
+    return this.scoped(async (repository, tenantId) => {
+      const scoped = this.where(criteria, tenantId);
+      const deletedAt = repository.metadata.deleteDateColumn?.propertyName;
+      const result =
+        deletedAt === undefined
+          ? await repository.delete(scoped)
+          : await repository.softDelete({ ...scoped, [deletedAt]: IsNull() });
       return result.affected ?? 0;
     });
   }

@@ -63,7 +63,7 @@ describe('tenant from a subdomain with no base domain', () => {
     const tenant = await t.newTenant();
     await request(t.app).post('/widgets').set('Host', `${tenant}.example.com`).send({ name: 'w' }).expect(201);
     const response = await request(t.app).get('/widgets').set('Host', `${tenant}.example.com`).expect(200);
-    expect(response.body).toHaveLength(1);
+    expect((response.body as { items: unknown[] }).items).toHaveLength(1);
   });
 });
 

@@ -97,7 +97,7 @@ describe('GET /widgets', () => {
     await createWidget(a, 'a1');
     await createWidget(b, 'b1');
     const response = await request(t.app).get('/widgets').set('x-tenant-id', a).expect(200);
-    expect((response.body as { name: string }[]).map((widget) => widget.name)).toEqual(['a1']);
+    expect((response.body as { items: { name: string }[] }).items.map((widget) => widget.name)).toEqual(['a1']);
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppModule } from '../../contract.js';
 import { defineRoute } from '../../http/route.js';
 import { found, NotFoundError } from '../../http/problem.js';
+import { PageQuery, pageRequestOf } from '../../tenancy/pagination.js';
 import { TenantRepository } from '../../tenancy/tenant-repository.js';
 import { TestCreateWidgets1767225600001 } from './create-widgets.migration.js';
 import { Widget } from './widget.entity.js';
@@ -35,9 +36,12 @@ export const widgetsModule: AppModule = {
         method: 'get',
         path: '/widgets',
         summary: 'List widgets',
-        request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
-        responses: { 200: { description: 'Widgets of the tenant' } },
-        handler: ({ query }) => widgets.list({ take: query.limit, order: { createdAt: 'ASC' } }),
+        request: { query: PageQuery },
+        responses: {
+          200: { description: 'Widgets of the tenant, by name' },
+          400: { description: 'Bad limit or cursor' },
+        },
+        handler: ({ query }) => widgets.page({ list: 'test.widgets', sortBy: 'name' }, pageRequestOf(query)),
       }),
       defineRoute({
         method: 'get',
