@@ -2,12 +2,13 @@
  * Three-way merges of the files forge builds from every module's contributions (src/config.ts, .env.example,
  * docker-compose.yml) entry by entry rather than line by line: an entry is a variable of .env.example, a
  * property of an object literal in config.ts, a key of the compose document. So a line the user adds at the end
- * of `envSchema` and the variables add-module appends there are two entries, not one overlapping edit.
+ * of `envSchema` and the variables add-module appends there are two entries, not one overlapping edit. README.md
+ * is merged the same way by section, so a section the user appends and one a new module brings are two entries.
  * Each returns undefined when a version does not parse; the caller then merges lines.
  */
 import { createRequire } from 'node:module';
 import { isMap, isNode, isScalar, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
-import { mergeText, type MergeOutcome, type Strategy } from './merge.js';
+import { mergeText, type MergeOutcome, type Strategy } from './text-merge.js';
 
 /** A text cut into entries that, joined, give the text back; each named by its key or its place. */
 type Entry = { key: string; text: string };
@@ -28,7 +29,13 @@ function entries(list: Entry[]): Entry[] {
  * changed (or both added) is merged (`mergeEntry`), each forge dropped goes if the user left it alone. Forge's
  * new entries are placed after the entry that precedes them in forge's order. One the user deleted stays deleted.
  */
-function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry: MergeEntry): MergeOutcome {
+function mergeEntries(
+  base: Entry[],
+  ours: Entry[],
+  theirs: Entry[],
+  mergeEntry: MergeEntry,
+  join = (list: Entry[]) => list.map((e) => e.text).join(''),
+): MergeOutcome {
   const [b, o, t] = [base, ours, theirs].map((list) => new Map(list.map((e) => [e.key, e.text])));
   let conflict = false;
   const result: Entry[] = [];
@@ -49,7 +56,7 @@ function mergeEntries(base: Entry[], ours: Entry[], theirs: Entry[], mergeEntry:
     const before = theirs.slice(0, i).reverse().find((p) => result.some((r) => r.key === p.key));
     result.splice(before ? result.findIndex((r) => r.key === before.key) + 1 : 0, 0, { key, text });
   });
-  return { text: result.map((e) => e.text).join(''), conflict };
+  return { text: join(result), conflict };
 }
 
 const lineMerge = (strategy: Strategy): MergeEntry => (_key, base, ours, theirs) => mergeText(base, ours, theirs, strategy);
@@ -72,6 +79,53 @@ function envEntries(text: string): Entry[] {
 
 export function mergeEnvFile(base: string, ours: string, theirs: string, strategy: Strategy): MergeOutcome {
   return mergeEntries(envEntries(base), envEntries(ours), envEntries(theirs), lineMerge(strategy));
+}
+
+/**
+ * README.md: an entry is a section, from an ATX heading (`## Notes`) to the next; the text before the first
+ * heading is one too. A section is keyed by its heading and the headings above it (`## Modules > ### auth`), so
+ * two modules' `### Config keys` are apart, and a heading inside a fenced code block is not one.
+ */
+function markdownEntries(text: string): Entry[] {
+  const list: Entry[] = [{ key: '#preamble', text: '' }];
+  const path: string[] = [];
+  let fence: string | undefined;
+  for (const line of text.split(/(?<=\n)/)) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length))) {
+      fence = fence === undefined ? marker : undefined;
+    }
+    const heading = fence === undefined && marker === undefined ? /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*\n?$/.exec(line) : null;
+    if (heading) {
+      const level = (heading[1] as string).length;
+      path.length = Math.min(path.length, level - 1);
+      path[level - 1] = `${heading[1] as string} ${heading[2] as string}`;
+      list.push({ key: path.filter(Boolean).join(' > '), text: line });
+    } else (list.at(-1) as Entry).text += line;
+  }
+  return entries(list);
+}
+
+/**
+ * Sections joined back as they were next to each other in the user's file or forge's; two that meet only in the
+ * merge (forge's new section before the user's own) get a blank line between them, as Markdown wants.
+ */
+function joinSections(ours: Entry[], theirs: Entry[]) {
+  const neighbours = new Set([ours, theirs].flatMap((list) => list.slice(1).map((e, i) => `${(list[i] as Entry).key}\0${e.key}`)));
+  return (list: Entry[]) =>
+    list
+      .map((e, i) => {
+        const next = list[i + 1];
+        if (next === undefined || e.text === '' || neighbours.has(`${e.key}\0${next.key}`)) return e.text;
+        const text = e.text.endsWith('\n') ? e.text : `${e.text}\n`;
+        return text.endsWith('\n\n') ? text : `${text}\n`;
+      })
+      .join('');
+}
+
+export function mergeMarkdown(base: string, ours: string, theirs: string, strategy: Strategy): MergeOutcome {
+  const [b, o, t] = [base, ours, theirs].map(markdownEntries) as [Entry[], Entry[], Entry[]];
+  return mergeEntries(b, o, t, lineMerge(strategy), joinSections(o, t));
 }
 
 type Ts = typeof import('ts-morph').ts;
