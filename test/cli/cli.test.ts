@@ -328,6 +328,21 @@ describe.concurrent('forge add-module and remove-module', () => {
     expect((await forge(['check'], app)).code).toBe(0);
   });
 
+  it("keeps a section the user appended to README.md when add-module brings the module's own, with no conflict", async () => {
+    const made = await forge(['new', 'app', '--modules', 'auth', '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    const notes = '## Notes of our team\n\nDeploys go out on Tuesdays.\n';
+    writeFileSync(join(app, 'README.md'), `${readFileSync(join(app, 'README.md'), 'utf8')}\n${notes}`);
+    const added = await forge(['add-module', 'observability', '--skip-install'], app);
+    expect(added.code, added.stdout + added.stderr).toBe(0);
+    const text = readFileSync(join(app, 'README.md'), 'utf8');
+    expect(text).not.toContain('<<<<<<<');
+    expect(text).toContain('### observability');
+    expect(text.endsWith(notes)).toBe(true);
+    expect(text.indexOf('### observability')).toBeLessThan(text.indexOf(notes));
+    expect((await forge(['check'], app)).code).toBe(0);
+  });
+
   it('adds and removes observability: fresh values for its new secrets land in .env, lines already there stay', async () => {
     const app = await fresh();
     const env = () => readFileSync(join(app, '.env'), 'utf8');
