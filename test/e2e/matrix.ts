@@ -29,6 +29,7 @@ export async function defineMatrix(): Promise<void> {
   let shared = '';
   let services = { pg: false, redis: false };
   let composeCli: string[] | undefined;
+  let promtool = false;
 
   beforeAll(async () => {
     shared = await sharedNodeModules((l) => console.log(l));
@@ -40,8 +41,15 @@ export async function defineMatrix(): Promise<void> {
         break;
       }
     }
-    console.log(`combinations, each run by the first matrix file to claim it: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}`);
+    promtool = (await execa('promtool', ['--version'], { reject: false })).exitCode === 0;
+    console.log(`combinations, each run by the first matrix file to claim it: ${list.map((c) => c.label).join(', ')}; PostgreSQL ${services.pg ? 'up' : 'DOWN'}, Redis ${services.redis ? 'up' : 'DOWN'}, compose ${composeCli?.join(' ') ?? 'missing'}, promtool ${promtool ? 'found' : 'missing'}`);
     const down = [!services.pg && `PostgreSQL (${pgAdminUrl})`, !services.redis && `Redis (${redisUrl})`].filter(Boolean).join(' and ');
+    const absent = [!composeCli && 'a docker compose CLI', !promtool && 'promtool'].filter(Boolean).join(' and ');
+    if (absent) {
+      console.warn(
+        `\n!!! ${absent} not installed (.ci/run installs Debian's docker-compose and prometheus): the steps that need them ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
+      );
+    }
     if (down) {
       console.warn(
         `\n!!! ${down} unreachable: the steps that need a missing service ${servicesRequired ? 'FAIL (CI or FORGE_E2E_REQUIRE_SERVICES=1)' : 'are SKIPPED, and this run proves nothing of them'}.\n`,
@@ -68,15 +76,20 @@ export async function defineMatrix(): Promise<void> {
        * Each step is timed; after one fails the rest of the combination is skipped, not piled on. Any error is
        * reported as a StepError, so it names the combination and the step and says how to run it alone.
        */
-      const step = (name: string, body: () => Promise<string | void>, needs: { pg?: boolean } = {}) =>
+      const step = (name: string, body: () => Promise<string | void>, needs: { pg?: boolean; compose?: boolean; promtool?: boolean } = {}) =>
         it(name, async (ctx) => {
           elsewhere ??= !claim(claims, label);
           if (elsewhere) return ctx.skip('run by another matrix file');
           if (broken) return ctx.skip();
-          if (needs.pg && !services.pg) {
-            if (servicesRequired) throw new StepError(label, name, `PostgreSQL is unreachable at ${pgAdminUrl}`);
-            console.warn(`!!! [${label}] ${name} SKIPPED: PostgreSQL is unreachable at ${pgAdminUrl}`);
-            record(name, '-', 'SKIPPED: PostgreSQL unreachable');
+          // A missing service or tool skips the step loudly on a developer's machine, and fails it in CI.
+          const missing =
+            (needs.pg && !services.pg && `PostgreSQL is unreachable at ${pgAdminUrl}`) ||
+            (needs.compose && !composeCli && "no docker compose CLI (.ci/run installs Debian's docker-compose)") ||
+            (needs.promtool && !promtool && "promtool is not installed (.ci/run installs Debian's prometheus)");
+          if (missing) {
+            if (servicesRequired) throw new StepError(label, name, missing);
+            console.warn(`!!! [${label}] ${name} SKIPPED: ${missing}`);
+            record(name, '-', `SKIPPED: ${missing}`);
             return ctx.skip();
           }
           const started = Date.now();
@@ -174,29 +187,40 @@ export async function defineMatrix(): Promise<void> {
         await npm('build', 'build');
         return bootAndStop(label, app, bootEnv(app));
       });
-      step('ops files (promtool, dashboards)', async () => {
-        const dir = join(app, 'ops', 'prometheus');
-        if (!existsSync(dir)) return 'none';
-        const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-        for (const f of files) {
-          const kind = f.startsWith('prometheus.') ? 'config' : 'rules';
-          await sh(label, `promtool check ${kind} ${f}`, 'promtool', ['check', kind, join(dir, f)]);
-        }
+      step(
+        'prometheus files (promtool)',
+        async () => {
+          const dir = join(app, 'ops', 'prometheus');
+          if (!existsSync(dir)) return 'none';
+          const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+          for (const f of files) {
+            const kind = f.startsWith('prometheus.') ? 'config' : 'rules';
+            await sh(label, `promtool check ${kind} ${f}`, 'promtool', ['check', kind, join(dir, f)]);
+          }
+          return `${files.length} file(s)`;
+        },
+        { promtool: true },
+      );
+      step('grafana dashboards are JSON', async () => {
         const dashboards = join(app, 'ops', 'grafana');
         const json = existsSync(dashboards) ? readdirSync(dashboards, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
         for (const f of json) {
           try {
             JSON.parse(readFileSync(join(dashboards, f), 'utf8'));
           } catch (e) {
-            throw new StepError(label, 'ops files (promtool, dashboards)', `ops/grafana/${f} is not JSON: ${(e as Error).message}`);
+            throw new StepError(label, 'grafana dashboards are JSON', `ops/grafana/${f} is not JSON: ${(e as Error).message}`);
           }
         }
-        return `${files.length} prometheus file(s), ${json.length} dashboard(s)`;
+        return `${json.length} dashboard(s)`;
       });
-      step('docker compose config', async () => {
-        if (!composeCli) throw new StepError(label, 'docker compose config', 'no docker compose CLI: .ci/run installs Debian docker-compose');
-        await sh(label, 'compose config', composeCli[0] as string, [...composeCli.slice(1), 'config', '-q'], { cwd: app });
-      });
+      step(
+        'docker compose config',
+        async () => {
+          const cli = composeCli ?? [];
+          await sh(label, 'compose config', cli[0] as string, [...cli.slice(1), 'config', '-q'], { cwd: app });
+        },
+        { compose: true },
+      );
     });
   }
 }
