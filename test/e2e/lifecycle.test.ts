@@ -106,7 +106,8 @@ describe.skipIf(skip).sequential('add-module observability', () => {
     app = await newApp('');
     addUserVariable(app); // edited where add-module adds its variables: entries, so no overlap
     app.edit('src/modules.ts', (s) => `${s}// registered by hand below this line\n`);
-    app.edit('README.md', (s) => `${s}\n## Our own notes\n`); // edited where add-module appends its section
+    app.edit('README.md', (s) => `${s}\n## Our own notes\n`); // a section of our own, where add-module appends its section
+    app.edit('README.md', (s) => s.replace('| `CORE_ROW_LEVEL_SECURITY` | With', '| `CORE_ROW_LEVEL_SECURITY` | (we keep it off) With')); // edited on the row forge appends after
     rmSync(join(app.dir, '.github/workflows/ci.yml')); // deleted
     app.write('src/mine.test.ts', userTest); // added
     added = await app.forge(['add-module', 'observability', '--skip-install']);
@@ -123,11 +124,12 @@ describe.skipIf(skip).sequential('add-module observability', () => {
     expect(config).toContain('mine: { flag: env.MY_FLAG },');
     expect(config).toMatch(/METRICS_TOKEN: /);
     expect(app.read('src/modules.ts')).toMatch(/observabilityModule[\s\S]*\/\/ registered by hand below this line\n$/);
+    expect(app.read('README.md')).toMatch(/### observability[\s\S]*\n## Our own notes\n$/); // README merges by section
   });
   it('edited on the change: marked, listed, exit 1', () => {
     expect(added.exitCode, added.stdout + added.stderr).toBe(1);
     expect(added.stdout).toMatch(/CONFLICT README\.md/);
-    expect(app.read('README.md')).toMatch(/<<<<<<< yours\n[\s\S]*## Our own notes\n=======\n[\s\S]*### observability[\s\S]*>>>>>>> forge\n/);
+    expect(app.read('README.md')).toMatch(/<<<<<<< yours\n.*\(we keep it off\).*\n=======\n.*CORE_ROW_LEVEL_SECURITY.*\n\| `METRICS_TOKEN`[\s\S]*>>>>>>> forge\n/);
   });
   it('deleted: stays deleted, reported once', async () => {
     expect(added.stdout).toMatch(/KEEP\s+\.github\/workflows\/ci\.yml/);
