@@ -26,6 +26,8 @@ export interface EnvVar {
   secret?: boolean;
   /** How `forge new` fills the variable in the project's local .env: a random token, or a one-key keyring (1:base64). */
   generate?: 'token' | 'keyring';
+  /** Names an earlier version of the app read this variable under: setting one stops the boot, naming this one. */
+  formerNames?: readonly string[];
 }
 
 /** A module's config after its manifest values have been validated and defaulted. */

@@ -69,6 +69,7 @@ export function configTs(plan: Plan, env: AppEnvVar[]): string {
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });
   const renamed = env.filter((v) => v.canonical && v.canonical !== v.name).map((v) => `  ${v.canonical}: ${tsString(v.name)},`);
+  const retired = env.flatMap((v) => (v.formerNames ?? []).map((former) => `  ${former}: ${tsString(v.name)},`));
   return `import { z } from 'zod';
 
 /** Comma-separated values; blanks dropped. */
@@ -85,6 +86,9 @@ export type Env = z.infer<typeof envSchema>;
 /** Config keys the manifest reads from a variable of its own choosing (\`\${VAR}\`): \`<MODULE>_<KEY>\` → that variable. */
 export const renamedVariables: Readonly<Record<string, string>> = {${renamed.length ? `\n${renamed.join('\n')}\n` : ''}};
 
+/** Variables an earlier version of the app read under another name: the old name → the one read now. */
+export const retiredVariables: Readonly<Record<string, string>> = {${retired.length ? `\n${retired.join('\n')}\n` : ''}};
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(\`invalid configuration:\\n  \${issues.join('\\n  ')}\`);
@@ -96,16 +100,21 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env) {
   // An empty value counts as unset, so a copied .env.example with blank secrets fails loudly.
   const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  // A value under its old name would be ignored without a word (e.g. mail quietly going to the log): refuse it.
+  const retired = Object.keys(given)
+    .filter((name) => Object.hasOwn(retiredVariables, name))
+    .map((name) => \`\${name}: renamed to \${retiredVariables[name] ?? ''}; set that instead\`);
   const result = envSchema.safeParse(given);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
+  if (!result.success || retired.length > 0) {
+    throw new ConfigError([
+      ...retired,
+      ...(result.error?.issues ?? []).map((i) => {
         // A list item's issue has the path [variable, index].
         const [variable = '', ...rest] = i.path.map(String);
         const name = rest.length > 0 ? \`\${variable}[\${rest.join('.')}]\` : variable;
         return variable in given ? \`\${name}: \${i.message}\` : \`\${name}: is required\`;
       }),
-    );
+    ]);
   }
   const env = result.data;
   return {

@@ -41,14 +41,11 @@ export default defineModule({
       reset_token_ttl_seconds: z.number().int().min(300).max(86_400).default(3600).describe('Lifetime of password-reset, verification and invitation links'),
     })
     .strict(),
-  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'nodemailer', 'openid-client', 'passport', 'passport-local', 'passport-strategy'],
-  devDependencies: ['@types/qrcode', '@types/nodemailer', '@types/passport', '@types/passport-local', '@types/passport-strategy'],
+  dependencies: ['argon2', 'jose', 'ioredis', 'rate-limiter-flexible', 'qrcode', 'openid-client', 'passport', 'passport-local', 'passport-strategy'],
+  devDependencies: ['@types/qrcode', '@types/passport', '@types/passport-local', '@types/passport-strategy'],
   env: [
     { name: 'AUTH_JWT_SECRET', kind: 'string', secret: true, generate: 'token', description: 'At least 32 random characters; signs access tokens (HS256). Unset: derived from APP_SECRET' },
     { name: 'AUTH_JWT_PREVIOUS_SECRET', kind: 'string', secret: true, description: 'The secret before the last rotation; tokens it signed are accepted until they expire' },
-    { name: 'AUTH_MAIL_TRANSPORT', kind: 'enum', values: ['log', 'smtp'], default: 'log', description: 'How verification, reset and invitation emails leave: log (the app log, development) or smtp' },
-    { name: 'AUTH_SMTP_URL', kind: 'url', secret: true, description: 'SMTP server for AUTH_MAIL_TRANSPORT=smtp, e.g. smtps://user:pass@smtp.example.com:465' },
-    { name: 'AUTH_MAIL_FROM', kind: 'string', default: 'no-reply@localhost', description: 'Sender address of account emails' },
     { name: 'AUTH_SMS_TRANSPORT', kind: 'enum', values: ['log', 'http'], default: 'log', description: 'How MFA text messages leave: log (the app log, development only) or http (a Twilio-compatible Messages API)' },
     { name: 'AUTH_SMS_API_BASE', kind: 'url', default: 'https://api.twilio.com', description: 'Base URL of the Twilio-compatible Messages API; https in production' },
     { name: 'AUTH_SMS_ACCOUNT_SID', kind: 'string', description: 'Account id of the SMS provider (basic-auth user)' },

@@ -36,11 +36,13 @@ export default defineModule({
   dependencies: [
     'express', 'helmet', 'cors', 'cookie-parser', 'rate-limiter-flexible', 'ioredis', 'typeorm', 'better-sqlite3',
     'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino',
+    'nodemailer',
   ],
   devDependencies: [
     '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',
     '@readme/openapi-parser', '@types/node', '@types/express', '@types/cors', '@types/cookie-parser',
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
+    '@types/nodemailer',
   ],
   env: [
     { name: 'NODE_ENV', kind: 'enum', values: ['development', 'test', 'production'], default: 'production', description: 'Runtime mode; production (the default, so an unset variable is safe) turns on __Host- cookies and hides error detail; npm run dev sets development' },
@@ -63,6 +65,23 @@ export default defineModule({
       description: 'Comma-separated field-encryption keys as version:base64(32 bytes); the highest version encrypts, all decrypt',
     },
     { name: 'TRUST_PROXY', kind: 'string', default: 'loopback', description: "Express 'trust proxy': true, false, a hop count, or addresses/subnets of the proxies in front of the app" },
+    // The mailer moved from auth to core (every module mails through context.mailer); the old names stop the boot.
+    {
+      name: 'MAIL_TRANSPORT',
+      kind: 'enum',
+      values: ['log', 'smtp'],
+      default: 'log',
+      formerNames: ['AUTH_MAIL_TRANSPORT'],
+      description: 'How the app\'s emails leave: log (the app log, development) or smtp',
+    },
+    {
+      name: 'SMTP_URL',
+      kind: 'url',
+      secret: true,
+      formerNames: ['AUTH_SMTP_URL'],
+      description: 'SMTP server for MAIL_TRANSPORT=smtp, e.g. smtps://user:pass@smtp.example.com:465',
+    },
+    { name: 'MAIL_FROM', kind: 'string', default: 'no-reply@localhost', formerNames: ['AUTH_MAIL_FROM'], description: 'Sender address of the app\'s emails' },
     { name: 'MIGRATE_ON_BOOT', kind: 'boolean', default: true, description: 'Apply pending migrations when the app starts; set false when a release step runs them' },
   ],
   compose: ['postgres'],

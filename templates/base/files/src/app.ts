@@ -9,6 +9,7 @@ import {
   corsFromAllowlist,
   createHookRegistry,
   createLogger,
+  createMailer,
   createRateLimiterFactory,
   coreReadinessChecks,
   Csrf,
@@ -29,7 +30,9 @@ import {
   TenantDirectory,
   type AppModule,
   type Logger,
+  type Mailer,
   type ModuleContext,
+  type ModuleRuntime,
   type ReadinessCheck,
 } from './modules/core/index.js';
 import { modules as installedModules } from './modules.js';
@@ -41,6 +44,8 @@ export interface AppOptions {
   /** Defaults to the modules in src/modules.ts; tests add their own. */
   modules?: readonly AppModule[];
   logger?: Logger;
+  /** Defaults to the transport MAIL_TRANSPORT selects; tests wrap it to read what the app sent. */
+  mailer?: Mailer;
   /** How long core's readiness checks (database, Redis) may take, 2000 ms unless tests of outages shorten it. */
   readinessTimeoutMs?: number;
 }
@@ -56,25 +61,48 @@ export interface AppInstance {
 
 /**
  * Builds the Express app: core's middleware in a fixed order, then every module's routes. Nothing here names a
- * module; everything module-specific comes from the `modules` list.
+ * module; everything module-specific comes from the `modules` list, each module's runtime from its `setup`.
  */
-export function createApp({ config, dataSource, modules = installedModules, logger = createLogger(config, modules), readinessTimeoutMs }: AppOptions): AppInstance {
+export function createApp({
+  config,
+  dataSource,
+  modules = installedModules,
+  logger = createLogger(config, modules),
+  mailer = createMailer(config, logger),
+  readinessTimeoutMs,
+}: AppOptions): AppInstance {
   const keys = loadSecurityKeys(config);
-  const hooks = createHookRegistry(modules);
+  const hooks = createHookRegistry();
   const rateLimiters = createRateLimiterFactory({ redisUrl: config.env.REDIS_URL });
   const production = config.env.NODE_ENV === 'production';
-  const csrf = new Csrf({ key: keys.csrfKey, production, sessionLookups: hooks.all('sessionOf') });
+  const csrf = new Csrf({ key: keys.csrfKey, production, sessionLookups: () => hooks.all('sessionOf') });
   const declaredMetrics = modules.flatMap((module) => module.metrics ?? []);
   const metricsBackend = modules.find((module) => module.metricsBackend !== undefined)?.metricsBackend;
   const metrics = metricsBackend?.(declaredMetrics, config) ?? noopMetrics(declaredMetrics);
   const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters, readinessTimeoutMs);
   const readiness = () => runReadiness(readinessChecks, logger);
   const permissions = modules.flatMap((module) => module.permissions ?? []);
-  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness, permissions };
-  for (const module of modules) readinessChecks.push(...(module.readiness?.(context) ?? []));
-  const accessLog = modules.find((module) => module.accessLog !== undefined)?.accessLog?.(context);
-  const middleware = modules.flatMap((module) => module.middleware?.(context) ?? []);
-  const routes = modules.flatMap((module) => module.routes?.(context) ?? []);
+  const context: ModuleContext = {
+    config,
+    dataSource,
+    logger,
+    rateLimiters,
+    encryption: keys.encryption,
+    csrf,
+    mailer,
+    hooks,
+    metrics,
+    readiness,
+    permissions,
+  };
+  // Each module builds its runtime once, in module order, from this app's context: nothing is shared between apps.
+  const runtimes: ModuleRuntime[] = modules.map((module) => module.setup?.(context) ?? {});
+  for (const runtime of runtimes) hooks.add(runtime.hooks ?? {});
+  hooks.complete();
+  for (const runtime of runtimes) readinessChecks.push(...(runtime.readiness ?? []));
+  const accessLog = runtimes.find((runtime) => runtime.accessLog !== undefined)?.accessLog;
+  const middleware = runtimes.flatMap((runtime) => runtime.middleware ?? []);
+  const routes = runtimes.flatMap((runtime) => runtime.routes ?? []);
   const globalLimit = rateLimiters.create({
     name: 'global',
     points: config.core.rateLimitPoints,
@@ -103,8 +131,8 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   const router = express.Router();
   mountRoutes(router, routes, hooks.all('authorize'));
   app.use(router);
-  for (const module of modules) {
-    if (module.router !== undefined) app.use(module.router(context));
+  for (const runtime of runtimes) {
+    if (runtime.router !== undefined) app.use(runtime.router);
   }
   app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
 
@@ -115,10 +143,10 @@ export function createApp({ config, dataSource, modules = installedModules, logg
     context,
     async start() {
       if (!(await rateLimiters.connect())) logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
-      for (const onReady of hooks.all('onReady')) await onReady(context);
+      for (const onReady of hooks.all('onReady')) await onReady();
     },
     async stop() {
-      for (const onShutdown of hooks.all('onShutdown')) await onShutdown(context);
+      for (const onShutdown of hooks.all('onShutdown')) await onShutdown();
       await rateLimiters.close();
     },
   };

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDataSource } from './db/data-source.js';
 import { migrate } from './db/migrate.js';
-import { assertRowLevelSecurityRole, createHookRegistry, createLogger, exitGracefullyOnSignals, loadSecurityKeys } from './modules/core/index.js';
+import { assertRowLevelSecurityRole, createLogger, exitGracefullyOnSignals, loadSecurityKeys } from './modules/core/index.js';
 import { modules } from './modules.js';
 
 // Below the 10 s Docker and Kubernetes wait between SIGTERM and SIGKILL.
@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   loadSecurityKeys(config);
   const logger = createLogger(config, modules);
   // Instrumentation (tracing) patches libraries before anything connects or registers a route.
-  for (const onBoot of createHookRegistry(modules).all('onBoot')) await onBoot(config, logger);
+  const stopsAtExit: (() => Promise<void>)[] = [];
+  for (const module of modules) {
+    const stop = await module.onBoot?.(config, logger);
+    if (stop !== undefined) stopsAtExit.push(stop);
+  }
   if (config.env.MIGRATE_ON_BOOT) {
     const applied = await migrate(config);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
     release: async () => {
       await instance.stop();
       await dataSource.destroy();
+      // Last, so what the shutdown itself did (e.g. its database spans) is flushed too.
+      for (const stop of stopsAtExit) await stop();
     },
   });
 }

@@ -35,16 +35,18 @@ const config = {
 
 const benchModule: AppModule = {
   name: 'bench',
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/bench/whoami',
-      summary: 'Bench only: an authenticated, permission-checked, tenant-scoped request',
-      permission: 'auth:session',
-      responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
-      handler: () => ({ tenant: currentTenantId() }),
-    }),
-  ],
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/bench/whoami',
+        summary: 'Bench only: an authenticated, permission-checked, tenant-scoped request',
+        permission: 'auth:session',
+        responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
+        handler: () => ({ tenant: currentTenantId() }),
+      }),
+    ],
+  }),
 };
 
 const modules = [...installedModules, benchModule];

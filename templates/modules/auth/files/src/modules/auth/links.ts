@@ -1,8 +1,7 @@
-import { currentTenantId } from '../core/index.js';
+import { currentTenantId, type Mailer } from '../core/index.js';
 import type { OneTimePurpose, OneTimeToken } from './entities/one-time-token.entity.js';
 import type { Role, User } from './entities/user.entity.js';
 import { invalidLink } from './errors.js';
-import type { Mailer } from './mailer.js';
 import type { AuthStore } from './store.js';
 import { newLinkToken, tenantOfLinkToken, tokenHash } from './tokens.js';
 

@@ -1,9 +1,8 @@
 import QRCode from 'qrcode';
-import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter } from '../core/index.js';
+import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter, type Mailer } from '../core/index.js';
 import { IsNull, Not, type DataSource } from 'typeorm';
 import { MfaFactor, RecoveryCode, type FactorKind } from './entities/mfa.entity.js';
 import { limitOrRefuse, storeCall } from './lockout.js';
-import type { Mailer } from './mailer.js';
 import { OneTimeCodes, type CodeChannel } from './one-time-codes.js';
 import { maskEmail, maskPhone, type SmsSender } from './sms.js';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp.js';

@@ -1,22 +1,21 @@
-import type { Request } from 'express';
 import type passport from 'passport';
-import { deriveKey, HttpError, type ModuleContext, type Principal } from '../core/index.js';
+import { deriveKey, type ModuleContext } from '../core/index.js';
 import { Mfa } from './mfa.js';
 import { Lockout } from './lockout.js';
 import { PasswordHasher, type Argon2Options } from './passwords.js';
-import { createMailer } from './mailer.js';
 import { createSms } from './sms.js';
 import { OAuthClients, type ProviderSettings } from './oauth.js';
 import type { OAuthProvider } from './entities/identity.entity.js';
 import type { FactorKind } from './entities/mfa.entity.js';
 import { memoryRevocationList, redisRevocationList, type RevocationList } from './revocation.js';
-import { AccessTokenStrategy, bearerTokenOf, createPassport, runStrategy } from './passport.js';
+import { AccessTokenStrategy, createPassport } from './passport.js';
+import { RequestClaims } from './request-claims.js';
 import { Roles } from './roles.js';
 import { createServices, type AuthServices } from './services.js';
 import { AuthStore } from './store.js';
-import { AccessTokens, sessionIdOf, type AccessClaims } from './tokens.js';
+import { AccessTokens } from './tokens.js';
 
-/** Everything one app's auth module holds; built once per app from its context. */
+/** Everything one app's auth module holds; built once per app from its context, in `setup`. */
 export interface AuthRuntime {
   context: ModuleContext;
   tokens: AccessTokens;
@@ -29,15 +28,13 @@ export interface AuthRuntime {
   passport: passport.Authenticator;
   /** Its `jwt` strategy, which the authenticate hook runs on every request. */
   bearer: AccessTokenStrategy;
+  /** The claims of each request this app authenticated, for its authorize hook and its routes. */
+  claims: RequestClaims;
   refreshCookie: string;
   /** Holds a social login in flight (encrypted) between start and callback. */
   oauthCookie: string;
 }
 
-/**
- * Live runtimes by signing-key id. Hooks are static, so the authenticate hook finds its app's keys through the
- * token's `kid`: a lookup in this map, never a path, URL or query.
- */
 const FACTOR_KINDS: readonly FactorKind[] = ['totp', 'email', 'sms'];
 const OAUTH_PROVIDERS: readonly OAuthProvider[] = ['google', 'github', 'oidc'];
 const PROVIDER_ENV: Record<OAuthProvider, string[]> = {
@@ -57,10 +54,6 @@ function providerSettings(config: ModuleContext['config'], provider: OAuthProvid
   if (clientId === undefined || clientId === '' || clientSecret === undefined || clientSecret === '' || server === undefined) return undefined;
   return { ...settings, clientId, clientSecret, server };
 }
-
-const runtimesByKid = new Map<string, AuthRuntime>();
-const claimsByRequest = new WeakMap<Request, AccessClaims>();
-const runtimeByRequest = new WeakMap<Request, AuthRuntime>();
 
 /**
  * Environment variables override the manifest without its schema's bounds; the bounds that keep auth safe are
@@ -107,7 +100,7 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
   const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds, failClosed: true });
   const store = new AuthStore(context.dataSource, config.core.rowLevelSecurity);
   const production = config.env.NODE_ENV === 'production';
-  const mailer = createMailer({ transport: config.env.AUTH_MAIL_TRANSPORT, smtpUrl: config.env.AUTH_SMTP_URL, from: config.env.AUTH_MAIL_FROM, logger: context.logger, production });
+  const { mailer } = context;
   const sms = createSms({
     transport: config.env.AUTH_SMS_TRANSPORT,
     apiBase: config.env.AUTH_SMS_API_BASE,
@@ -140,7 +133,7 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
   });
   const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
   const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
-  const runtime: AuthRuntime = {
+  return {
     context,
     tokens,
     revocations,
@@ -148,54 +141,9 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
     store,
     oauth,
     bearer,
+    claims: new RequestClaims(),
     passport: createPassport({ login: services.login, bearer }),
     refreshCookie: production ? '__Host-refresh' : 'refresh',
     oauthCookie: production ? '__Host-oauth' : 'oauth',
   };
-  for (const kid of tokens.kids) runtimesByKid.set(kid, runtime);
-  return runtime;
-}
-
-export async function releaseRuntime(context: ModuleContext): Promise<void> {
-  for (const [kid, runtime] of runtimesByKid) {
-    if (runtime.context !== context) continue;
-    runtimesByKid.delete(kid);
-    await runtime.revocations.close();
-  }
-}
-
-/** The `authenticate` hook: a valid, unrevoked access token (passport's `jwt` strategy) becomes the request's principal. */
-export async function authenticateBearer(req: Request): Promise<Principal | undefined> {
-  const token = bearerTokenOf(req);
-  if (token === undefined) return undefined;
-  const runtime = runtimesByKid.get(AccessTokens.kidOf(token) ?? '');
-  if (runtime === undefined) return undefined;
-  const claims = await runStrategy<AccessClaims>(runtime.bearer, req);
-  if (claims === undefined) return undefined;
-  claimsByRequest.set(req, claims);
-  runtimeByRequest.set(req, runtime);
-  return { subject: claims.sub, tenantId: claims.tenant, via: 'bearer' };
-}
-
-/** The verified claims of the request's access token; 401 when it has none. */
-export function claimsOf(req: Request): AccessClaims {
-  const claims = claimsByRequest.get(req);
-  if (claims === undefined) throw new HttpError(401, { detail: 'Authentication is required.' });
-  return claims;
-}
-
-export function findClaims(req: Request): AccessClaims | undefined {
-  return claimsByRequest.get(req);
-}
-
-/** Whether the app that verified this request's token requires a second factor before anything but `auth:basic`. */
-export function mfaRequiredFor(req: Request): boolean {
-  return runtimeByRequest.get(req)?.context.config.auth.mfaRequired ?? true;
-}
-
-/** The `sessionOf` hook: CSRF tokens are bound to the session of the refresh cookie. */
-export function refreshCookieSession(req: Request): string | undefined {
-  const cookies = req.cookies as Record<string, unknown> | undefined;
-  const value = cookies?.['__Host-refresh'] ?? cookies?.refresh;
-  return typeof value === 'string' ? sessionIdOf(value) : undefined;
 }

@@ -1,11 +1,10 @@
-import type { Limiter, ModuleContext } from '../core/index.js';
+import type { Limiter, Mailer, ModuleContext } from '../core/index.js';
 import { AccountService } from './accounts/service.js';
 import { CredentialService } from './credentials/service.js';
 import { AuthEventLog } from './event-log.js';
 import { EmailedLinks } from './links.js';
 import { LoginService } from './login/service.js';
 import { limitOrRefuse, type Lockout } from './lockout.js';
-import type { Mailer } from './mailer.js';
 import type { Mfa } from './mfa.js';
 import { MfaService } from './mfa/service.js';
 import type { PasswordHasher } from './passwords.js';

@@ -11,15 +11,10 @@ export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
 
-/** The last messages the log transport sent, newest last (development and tests only; bounded). */
-export const smsOutbox: SmsMessage[] = [];
-
 /** Development transport: writes each message to the app log (number masked) instead of sending it. */
 export function logSms(logger: Logger): SmsSender {
   return {
     send(message) {
-      smsOutbox.push(message);
-      if (smsOutbox.length > 200) smsOutbox.shift();
       logger.info({ to: maskPhone(message.to) }, `sms (log transport): ${message.text}`);
       return Promise.resolve();
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { deriveKey, randomToken, TENANT_ID_PATTERN } from '../core/index.js';
 import { isBuiltIn, ROLE_NAME_PATTERN } from './rbac.js';
 
@@ -48,20 +48,6 @@ export function signingKey(secret: string): SigningKey {
 export class AccessTokens {
   private readonly current: SigningKey;
   private readonly byKid: ReadonlyMap<string, Uint8Array>;
-
-  /** The `kid` of a token's header, read without trusting anything else in it. */
-  static kidOf(token: string): string | undefined {
-    try {
-      const header = decodeProtectedHeader(token);
-      return typeof header.kid === 'string' ? header.kid : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  get kids(): string[] {
-    return [...this.byKid.keys()];
-  }
 
   /** `secrets[0]` signs; every listed secret verifies (key rotation). */
   constructor(

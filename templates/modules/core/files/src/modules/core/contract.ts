@@ -9,8 +9,9 @@ import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
 import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
 import type { Csrf } from './security/csrf.js';
+import type { Mailer } from './mail/mailer.js';
 
-/** What every module receives when the app is assembled. */
+/** What every module's `setup` receives when the app is assembled: one per app, never shared between apps. */
 export interface ModuleContext {
   config: AppConfig;
   dataSource: DataSource;
@@ -20,7 +21,9 @@ export interface ModuleContext {
   encryption: FieldEncryption;
   /** Issues CSRF tokens, e.g. right after a login sets a session cookie. */
   csrf: Csrf;
-  /** Hooks contributed by every module, in module order. */
+  /** Sends email (MAIL_TRANSPORT: the app log in development, SMTP in production); every module mails through it. */
+  mailer: Mailer;
+  /** Hooks contributed by every module's `setup`, in module order; readable once every module's setup has run. */
   hooks: HookRegistry;
   /** Records the metrics modules declared in `metrics`; a no-op unless a module provides a `metricsBackend`. */
   metrics: Metrics;
@@ -43,7 +46,8 @@ export interface Principal {
  *
  *   declare module '../core/contract.js' { interface AppHooks { exportPersonalData: (tenantId: string, subject: string) => Promise<unknown> } }
  *
- * and reads every module's implementation with `context.hooks.all('exportPersonalData')`.
+ * returns its implementation from `setup` (`hooks: { exportPersonalData }`), and reads every module's with
+ * `context.hooks.all('exportPersonalData')` when a request or `onReady` runs.
  */
 export interface AppHooks {
   /** Recognises the caller (token, session cookie, API key). Returns undefined when the request carries none. */
@@ -52,20 +56,16 @@ export interface AppHooks {
   authorize: (principal: Principal, permission: string, req: Request) => Promise<boolean>;
   /** Id of the cookie session the request rides on; CSRF tokens are bound to it. */
   sessionOf: (req: Request) => string | undefined;
-  /**
-   * Runs first when the process boots (src/main.ts), before the database connects or any route is registered:
-   * for instrumentation that must patch libraries before they are used. Tests assembling the app skip it.
-   */
-  onBoot: (config: AppConfig, logger: Logger) => Promise<void>;
   /** Runs once the database is connected and migrated, before the server accepts requests. */
-  onReady: (context: ModuleContext) => Promise<void>;
+  onReady: () => Promise<void>;
   /** Runs during graceful shutdown, after in-flight requests finished and before the database closes. */
-  onShutdown: (context: ModuleContext) => Promise<void>;
+  onShutdown: () => Promise<void>;
 }
 
 export type HookName = keyof AppHooks;
 
 export interface HookRegistry {
+  /** Every module's `name` hook in module order; throws when read before every module's setup has run. */
   all<Name extends HookName>(name: Name): readonly AppHooks[Name][];
 }
 
@@ -82,39 +82,57 @@ export type MigrationClass = new () => MigrationInterface;
 export type EntityClass = new (...args: never[]) => object;
 
 /**
- * Everything a module contributes to the app. Only `name` is required; the app collects the rest from the
- * `modules` list in src/modules.ts and never names a module itself.
+ * What a module builds from the app's context, once per app: its `setup` returns it. Everything the module keeps
+ * at run time (stores, clients, per-request state) lives in what `setup` built, never in a module-level
+ * variable, so two apps in one process (tests make many) never share it.
+ */
+export interface ModuleRuntime {
+  /** Declarative routes: validated, documented in OpenAPI and rate limited by construction. */
+  routes?: readonly RouteDefinition[];
+  /** Raw Express routes for what a route definition cannot express; document them in `openapi`. */
+  router?: Router;
+  /** Handlers run on every request right after the request id is set, before security, rate limit, auth and routes. */
+  middleware?: readonly RequestHandler[];
+  /** Writes each request's access log instead of core's one-line log (the first module that gives one wins). */
+  accessLog?: RequestHandler;
+  /** Dependencies `/ready` checks besides core's database and Redis. */
+  readiness?: readonly ReadinessCheck[];
+  /** The module's implementations of cross-module hooks (authenticate, authorize, onReady, onShutdown, ...). */
+  hooks?: Partial<AppHooks>;
+}
+
+/**
+ * Everything a module contributes to the app. Only `name` is required. Static fields are what the app needs
+ * before a context exists (schema, logger, metrics registry, boot); everything else comes from `setup`. The app
+ * collects both from the `modules` list in src/modules.ts and never names a module itself.
  */
 export interface AppModule {
   /** snake_case, as in forge.yaml. */
   name: string;
   /** TypeORM entity classes (or schemas) the module owns. */
   entities?: readonly (EntityClass | EntitySchema)[];
-  /** The module's migration chain, oldest first. A shipped migration never changes; new versions add one. */
+  /** The module's migration chain, oldest first. A shipped migration never changes: new versions add one. */
   migrations?: readonly MigrationClass[];
-  /** Declarative routes: validated, documented in OpenAPI and rate limited by construction. */
-  routes?: (context: ModuleContext) => readonly RouteDefinition[];
-  /** Raw Express routes for what a route definition cannot express; document them in `openapi`. */
-  router?: (context: ModuleContext) => Router;
-  /** Extra OpenAPI registrations: shared components, security schemes, docs of raw routes. */
-  openapi?: (registry: OpenAPIRegistry) => void;
   /** Permissions the module's routes require; an auth module seeds and grants them. */
   permissions?: readonly Permission[];
   /** Paths that serve the platform, not a tenant (a metrics scrape): tenant resolution never looks at them. */
   platformPaths?: readonly string[];
   /** Property names that must never leave the server in any JSON response. */
   sensitiveFields?: readonly string[];
-  hooks?: Partial<AppHooks>;
-  /** Handlers run on every request right after the request id is set, before security, rate limit, auth and routes. */
-  middleware?: (context: ModuleContext) => readonly RequestHandler[];
-  /** Writes each request's access log instead of core's one-line log (the first module that gives one wins). */
-  accessLog?: (context: ModuleContext) => RequestHandler;
+  /** Extra OpenAPI registrations: shared components, security schemes, docs of raw routes. */
+  openapi?: (registry: OpenAPIRegistry) => void;
   /** What the logger adds to every line (mixins), more redaction paths, a transport. */
   logging?: (config: AppConfig) => LoggerExtension;
-  /** Dependencies `/ready` checks besides core's database and Redis. */
-  readiness?: (context: ModuleContext) => readonly ReadinessCheck[];
   /** Metrics the module records through `context.metrics`. */
   metrics?: readonly MetricSpec[];
   /** Records every module's declared metrics (the first module that gives one wins); core's default drops them. */
   metricsBackend?: (declared: readonly MetricSpec[], config: AppConfig) => Metrics;
+  /**
+   * Runs first when the process boots (src/main.ts), before the database connects or any app is built: for
+   * process-wide instrumentation that must patch libraries before they are used. Returns what stops it when the
+   * process exits, if anything. Tests assembling the app skip it.
+   */
+  onBoot?: (config: AppConfig, logger: Logger) => Promise<(() => Promise<void>) | undefined>;
+  /** Builds the module's runtime from this app's context: called once per createApp, in module order. */
+  setup?: (context: ModuleContext) => ModuleRuntime;
 }

@@ -11,7 +11,18 @@ import { coreRoutes } from './routes.js';
 import { CORE_SENSITIVE_FIELDS } from './security/sensitive.js';
 import { TenantRepository } from './tenancy/tenant-repository.js';
 
-export type { AppHooks, AppModule, EntityClass, HookName, HookRegistry, MigrationClass, ModuleContext, Permission, Principal } from './contract.js';
+export type {
+  AppHooks,
+  AppModule,
+  EntityClass,
+  HookName,
+  HookRegistry,
+  MigrationClass,
+  ModuleContext,
+  ModuleRuntime,
+  Permission,
+  Principal,
+} from './contract.js';
 
 // HTTP: routes, validation, errors
 export { defineRoute, requirePermission, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
@@ -55,11 +66,14 @@ export { FieldEncryption, parseEncryptionKeys, type EncryptionKey } from './secu
 export { safeJoin } from './security/paths.js';
 export { Csrf, CSRF_HEADER } from './security/csrf.js';
 
+// Mail: every module sends through `context.mailer`
+export { createMailer, logMailer, smtpMailer, type Mailer, type MailMessage } from './mail/mailer.js';
+
 // App assembly, used by src/app.ts and src/main.ts
 export { createLogger, type Logger, type LoggerExtension } from './logger.js';
 export { noopMetrics, type Metrics, type MetricSpec, type MetricLabels } from './metrics.js';
 export { runReadiness, coreReadinessChecks, type ReadinessCheck, type ReadinessReport, type CheckResult } from './health/readiness.js';
-export { createHookRegistry } from './hooks.js';
+export { createHookRegistry, type HookCollector } from './hooks.js';
 export { loadSecurityKeys, MIN_APP_SECRET_LENGTH } from './security/secrets.js';
 export { securityHeaders, corsFromAllowlist } from './security/headers.js';
 export { sensitiveFieldReplacer } from './security/sensitive.js';
@@ -86,6 +100,6 @@ export const coreModule: AppModule = {
   name: 'core',
   entities: [Tenant],
   migrations: [CoreCreateTenants1767225600000],
-  routes: (context) => coreRoutes(context.readiness, context.csrf),
+  setup: (context) => ({ routes: coreRoutes(context.readiness, context.csrf) }),
   sensitiveFields: CORE_SENSITIVE_FIELDS,
 };

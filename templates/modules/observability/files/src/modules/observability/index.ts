@@ -22,44 +22,46 @@ export function promMetricsOf(context: ModuleContext): PromMetrics {
   return context.metrics;
 }
 
-const usesPinoHttp = (context: ModuleContext) => context.config.observability.accessLog === 'pino-http';
-const detach = new WeakMap<ModuleContext, () => void>();
-
 export const observabilityModule: AppModule = {
   name: 'observability',
   // Prometheus scrapes the whole app, not a tenant.
   platformPaths: ['/metrics'],
   metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),
   logging: loggingExtension,
-  // The compact access line is written by the request observer, which already listens for each response's end.
-  accessLog: (context) =>
-    usesPinoHttp(context) ? pinoHttpAccessLog(context.logger) : observeRequests(promMetricsOf(context), compactAccessLine(context.logger)),
-  middleware: (context) => (usesPinoHttp(context) ? [observeRequests(promMetricsOf(context))] : []),
-  routes: (context) =>
-    metricsRoutes(
-      promMetricsOf(context),
-      metricsAccess({
-        token: context.config.env.METRICS_TOKEN,
-        allowlist: context.config.observability.metricsAllowlist,
-        production: context.config.env.NODE_ENV === 'production',
-      }),
-    ),
-  hooks: {
-    onBoot: async (config, logger) => {
-      const serviceName = config.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name ?? 'app';
-      if (await startTracing({ endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName })) {
-        logger.info({ endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName }, 'tracing on');
-      }
-    },
-    onReady: (context) => {
-      const metrics = promMetricsOf(context);
-      detach.set(context, instrumentDatabase(metrics, context.dataSource));
-      exportReadiness(metrics, context.readiness);
-      return Promise.resolve();
-    },
-    onShutdown: async (context) => {
-      detach.get(context)?.();
-      await stopTracing();
-    },
+  // Tracing patches libraries process-wide, so it belongs to the process (src/main.ts), not to one app.
+  onBoot: async (config, logger) => {
+    const serviceName = config.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name ?? 'app';
+    if (!(await startTracing({ endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName }))) return undefined;
+    logger.info({ endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName }, 'tracing on');
+    return stopTracing;
+  },
+  setup: (context) => {
+    const metrics = promMetricsOf(context);
+    const usesPinoHttp = context.config.observability.accessLog === 'pino-http';
+    const access = metricsAccess({
+      token: context.config.env.METRICS_TOKEN,
+      allowlist: context.config.observability.metricsAllowlist,
+      production: context.config.env.NODE_ENV === 'production',
+    });
+    let detachDatabase: (() => void) | undefined;
+    return {
+      // The compact access line is written by the request observer, which already listens for each response's end.
+      accessLog: usesPinoHttp
+        ? pinoHttpAccessLog(context.logger)
+        : observeRequests(metrics, compactAccessLine(context.logger)),
+      middleware: usesPinoHttp ? [observeRequests(metrics)] : [],
+      routes: metricsRoutes(metrics, access),
+      hooks: {
+        onReady: () => {
+          detachDatabase = instrumentDatabase(metrics, context.dataSource);
+          exportReadiness(metrics, context.readiness);
+          return Promise.resolve();
+        },
+        onShutdown: () => {
+          detachDatabase?.();
+          return Promise.resolve();
+        },
+      },
+    };
   },
 };

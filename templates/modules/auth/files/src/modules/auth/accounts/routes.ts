@@ -12,13 +12,14 @@ import {
   UserResponse,
   type TokenTransport,
 } from '../http.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 const InvitationResponse = z.object({ email: z.string(), role: Role, expiresAt: z.string() });
 
 /** Accounts and invitations. */
 export function accountRoutes(runtime: AuthRuntime, transport: TokenTransport): RouteDefinition[] {
   const { accounts } = runtime.services;
+  const { claims } = runtime;
   return [
     defineRoute({
       method: 'post',
@@ -51,7 +52,7 @@ export function accountRoutes(runtime: AuthRuntime, transport: TokenTransport): 
       tags,
       permission: 'auth:basic',
       responses: { 200: { description: 'The account', schema: UserResponse } },
-      handler: (_input, { req }) => accounts.me(claimsOf(req)),
+      handler: (_input, { req }) => accounts.me(claims.of(req)),
     }),
     defineRoute({
       method: 'post',
@@ -65,7 +66,7 @@ export function accountRoutes(runtime: AuthRuntime, transport: TokenTransport): 
         201: { description: 'Invitation sent', schema: InvitationResponse },
         403: problem('Role above your own'),
       },
-      handler: ({ body }, { req }) => accounts.invite(claimsOf(req), body),
+      handler: ({ body }, { req }) => accounts.invite(claims.of(req), body),
     }),
   ];
 }

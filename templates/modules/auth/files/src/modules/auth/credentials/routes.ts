@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../core/index.js';
 import { clientMetaOf, Email, Password, problem, tags, TenantId, Token } from '../http.js';
 import { loginTenant } from '../passport.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 /** Password and email. */
 export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
   const { credentials } = runtime.services;
+  const { claims } = runtime;
   return [
     defineRoute({
       method: 'post',
@@ -21,7 +22,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
         403: problem('Current password wrong'),
         422: problem('New password refused by the policy'),
       },
-      handler: ({ body }, { req }) => credentials.changePassword(claimsOf(req), body, clientMetaOf(req)),
+      handler: ({ body }, { req }) => credentials.changePassword(claims.of(req), body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -72,7 +73,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
         403: problem('Password wrong'),
         422: problem('Same address'),
       },
-      handler: ({ body }, { req }) => credentials.requestEmailChange(claimsOf(req), body, clientMetaOf(req)),
+      handler: ({ body }, { req }) => credentials.requestEmailChange(claims.of(req), body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -96,7 +97,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
       permission: 'auth:session',
       status: 202,
       responses: { 202: { description: 'Sent unless already verified' } },
-      handler: (_input, { req }) => credentials.resendVerification(claimsOf(req)),
+      handler: (_input, { req }) => credentials.resendVerification(claims.of(req)),
     }),
   ];
 }

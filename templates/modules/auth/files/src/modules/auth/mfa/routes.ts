@@ -11,7 +11,7 @@ import {
   type TokenTransport,
 } from '../http.js';
 import type { CodeChannel } from '../one-time-codes.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 const MfaToken = z.string().min(1).max(4096);
 /** E.164: a plus, a country code, at most 15 digits in all. */
@@ -56,6 +56,7 @@ const CODE_CHANNELS: Record<CodeChannel, CodeChannelRoutes> = {
 /** MFA: the second login step, and enrolling and removing factors. */
 export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): RouteDefinition[] {
   const { mfa } = runtime.services;
+  const { claims } = runtime;
 
   /** POST /auth/mfa/<channel>/setup and /confirm, one definition for email and SMS. */
   const codeFactorRoutes = (channel: CodeChannel): RouteDefinition[] => {
@@ -75,7 +76,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
           429: problem('Too many codes sent'),
         },
         handler: ({ body }, { req }) =>
-          mfa.setupCodeFactor(claimsOf(req), { password: body.password, method: channel, phone: body.phone }),
+          mfa.setupCodeFactor(claims.of(req), { password: body.password, method: channel, phone: body.phone }),
       }),
       defineRoute({
         method: 'post',
@@ -88,7 +89,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
           200: { description: 'Enrolled', schema: FactorConfirmedResponse },
           401: problem('Wrong or expired code'),
         },
-        handler: ({ body }, { req }) => mfa.confirmCodeFactor(claimsOf(req), channel, body.code, clientMetaOf(req)),
+        handler: ({ body }, { req }) => mfa.confirmCodeFactor(claims.of(req), channel, body.code, clientMetaOf(req)),
       }),
     ];
   };
@@ -159,7 +160,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
           ),
         },
       },
-      handler: (_input, { req }) => mfa.factors(claimsOf(req)),
+      handler: (_input, { req }) => mfa.factors(claims.of(req)),
     }),
     defineRoute({
       method: 'post',
@@ -176,7 +177,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
         403: problem('Password wrong'),
         409: problem('Already enrolled'),
       },
-      handler: ({ body }, { req }) => mfa.setupTotp(claimsOf(req), body.password),
+      handler: ({ body }, { req }) => mfa.setupTotp(claims.of(req), body.password),
     }),
     defineRoute({
       method: 'post',
@@ -187,7 +188,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
       permission: 'auth:basic',
       request: { body: CodeBody },
       responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong code') },
-      handler: ({ body }, { req }) => mfa.confirmTotp(claimsOf(req), body.code, clientMetaOf(req)),
+      handler: ({ body }, { req }) => mfa.confirmTotp(claims.of(req), body.code, clientMetaOf(req)),
     }),
     ...codeFactorRoutes('email'),
     ...codeFactorRoutes('sms'),
@@ -201,7 +202,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
       status: 204,
       responses: { 204: { description: 'Removed' }, 403: problem('Password wrong') },
       handler: ({ params, body }, { req }) =>
-        mfa.remove(claimsOf(req), params.method, body.password, clientMetaOf(req)),
+        mfa.remove(claims.of(req), params.method, body.password, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -217,7 +218,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
         },
         403: problem('Password wrong'),
       },
-      handler: ({ body }, { req }) => mfa.newRecoveryCodes(claimsOf(req), body.password),
+      handler: ({ body }, { req }) => mfa.newRecoveryCodes(claims.of(req), body.password),
     }),
   ];
 }

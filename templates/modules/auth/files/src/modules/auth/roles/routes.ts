@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
 import { clientMetaOf, problem, Role, tags } from '../http.js';
 import { ROLE_NAME_PATTERN } from '../rbac.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 const RoleParams = z.object({ name: z.string().regex(ROLE_NAME_PATTERN) });
 const PermissionList = z.array(z.string().min(3).max(100)).max(200);
@@ -17,6 +17,7 @@ const RoleResponse = z.object({
 /** Roles. */
 export function roleRoutes(runtime: AuthRuntime): RouteDefinition[] {
   const { roles } = runtime.services;
+  const { claims } = runtime;
   return [
     defineRoute({
       method: 'get',
@@ -32,7 +33,7 @@ export function roleRoutes(runtime: AuthRuntime): RouteDefinition[] {
         },
         400: problem('Bad limit or cursor'),
       },
-      handler: ({ query }, { req }) => roles.list(claimsOf(req), pageRequestOf(query)),
+      handler: ({ query }, { req }) => roles.list(claims.of(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'post',
@@ -48,7 +49,7 @@ export function roleRoutes(runtime: AuthRuntime): RouteDefinition[] {
         409: problem('The name is taken'),
         422: problem('A built-in name or an unknown permission'),
       },
-      handler: ({ body }, { req }) => roles.create(claimsOf(req), body, clientMetaOf(req)),
+      handler: ({ body }, { req }) => roles.create(claims.of(req), body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'patch',
@@ -65,7 +66,7 @@ export function roleRoutes(runtime: AuthRuntime): RouteDefinition[] {
         403: problem('Built-in, or holding more than you'),
         404: problem('No such role in the tenant'),
       },
-      handler: ({ params, body }, { req }) => roles.update(claimsOf(req), params.name, body, clientMetaOf(req)),
+      handler: ({ params, body }, { req }) => roles.update(claims.of(req), params.name, body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'delete',
@@ -81,7 +82,7 @@ export function roleRoutes(runtime: AuthRuntime): RouteDefinition[] {
         404: problem('No such role in the tenant'),
         409: problem('Accounts still hold it'),
       },
-      handler: ({ params }, { req }) => roles.remove(claimsOf(req), params.name, clientMetaOf(req)),
+      handler: ({ params }, { req }) => roles.remove(claims.of(req), params.name, clientMetaOf(req)),
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
 import { clientMetaOf, IdParams, problem, tags, TokenResponse, type TokenTransport } from '../http.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 const SessionResponse = z.object({
   id: z.string(),
@@ -16,6 +16,7 @@ const SessionResponse = z.object({
 /** Sessions and refresh. */
 export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): RouteDefinition[] {
   const { sessions } = runtime.services;
+  const { claims } = runtime;
   return [
     defineRoute({
       method: 'post',
@@ -42,7 +43,7 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
       status: 204,
       responses: { 204: { description: 'Logged out' } },
       handler: async (_input, { req, res }) => {
-        await sessions.logout(claimsOf(req));
+        await sessions.logout(claims.of(req));
         transport.clear(res);
       },
     }),
@@ -55,7 +56,7 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
       status: 204,
       responses: { 204: { description: 'Every session ended' } },
       handler: async (_input, { req, res }) => {
-        await sessions.logoutAll(claimsOf(req), clientMetaOf(req));
+        await sessions.logoutAll(claims.of(req), clientMetaOf(req));
         transport.clear(res);
       },
     }),
@@ -70,7 +71,7 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
         200: { description: 'Sessions, most recent first', schema: pageSchema(SessionResponse) },
         400: problem('Bad limit or cursor'),
       },
-      handler: ({ query }, { req }) => sessions.list(claimsOf(req), pageRequestOf(query)),
+      handler: ({ query }, { req }) => sessions.list(claims.of(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'delete',
@@ -81,7 +82,7 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
       request: { params: IdParams },
       status: 204,
       responses: { 204: { description: 'Ended' }, 404: problem('No such live session of yours') },
-      handler: ({ params }, { req }) => sessions.revoke(claimsOf(req), params.id),
+      handler: ({ params }, { req }) => sessions.revoke(claims.of(req), params.id),
     }),
   ];
 }

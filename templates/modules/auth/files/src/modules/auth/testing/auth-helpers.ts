@@ -4,7 +4,6 @@ import type { AppConfig } from '../../../config.js';
 import type { AppModule } from '../../core/index.js';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { createAuthModule } from '../index.js';
-import { outbox } from '../mailer.js';
 import { ARGON2_OPTIONS } from '../passwords.js';
 
 /** A strong password nobody else uses. */
@@ -96,7 +95,7 @@ export async function addMember(t: TestApp, inviter: Account, role = 'member'): 
   const email = uniqueEmail(role);
   const password = strongPassword();
   await request(t.app).post('/auth/invitations').set('authorization', `Bearer ${inviter.accessToken}`).send({ email, role }).expect(201);
-  const token = lastMailTo(email)?.token ?? '';
+  const token = lastMailTo(t, email)?.token ?? '';
   const response = await request(t.app).post('/auth/register').send({ email, password, inviteToken: token }).expect(201);
   const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
   return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
@@ -106,8 +105,9 @@ export function login(t: TestApp, account: Pick<Account, 'email' | 'password' | 
   return request(t.app).post('/auth/login').send({ email: account.email, password: account.password, tenant: account.tenantId });
 }
 
-export function lastMailTo(email: string, subject?: RegExp) {
-  return outbox.filter((message) => message.to === email && (subject === undefined || subject.test(message.subject))).at(-1);
+/** The last email `t` sent to `email` (whose subject matches `subject`). */
+export function lastMailTo(t: TestApp, email: string, subject?: RegExp) {
+  return t.sentMail.filter((message) => message.to === email && (subject === undefined || subject.test(message.subject))).at(-1);
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

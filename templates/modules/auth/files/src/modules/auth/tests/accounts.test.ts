@@ -4,7 +4,7 @@ import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
 import { ARGON2_OPTIONS } from '../passwords.js';
 import { addMember, bearer, lastMailTo, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail } from '../testing/auth-helpers.js';
-import { startFakeSmtp } from '../testing/fake-smtp.js';
+import { startFakeSmtp } from '../../core/testing/fake-smtp.js';
 import argon2 from 'argon2';
 
 let t: TestApp;
@@ -54,7 +54,7 @@ describe('POST /auth/register', () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), inviteToken: 'f'.repeat(43) }).expect(400);
     const member = await addMember(t, owner);
-    const token = lastMailTo(member.email)?.token ?? '';
+    const token = lastMailTo(t, member.email)?.token ?? '';
     await request(t.app).post('/auth/register').send({ email: member.email, password: strongPassword(), inviteToken: token }).expect(400);
   });
 
@@ -62,7 +62,7 @@ describe('POST /auth/register', () => {
     const owner = await registerOwner(t);
     const invited = uniqueEmail();
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: invited }).expect(201);
-    const token = lastMailTo(invited)?.token ?? '';
+    const token = lastMailTo(t, invited)?.token ?? '';
     await request(t.app).post('/auth/register').send({ email: uniqueEmail('thief'), password: strongPassword(), inviteToken: token }).expect(400);
   });
 });
@@ -218,7 +218,7 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
   it('when a reset link is used, then the password changes, every session ends and the link is dead', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
-    const token = lastMailTo(owner.email, /Reset/)?.token ?? '';
+    const token = lastMailTo(t, owner.email, /Reset/)?.token ?? '';
     const newPassword = strongPassword();
     await request(t.app).post('/auth/password/reset').send({ token, newPassword }).expect(204);
     await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(401);
@@ -231,13 +231,13 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
     const ghost = uniqueEmail('ghost');
     const response = await request(t.app).post('/auth/password/forgot').send({ email: ghost, tenant: owner.tenantId }).expect(202);
     expect(response.text).toBe('');
-    expect(lastMailTo(ghost)).toBeUndefined();
+    expect(lastMailTo(t, ghost)).toBeUndefined();
   });
 
   it('when the reset token is stored, then only its hash is in the database', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
-    const token = lastMailTo(owner.email, /Reset/)?.token ?? '';
+    const token = lastMailTo(t, owner.email, /Reset/)?.token ?? '';
     const rows: { tokenHash: string }[] = await t.dataSource.query('SELECT "tokenHash" FROM auth_one_time_tokens');
     expect(rows.some((row) => row.tokenHash === token)).toBe(false);
   });
@@ -245,7 +245,7 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
   it('when the reset link has expired, then it is refused', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
-    const token = lastMailTo(owner.email, /Reset/)?.token ?? '';
+    const token = lastMailTo(t, owner.email, /Reset/)?.token ?? '';
     await t.dataSource.query(`UPDATE auth_one_time_tokens SET "expiresAt" = 1 WHERE "purpose" = 'reset' AND "email" = '${owner.email}'`);
     await request(t.app).post('/auth/password/reset').send({ token, newPassword: strongPassword() }).expect(400);
   });
@@ -258,7 +258,7 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
 describe('POST /auth/email/verify', () => {
   it('when the emailed link is used, then the address is verified, once', async () => {
     const owner = await registerOwner(t);
-    const token = lastMailTo(owner.email, /Verify/)?.token ?? '';
+    const token = lastMailTo(t, owner.email, /Verify/)?.token ?? '';
     await request(t.app).post('/auth/email/verify').send({ token }).expect(204);
     const me = await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(200);
     expect(me.body).toMatchObject({ emailVerified: true });
@@ -268,7 +268,7 @@ describe('POST /auth/email/verify', () => {
   it('when a reset token is sent as a verification token, then it is refused (purpose-bound)', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
-    const token = lastMailTo(owner.email, /Reset/)?.token ?? '';
+    const token = lastMailTo(t, owner.email, /Reset/)?.token ?? '';
     await request(t.app).post('/auth/email/verify').send({ token }).expect(400);
   });
 });
@@ -276,9 +276,9 @@ describe('POST /auth/email/verify', () => {
 describe('POST /auth/email/verification', () => {
   it('when asked again, then a new link is sent', async () => {
     const owner = await registerOwner(t);
-    const first = lastMailTo(owner.email, /Verify/)?.token;
+    const first = lastMailTo(t, owner.email, /Verify/)?.token;
     await request(t.app).post('/auth/email/verification').set(bearer(owner.accessToken)).expect(202);
-    expect(lastMailTo(owner.email, /Verify/)?.token).not.toBe(first);
+    expect(lastMailTo(t, owner.email, /Verify/)?.token).not.toBe(first);
   });
 });
 
@@ -288,7 +288,7 @@ describe('email verification required', () => {
     try {
       const owner = await registerOwner(strict);
       await login(strict, owner).expect(403);
-      const token = lastMailTo(owner.email, /Verify/)?.token ?? '';
+      const token = lastMailTo(strict, owner.email, /Verify/)?.token ?? '';
       await request(strict.app).post('/auth/email/verify').send({ token }).expect(204);
       await login(strict, owner).expect(200);
     } finally {
@@ -297,10 +297,10 @@ describe('email verification required', () => {
   });
 });
 
-describe('SMTP mail transport', () => {
-  it('when AUTH_MAIL_TRANSPORT is smtp, then the reset link goes out through the SMTP server', async () => {
+describe('account emails through the core mailer', () => {
+  it('when MAIL_TRANSPORT is smtp, then the reset link goes out through the SMTP server', async () => {
     const smtp = await startFakeSmtp();
-    const mailing = await startAuthTestApp({ env: { AUTH_MAIL_TRANSPORT: 'smtp', AUTH_SMTP_URL: smtp.url, AUTH_MAIL_FROM: 'accounts@example.test' } });
+    const mailing = await startAuthTestApp({ env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, MAIL_FROM: 'accounts@example.test' } });
     try {
       const owner = await registerOwner(mailing);
       await request(mailing.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);

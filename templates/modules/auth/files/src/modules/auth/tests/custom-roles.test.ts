@@ -15,8 +15,8 @@ const invoicesModule: AppModule = {
     { name: 'invoices:approve', description: 'Approve invoices' },
     { name: 'invoices:delete', description: 'Delete invoices' },
   ],
-  routes: () =>
-    (['read', 'approve', 'delete'] as const).map((action) =>
+  setup: () => ({
+    routes: (['read', 'approve', 'delete'] as const).map((action) =>
       defineRoute({
         method: 'post',
         path: `/test-invoices/${action}`,
@@ -26,6 +26,7 @@ const invoicesModule: AppModule = {
         handler: () => ({ ok: true }),
       }),
     ),
+  }),
 };
 
 let t: TestApp;

@@ -10,12 +10,14 @@ const events: AuthEvent[] = [];
 /** A module that keeps an audit trail through the onAuthEvent hook. */
 const auditModule: AppModule = {
   name: 'test_audit',
-  hooks: {
-    onAuthEvent: (event) => {
-      events.push(event);
-      return Promise.resolve();
+  setup: () => ({
+    hooks: {
+      onAuthEvent: (event) => {
+        events.push(event);
+        return Promise.resolve();
+      },
     },
-  },
+  }),
 };
 
 let t: TestApp;

@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 const lastSmsTo = (phone: string) => sms.received.filter((message) => message.to === phone).at(-1);
-const mailedCode = (email: string) => codeIn(lastMailTo(email, /verification code/)?.text);
+const mailedCode = (app: TestApp, email: string) => codeIn(lastMailTo(app, email, /verification code/)?.text);
 const newPhone = () => `+1555${String(Math.floor(1_000_000 + Math.random() * 8_999_999))}`;
 
 interface Enrolled extends Account {
@@ -35,7 +35,7 @@ interface Enrolled extends Account {
 
 async function enrolEmail(app: TestApp, account: Account): Promise<Enrolled> {
   await request(app.app).post('/auth/mfa/email/setup').set(bearer(account.accessToken)).send({ password: account.password }).expect(202);
-  const confirm = await request(app.app).post('/auth/mfa/email/confirm').set(bearer(account.accessToken)).send({ code: mailedCode(account.email) }).expect(200);
+  const confirm = await request(app.app).post('/auth/mfa/email/confirm').set(bearer(account.accessToken)).send({ code: mailedCode(app, account.email) }).expect(200);
   const body = confirm.body as { recoveryCodes: string[]; accessToken: string };
   return { ...account, accessToken: body.accessToken, recoveryCodes: body.recoveryCodes };
 }
@@ -63,20 +63,20 @@ describe('email codes', () => {
     expect(methods).toEqual(['email', 'recovery_code']);
     const sent = await send(t, mfaToken, 'email').expect(202);
     expect((sent.body as { sentTo: string }).sentTo).not.toContain(enrolled.email.split('@')[0]?.slice(1));
-    const tokens = await verify(t, mfaToken, 'email', mailedCode(enrolled.email)).expect(200);
+    const tokens = await verify(t, mfaToken, 'email', mailedCode(t, enrolled.email)).expect(200);
     await request(t.app).get('/auth/me').set(bearer((tokens.body as { accessToken: string }).accessToken)).expect(200);
   });
 
   it('when the password is wrong, then the factor cannot be added (re-authentication)', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: strongPassword() }).expect(403);
-    expect(lastMailTo(owner.email, /verification code/)).toBeUndefined();
+    expect(lastMailTo(t, owner.email, /verification code/)).toBeUndefined();
   });
 
   it('when the enrolment code is wrong, then the factor is not added', async () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: owner.password }).expect(202);
-    const wrong = mailedCode(owner.email) === '000000' ? '111111' : '000000';
+    const wrong = mailedCode(t, owner.email) === '000000' ? '111111' : '000000';
     await request(t.app).post('/auth/mfa/email/confirm').set(bearer(owner.accessToken)).send({ code: wrong }).expect(401);
     await login(t, owner).expect(200).expect((response) => {
       expect(response.body).toHaveProperty('accessToken');
@@ -87,7 +87,7 @@ describe('email codes', () => {
     const enrolled = await enrolEmail(t, await registerOwner(t));
     const first = await challenge(t, enrolled);
     await send(t, first.mfaToken, 'email').expect(202);
-    const codeOfFirst = mailedCode(enrolled.email);
+    const codeOfFirst = mailedCode(t, enrolled.email);
     const second = await challenge(t, enrolled);
     await verify(t, second.mfaToken, 'email', codeOfFirst).expect(401);
   });
@@ -96,9 +96,9 @@ describe('email codes', () => {
     const enrolled = await enrolEmail(t, await registerOwner(t));
     const { mfaToken } = await challenge(t, enrolled);
     await send(t, mfaToken, 'email').expect(202);
-    const earlier = mailedCode(enrolled.email);
+    const earlier = mailedCode(t, enrolled.email);
     await send(t, mfaToken, 'email').expect(202);
-    const latest = mailedCode(enrolled.email);
+    const latest = mailedCode(t, enrolled.email);
     if (earlier !== latest) await verify(t, mfaToken, 'email', earlier).expect(401);
     await verify(t, mfaToken, 'email', latest).expect(200);
   });
@@ -107,7 +107,7 @@ describe('email codes', () => {
     const enrolled = await enrolEmail(t, await registerOwner(t));
     const { mfaToken } = await challenge(t, enrolled);
     await send(t, mfaToken, 'email').expect(202);
-    const code = mailedCode(enrolled.email);
+    const code = mailedCode(t, enrolled.email);
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (t.config.auth.mfaCodeTtlSeconds + 1) * 1000 });
     await verify(t, mfaToken, 'email', code).expect(401);
   });
@@ -121,10 +121,10 @@ describe('email codes', () => {
 
   it('when the challenge token is forged or missing, then no code is sent', async () => {
     const enrolled = await enrolEmail(t, await registerOwner(t));
-    const before = lastMailTo(enrolled.email, /verification code/);
+    const before = lastMailTo(t, enrolled.email, /verification code/);
     await send(t, `${(await challenge(t, enrolled)).mfaToken}x`, 'email').expect(401);
     await send(t, enrolled.accessToken, 'email').expect(401);
-    expect(lastMailTo(enrolled.email, /verification code/)).toBe(before);
+    expect(lastMailTo(t, enrolled.email, /verification code/)).toBe(before);
   });
 
   it('when the app does not offer email codes, then enrolment is refused', async () => {
@@ -214,10 +214,10 @@ describe('POST /auth/email/change', () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('moved');
     await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: owner.password, newEmail }).expect(202);
-    expect(lastMailTo(owner.email, /being changed/)?.text).toContain(newEmail);
+    expect(lastMailTo(t, owner.email, /being changed/)?.text).toContain(newEmail);
     // Nothing changes before the new address is proven.
     await login(t, owner).expect(200);
-    await request(t.app).post('/auth/email/change/confirm').send({ token: lastMailTo(newEmail)?.token }).expect(204);
+    await request(t.app).post('/auth/email/change/confirm').send({ token: lastMailTo(t, newEmail)?.token }).expect(204);
     await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(401);
     await login(t, owner).expect(401);
     await login(t, { ...owner, email: newEmail }).expect(200);
@@ -227,14 +227,14 @@ describe('POST /auth/email/change', () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('hijack');
     await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: strongPassword(), newEmail }).expect(403);
-    expect(lastMailTo(newEmail)).toBeUndefined();
+    expect(lastMailTo(t, newEmail)).toBeUndefined();
   });
 
   it('when the link is used twice, then the second use is refused', async () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('twice');
     await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: owner.password, newEmail }).expect(202);
-    const token = lastMailTo(newEmail)?.token;
+    const token = lastMailTo(t, newEmail)?.token;
     await request(t.app).post('/auth/email/change/confirm').send({ token }).expect(204);
     await request(t.app).post('/auth/email/change/confirm').send({ token }).expect(400);
   });

@@ -137,7 +137,7 @@ describe('password reset and MFA', () => {
   it('when the password is reset, then the next login still asks for the second factor', async () => {
     const enrolled = await enrol(t, await registerOwner(t));
     await request(t.app).post('/auth/password/forgot').send({ email: enrolled.email, tenant: enrolled.tenantId }).expect(202);
-    const token = lastMailTo(enrolled.email, /Reset/)?.token ?? '';
+    const token = lastMailTo(t, enrolled.email, /Reset/)?.token ?? '';
     const newPassword = strongPassword();
     const reset = await request(t.app).post('/auth/password/reset').send({ token, newPassword }).expect(204);
     expect(reset.body).toEqual({});

@@ -14,30 +14,31 @@ const reportsModule: AppModule = {
     { name: 'reports:read', description: 'Read reports' },
     { name: 'reports:write', description: 'Write reports' },
   ],
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/test-reports',
-      summary: 'Read reports',
-      permission: 'reports:read',
-      responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
-      handler: () => ({ tenant: currentTenantId() }),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/test-reports',
-      summary: 'Write a report',
-      permission: 'reports:write',
-      status: 204,
-      responses: { 204: { description: 'ok' } },
-      handler: () => undefined,
-    }),
-  ],
-  // A raw Express router, guarded with the middleware instead of a route permission.
-  router: (context) =>
-    express.Router().delete('/test-reports/raw', requirePermission(context, 'reports:write'), (_req, res) => {
+  setup: (context) => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/test-reports',
+        summary: 'Read reports',
+        permission: 'reports:read',
+        responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
+        handler: () => ({ tenant: currentTenantId() }),
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/test-reports',
+        summary: 'Write a report',
+        permission: 'reports:write',
+        status: 204,
+        responses: { 204: { description: 'ok' } },
+        handler: () => undefined,
+      }),
+    ],
+    // A raw Express router, guarded with the middleware instead of a route permission.
+    router: express.Router().delete('/test-reports/raw', requirePermission(context, 'reports:write'), (_req, res) => {
       res.status(204).end();
     }),
+  }),
 };
 
 let t: TestApp;

@@ -27,16 +27,18 @@ const MANY = 1005;
 const ledgerModule: AppModule = {
   name: 'test_ledger',
   permissions: [{ name: 'ledger:read', description: 'Read the ledger' }],
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/test-ledger',
-      summary: 'Read the ledger',
-      permission: 'ledger:read',
-      responses: { 200: { description: 'ok', schema: z.object({ ok: z.boolean() }) } },
-      handler: () => ({ ok: true }),
-    }),
-  ],
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/test-ledger',
+        summary: 'Read the ledger',
+        permission: 'ledger:read',
+        responses: { 200: { description: 'ok', schema: z.object({ ok: z.boolean() }) } },
+        handler: () => ({ ok: true }),
+      }),
+    ],
+  }),
 };
 
 let t: TestApp;

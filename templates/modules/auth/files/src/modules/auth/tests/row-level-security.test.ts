@@ -37,9 +37,9 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
   it('when a member is invited, verifies nothing and resets the password, then the links work once', async () => {
     const owner = await registerOwner(t);
     const member = await addMember(t, owner, 'member');
-    await request(t.app).post('/auth/email/verify').send({ token: lastMailTo(owner.email, /Verify/)?.token }).expect(204);
+    await request(t.app).post('/auth/email/verify').send({ token: lastMailTo(t, owner.email, /Verify/)?.token }).expect(204);
     await request(t.app).post('/auth/password/forgot').send({ email: member.email, tenant: member.tenantId }).expect(202);
-    const token = lastMailTo(member.email, /Reset/)?.token;
+    const token = lastMailTo(t, member.email, /Reset/)?.token;
     const newPassword = strongPassword();
     await request(t.app).post('/auth/password/reset').send({ token, newPassword }).expect(204);
     await request(t.app).post('/auth/password/reset').send({ token, newPassword: strongPassword() }).expect(400);
@@ -52,7 +52,7 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     const { secret } = setup.body as { secret: string };
     await request(t.app).post('/auth/mfa/totp/confirm').set(bearer(owner.accessToken)).send({ code: totpCode(secret, stepAt(Date.now()) - 1) }).expect(200);
     await request(t.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: owner.password }).expect(202);
-    await request(t.app).post('/auth/mfa/email/confirm').set(bearer(owner.accessToken)).send({ code: codeIn(lastMailTo(owner.email, /verification code/)?.text) }).expect(200);
+    await request(t.app).post('/auth/mfa/email/confirm').set(bearer(owner.accessToken)).send({ code: codeIn(lastMailTo(t, owner.email, /verification code/)?.text) }).expect(200);
 
     const first = (await login(t, owner).expect(200)).body as { mfaToken: string; methods: string[] };
     expect(first.methods).toEqual(['totp', 'email', 'recovery_code']);
@@ -61,7 +61,7 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     const second = (await login(t, owner).expect(200)).body as { mfaToken: string };
     await request(t.app).post('/auth/mfa/verify').send({ mfaToken: second.mfaToken, code }).expect(401);
     await request(t.app).post('/auth/mfa/challenge').send({ mfaToken: second.mfaToken, method: 'email' }).expect(202);
-    await request(t.app).post('/auth/mfa/verify').send({ mfaToken: second.mfaToken, method: 'email', code: codeIn(lastMailTo(owner.email, /verification code/)?.text) }).expect(200);
+    await request(t.app).post('/auth/mfa/verify').send({ mfaToken: second.mfaToken, method: 'email', code: codeIn(lastMailTo(t, owner.email, /verification code/)?.text) }).expect(200);
   });
 
   it('when another tenant logs in with the same email, then each sees only its own account', async () => {
@@ -81,7 +81,7 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     await request(t.app).post('/auth/roles').set(bearer(owner.accessToken)).send({ name: 'inviter', permissions: ['auth:users:invite'] }).expect(201);
     const email = `inviter-${owner.tenantId}@example.com`;
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email, role: 'inviter' }).expect(201);
-    const joined = await request(t.app).post('/auth/register').send({ email, password: strongPassword(), inviteToken: lastMailTo(email)?.token }).expect(201);
+    const joined = await request(t.app).post('/auth/register').send({ email, password: strongPassword(), inviteToken: lastMailTo(t, email)?.token }).expect(201);
     const inviter = (joined.body as { accessToken: string }).accessToken;
     await request(t.app).post('/auth/invitations').set(bearer(inviter)).send({ email: `x-${email}`, role: 'member' }).expect(201);
     const other = await registerOwner(t);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineRoute, PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
 import { clientMetaOf, IdParams, problem, Role, tags, UserResponse } from '../http.js';
-import { claimsOf, type AuthRuntime } from '../runtime.js';
+import type { AuthRuntime } from '../runtime.js';
 
 /** User administration. */
 export function userRoutes(runtime: AuthRuntime): RouteDefinition[] {
   const { users } = runtime.services;
+  const { claims } = runtime;
   return [
     defineRoute({
       method: 'get',
@@ -18,7 +19,7 @@ export function userRoutes(runtime: AuthRuntime): RouteDefinition[] {
         200: { description: 'Accounts, by email address', schema: pageSchema(UserResponse) },
         400: problem('Bad limit or cursor'),
       },
-      handler: ({ query }, { req }) => users.list(claimsOf(req), pageRequestOf(query)),
+      handler: ({ query }, { req }) => users.list(claims.of(req), pageRequestOf(query)),
     }),
     defineRoute({
       method: 'patch',
@@ -32,7 +33,7 @@ export function userRoutes(runtime: AuthRuntime): RouteDefinition[] {
         403: problem('Above your rank, or yourself'),
         404: problem('No such account in the tenant'),
       },
-      handler: ({ params, body }, { req }) => users.update(claimsOf(req), params.id, body, clientMetaOf(req)),
+      handler: ({ params, body }, { req }) => users.update(claims.of(req), params.id, body, clientMetaOf(req)),
     }),
     defineRoute({
       method: 'post',
@@ -43,7 +44,7 @@ export function userRoutes(runtime: AuthRuntime): RouteDefinition[] {
       request: { params: IdParams },
       status: 204,
       responses: { 204: { description: 'Unlocked' }, 404: problem('No such account in the tenant') },
-      handler: ({ params }, { req }) => users.unlock(claimsOf(req), params.id, clientMetaOf(req)),
+      handler: ({ params }, { req }) => users.unlock(claims.of(req), params.id, clientMetaOf(req)),
     }),
   ];
 }

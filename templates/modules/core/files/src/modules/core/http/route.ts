@@ -55,14 +55,14 @@ async function checkPermission(req: Request, permission: string, authorizers: re
 }
 
 /**
- * A route's `permission` check for raw Express routers (`AppModule.router`), e.g.
+ * A route's `permission` check for raw Express routers (`ModuleRuntime.router`), e.g.
  * `router.get('/export', requirePermission(context, 'reports:export'), handler)`: 401 without a principal, 403
  * unless a module's `authorize` hook grants the permission.
  */
 export function requirePermission(context: Pick<ModuleContext, 'hooks'>, permission: string): RequestHandler {
-  const authorizers = context.hooks.all('authorize');
+  // Read per request: a router is built in `setup`, before every module's hooks are registered.
   return async (req, _res, next) => {
-    await checkPermission(req, permission, authorizers);
+    await checkPermission(req, permission, context.hooks.all('authorize'));
     next();
   };
 }

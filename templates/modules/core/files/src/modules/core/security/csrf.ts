@@ -10,8 +10,11 @@ export type SessionLookup = (req: Request) => string | undefined;
 export interface CsrfOptions {
   key: Buffer;
   production: boolean;
-  /** Each module's `sessionOf` hook; the token is bound to the first session id found. */
-  sessionLookups: readonly SessionLookup[];
+  /**
+   * Each module's `sessionOf` hook; the token is bound to the first session id found. Read per request: modules
+   * register their hooks in `setup`, after the app made its Csrf.
+   */
+  sessionLookups: () => readonly SessionLookup[];
 }
 
 /**
@@ -72,7 +75,7 @@ export class Csrf {
   }
 
   private sessionOf(req: Request): string {
-    for (const lookup of this.options.sessionLookups) {
+    for (const lookup of this.options.sessionLookups()) {
       const id = lookup(req);
       if (id !== undefined) return id;
     }

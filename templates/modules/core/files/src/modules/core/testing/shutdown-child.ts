@@ -14,19 +14,21 @@ const t = await startTestApp({
   modules: [
     {
       name: 'test_slow',
-      routes: () => [
-        defineRoute({
-          method: 'get',
-          path: '/slow',
-          summary: 'Answers after a while',
-          responses: { 200: { description: 'Done' } },
-          handler: async () => {
-            process.stdout.write('in-flight\n');
-            await sleep(SLOW_MS);
-            return { done: true };
-          },
-        }),
-      ],
+      setup: () => ({
+        routes: [
+          defineRoute({
+            method: 'get',
+            path: '/slow',
+            summary: 'Answers after a while',
+            responses: { 200: { description: 'Done' } },
+            handler: async () => {
+              process.stdout.write('in-flight\n');
+              await sleep(SLOW_MS);
+              return { done: true };
+            },
+          }),
+        ],
+      }),
     },
   ],
 });

@@ -7,7 +7,8 @@ import { migrate } from '../../../db/migrate.js';
 import { modules as installedModules } from '../../../modules.js';
 import type { AppConfig } from '../../../config.js';
 import type { AppModule } from '../contract.js';
-import type { Logger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMailer, type Mailer, type MailMessage } from '../mail/mailer.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { rowLevelSecurityDatabase } from './rls-role.js';
 import { testConfig } from './test-config.js';
@@ -17,6 +18,8 @@ export interface TestApp {
   instance: AppInstance;
   dataSource: DataSource;
   config: AppConfig;
+  /** Every email this app sent, oldest first (through whichever transport MAIL_TRANSPORT selects). */
+  sentMail: readonly MailMessage[];
   /** Registers a tenant with a unique id, so tests never share rows even on a shared database. */
   newTenant(): Promise<string>;
   close(): Promise<void>;
@@ -50,19 +53,23 @@ export async function startTestApp(
   const dataSource = createDataSource(config, modules, { connectTimeoutMs: options.timeouts?.connectMs });
   await dataSource.initialize();
   if (rls === undefined) await dataSource.runMigrations({ transaction: 'each' });
-  const instance = createApp({
-    config,
-    dataSource,
-    modules,
-    readinessTimeoutMs: options.timeouts?.readinessMs,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-  });
+  const logger = options.logger ?? createLogger(config, modules);
+  const sentMail: MailMessage[] = [];
+  const transport = createMailer(config, logger);
+  const mailer: Mailer = {
+    async send(message) {
+      await transport.send(message);
+      sentMail.push(message);
+    },
+  };
+  const instance = createApp({ config, dataSource, modules, logger, mailer, readinessTimeoutMs: options.timeouts?.readinessMs });
   await instance.start();
   return {
     app: instance.app,
     instance,
     dataSource,
     config,
+    sentMail,
     async newTenant() {
       const id = `t-${randomBytes(6).toString('hex')}`;
       await createTenant(dataSource, { id, name: `Tenant ${id}` });

@@ -40,6 +40,15 @@ describe('loadConfig', () => {
     expect(issues.filter((issue) => /^(APP_SECRET|ENCRYPTION_KEYS|PORT|NODE_ENV)\b/.test(issue))).toHaveLength(4);
   });
 
+  it('when a variable has its former name (AUTH_SMTP_URL), then the boot stops and names the new one', () => {
+    const issues = issuesOf({ ...valid, AUTH_MAIL_TRANSPORT: 'smtp', AUTH_SMTP_URL: 'smtp://127.0.0.1:2525' });
+    expect(issues).toEqual([
+      'AUTH_MAIL_TRANSPORT: renamed to MAIL_TRANSPORT; set that instead',
+      'AUTH_SMTP_URL: renamed to SMTP_URL; set that instead',
+    ]);
+    expect(issuesOf({ ...valid, MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://127.0.0.1:2525' })).toEqual([]);
+  });
+
   it('when the secrets are missing or blank, then each is reported as required', () => {
     expect(issuesOf({ APP_SECRET: '' })).toEqual(expect.arrayContaining(['APP_SECRET: is required', 'ENCRYPTION_KEYS: is required']));
   });

@@ -8,15 +8,17 @@ import { startTestApp, type TestApp } from '../testing/test-app.js';
 /** A stand-in for an auth module: the session is whatever the `sid` cookie says. */
 const sessionModule: AppModule = {
   name: 'test_session',
-  hooks: {
-    sessionOf: (req: Request) => {
-      const sid = (req.cookies as Record<string, string | undefined>).sid;
-      return sid;
+  setup: () => ({
+    hooks: {
+      sessionOf: (req: Request) => {
+        const sid = (req.cookies as Record<string, string | undefined>).sid;
+        return sid;
+      },
     },
-  },
-  routes: () => [
-    defineRoute({ method: 'post', path: '/echo', summary: 'Echo', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
-  ],
+    routes: [
+      defineRoute({ method: 'post', path: '/echo', summary: 'Echo', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+    ],
+  }),
 };
 
 let t: TestApp;
@@ -82,15 +84,17 @@ describe('CSRF protection', () => {
 /** A stand-in for a module that authenticates from its own cookie without naming the session to CSRF. */
 const cookieLoginModule: AppModule = {
   name: 'test_cookie_login',
-  hooks: {
-    authenticate: (req: Request) => {
-      const user = (req.cookies as Record<string, string | undefined>).user;
-      return Promise.resolve(user === undefined ? undefined : { subject: user, via: 'session' as const });
+  setup: () => ({
+    hooks: {
+      authenticate: (req: Request) => {
+        const user = (req.cookies as Record<string, string | undefined>).user;
+        return Promise.resolve(user === undefined ? undefined : { subject: user, via: 'session' as const });
+      },
     },
-  },
-  routes: () => [
-    defineRoute({ method: 'post', path: '/act', summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
-  ],
+    routes: [
+      defineRoute({ method: 'post', path: '/act', summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+    ],
+  }),
 };
 
 describe('CSRF protection for a principal authenticated via a session cookie', () => {

@@ -8,38 +8,40 @@ import { startTestApp, type TestApp } from '../testing/test-app.js';
 
 const failingModule: AppModule = {
   name: 'test_failing',
-  routes: ({ dataSource }) => [
-    defineRoute({
-      method: 'post',
-      path: '/twice',
-      summary: 'Inserts the same row twice, as two racing requests would',
-      responses: { 200: { description: 'never' } },
-      handler: async () => {
-        const tenants = dataSource.getRepository(Tenant);
-        const row = { id: `race-${String(Date.now())}`, name: 'Race', active: true };
-        await tenants.insert(row);
-        await tenants.insert(row);
-        return { ok: true };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/boom',
-      summary: 'Fails like a database error would',
-      responses: { 200: { description: 'never' } },
-      handler: () => {
-        throw new Error('QueryFailedError: relation "secret_table" does not exist (TypeORM)');
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/sink',
-      summary: 'Accepts any JSON object',
-      request: { body: z.object({}).loose() },
-      responses: { 200: { description: 'ok' } },
-      handler: () => ({ ok: true }),
-    }),
-  ],
+  setup: ({ dataSource }) => ({
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/twice',
+        summary: 'Inserts the same row twice, as two racing requests would',
+        responses: { 200: { description: 'never' } },
+        handler: async () => {
+          const tenants = dataSource.getRepository(Tenant);
+          const row = { id: `race-${String(Date.now())}`, name: 'Race', active: true };
+          await tenants.insert(row);
+          await tenants.insert(row);
+          return { ok: true };
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/boom',
+        summary: 'Fails like a database error would',
+        responses: { 200: { description: 'never' } },
+        handler: () => {
+          throw new Error('QueryFailedError: relation "secret_table" does not exist (TypeORM)');
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/sink',
+        summary: 'Accepts any JSON object',
+        request: { body: z.object({}).loose() },
+        responses: { 200: { description: 'ok' } },
+        handler: () => ({ ok: true }),
+      }),
+    ],
+  }),
 };
 
 let t: TestApp;

@@ -10,24 +10,26 @@ import { widgetsModule } from '../testing/widgets/widgets.module.js';
 
 const leakyModule: AppModule = {
   name: 'test_leaky',
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/leaky',
-      summary: 'Returns a user record with its hash, nested',
-      responses: { 200: { description: 'ok' } },
-      handler: () => ({ users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }] }),
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/leaky-error',
-      summary: 'Fails with a sensitive extension member',
-      responses: { 200: { description: 'never' } },
-      handler: () => {
-        throw new HttpError(409, { extensions: { passwordHash: 'x', hint: 'kept' } });
-      },
-    }),
-  ],
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/leaky',
+        summary: 'Returns a user record with its hash, nested',
+        responses: { 200: { description: 'ok' } },
+        handler: () => ({ users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }] }),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/leaky-error',
+        summary: 'Fails with a sensitive extension member',
+        responses: { 200: { description: 'never' } },
+        handler: () => {
+          throw new HttpError(409, { extensions: { passwordHash: 'x', hint: 'kept' } });
+        },
+      }),
+    ],
+  }),
 };
 
 let t: TestApp;

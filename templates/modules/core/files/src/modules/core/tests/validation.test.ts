@@ -7,20 +7,22 @@ import { startTestApp, type TestApp } from '../testing/test-app.js';
 
 const probeModule: AppModule = {
   name: 'test_probe',
-  routes: () => [
-    defineRoute({
-      method: 'post',
-      path: '/probe/:slot',
-      summary: 'Validation probe',
-      request: {
-        params: z.object({ slot: z.coerce.number().int().min(1) }),
-        query: z.object({ mode: z.enum(['fast', 'safe']) }),
-        body: z.object({ email: z.email(), age: z.number().int().min(18), role: z.literal('user').default('user') }),
-      },
-      responses: { 200: { description: 'Echo of the parsed input' } },
-      handler: (input) => input,
-    }),
-  ],
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/probe/:slot',
+        summary: 'Validation probe',
+        request: {
+          params: z.object({ slot: z.coerce.number().int().min(1) }),
+          query: z.object({ mode: z.enum(['fast', 'safe']) }),
+          body: z.object({ email: z.email(), age: z.number().int().min(18), role: z.literal('user').default('user') }),
+        },
+        responses: { 200: { description: 'Echo of the parsed input' } },
+        handler: (input) => input,
+      }),
+    ],
+  }),
 };
 
 let t: TestApp;

@@ -12,19 +12,21 @@ let entered: () => void = () => undefined;
 let release: () => void = () => undefined;
 const slowModule: AppModule = {
   name: 'test_slow',
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/slow',
-      summary: 'Answers when the test says so',
-      responses: { 200: { description: 'Released' } },
-      handler: async () => {
-        entered();
-        await new Promise<void>((resolve) => (release = resolve));
-        return { released: true };
-      },
-    }),
-  ],
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/slow',
+        summary: 'Answers when the test says so',
+        responses: { 200: { description: 'Released' } },
+        handler: async () => {
+          entered();
+          await new Promise<void>((resolve) => (release = resolve));
+          return { released: true };
+        },
+      }),
+    ],
+  }),
 };
 /** Resolves once GET /slow is inside its handler. */
 const inHandler = () => new Promise<void>((resolve) => (entered = resolve));

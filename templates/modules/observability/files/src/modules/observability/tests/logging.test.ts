@@ -12,23 +12,25 @@ import { captureLogs, type CapturedLogs } from '../testing/observe.js';
 const testUserModule: AppModule = {
   name: 'test_user',
   sensitiveFields: ['apiSecret'],
-  routes: () => [
-    defineRoute({
-      method: 'get',
-      path: '/fail',
-      summary: 'Always fails',
-      responses: { 200: { description: 'Never' } },
-      handler: () => {
-        throw new Error('boom');
+  setup: () => ({
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/fail',
+        summary: 'Always fails',
+        responses: { 200: { description: 'Never' } },
+        handler: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
+    hooks: {
+      authenticate: (req) => {
+        const subject = req.get('x-test-user');
+        return Promise.resolve(subject === undefined ? undefined : { subject, via: 'bearer' as const });
       },
-    }),
-  ],
-  hooks: {
-    authenticate: (req) => {
-      const subject = req.get('x-test-user');
-      return Promise.resolve(subject === undefined ? undefined : { subject, via: 'bearer' as const });
     },
-  },
+  }),
 };
 
 const modules = [...installedModules, widgetsModule, testUserModule];
@@ -82,18 +84,20 @@ describe('logging inside a request', () => {
   it('when a handler logs during a request, then its line carries the same ids', async () => {
     const probe: AppModule = {
       name: 'test_probe',
-      routes: (context) => [
-        {
-          method: 'get',
-          path: '/probe',
-          summary: 'Logs one line',
-          responses: { 200: { description: 'ok' } },
-          handler: () => {
-            context.logger.info({ step: 'inside' }, 'handler says hi');
-            return { ok: true };
+      setup: (context) => ({
+        routes: [
+          {
+            method: 'get',
+            path: '/probe',
+            summary: 'Logs one line',
+            responses: { 200: { description: 'ok' } },
+            handler: () => {
+              context.logger.info({ step: 'inside' }, 'handler says hi');
+              return { ok: true };
+            },
           },
-        },
-      ],
+        ],
+      }),
     };
     const probeLogs = captureLogs([...modules, probe]);
     const app = await startTestApp({ modules: [widgetsModule, testUserModule, probe], logger: probeLogs.logger });

@@ -8,7 +8,9 @@ let slow = false;
 /** A module contributing its own readiness check, which hangs while `slow` is set. */
 const dependentModule: AppModule = {
   name: 'test_dependent',
-  readiness: () => [{ name: 'search_index', timeoutMs: 100, check: () => (slow ? new Promise<void>(() => undefined) : Promise.resolve()) }],
+  setup: () => ({
+    readiness: [{ name: 'search_index', timeoutMs: 100, check: () => (slow ? new Promise<void>(() => undefined) : Promise.resolve()) }],
+  }),
 };
 
 let t: TestApp;

@@ -15,19 +15,21 @@ const QUERY_SECRET = 'query-token-secret-0001';
 let receiver: OtlpReceiver;
 let logs: CapturedLogs;
 let t: TestApp;
+let stopAtExit: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   logs = captureLogs([...installedModules, widgetsModule]);
-  // As src/main.ts does: the onBoot hook starts tracing from the config, then the data source and the app start.
+  // As src/main.ts does: onBoot starts tracing from the config, then the data source and the app start.
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'tracing-test', REDIS_URL: process.env.REDIS_URL };
-  await observabilityModule.hooks?.onBoot?.(testConfig(env), logs.logger);
+  stopAtExit = await observabilityModule.onBoot?.(testConfig(env), logs.logger);
+  expect(stopAtExit).toBe(stopTracing);
   expect(logs.lines().find((line) => line.msg === 'tracing on')).toMatchObject({ endpoint: receiver.endpoint, serviceName: 'tracing-test' });
   // With REDIS_URL, the rate limiter counts each request in Redis: its commands belong to the request's trace.
   t = await startTestApp({ modules: [widgetsModule], logger: logs.logger, env });
 });
 afterAll(async () => {
   await t.close();
-  await stopTracing();
+  await stopAtExit?.();
   await receiver.close();
 });
 

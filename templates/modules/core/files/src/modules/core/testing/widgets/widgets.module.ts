@@ -20,56 +20,58 @@ export const widgetsModule: AppModule = {
   entities: [Widget],
   migrations: [TestCreateWidgets1767225600001],
   sensitiveFields: ['internalCode'],
-  routes: (context) => {
+  setup: (context) => {
     const widgets = new TenantRepository(context.dataSource, Widget, { rowLevelSecurity: context.config.core.rowLevelSecurity });
-    return [
-      defineRoute({
-        method: 'post',
-        path: '/widgets',
-        summary: 'Create a widget',
-        request: { body: WidgetInput },
-        status: 201,
-        responses: { 201: { description: 'Created' } },
-        handler: ({ body }) => widgets.create(body),
-      }),
-      defineRoute({
-        method: 'get',
-        path: '/widgets',
-        summary: 'List widgets',
-        request: { query: PageQuery },
-        responses: {
-          200: { description: 'Widgets of the tenant, by name' },
-          400: { description: 'Bad limit or cursor' },
-        },
-        handler: ({ query }) => widgets.page({ list: 'test.widgets', sortBy: 'name' }, pageRequestOf(query)),
-      }),
-      defineRoute({
-        method: 'get',
-        path: '/widgets/:id',
-        summary: 'Read a widget',
-        request: { params: IdParams },
-        responses: { 200: { description: 'The widget' } },
-        handler: async ({ params }) => found(await widgets.findById(params.id)),
-      }),
-      defineRoute({
-        method: 'patch',
-        path: '/widgets/:id',
-        summary: 'Change a widget',
-        request: { params: IdParams, body: WidgetPatch },
-        responses: { 200: { description: 'The changed widget' } },
-        handler: async ({ params, body }) => found(await widgets.update(params.id, body)),
-      }),
-      defineRoute({
-        method: 'delete',
-        path: '/widgets/:id',
-        summary: 'Delete a widget',
-        request: { params: IdParams },
-        status: 204,
-        responses: { 204: { description: 'Deleted' } },
-        handler: async ({ params }) => {
-          if (!(await widgets.delete(params.id))) throw new NotFoundError();
-        },
-      }),
-    ];
+    return {
+      routes: [
+        defineRoute({
+          method: 'post',
+          path: '/widgets',
+          summary: 'Create a widget',
+          request: { body: WidgetInput },
+          status: 201,
+          responses: { 201: { description: 'Created' } },
+          handler: ({ body }) => widgets.create(body),
+        }),
+        defineRoute({
+          method: 'get',
+          path: '/widgets',
+          summary: 'List widgets',
+          request: { query: PageQuery },
+          responses: {
+            200: { description: 'Widgets of the tenant, by name' },
+            400: { description: 'Bad limit or cursor' },
+          },
+          handler: ({ query }) => widgets.page({ list: 'test.widgets', sortBy: 'name' }, pageRequestOf(query)),
+        }),
+        defineRoute({
+          method: 'get',
+          path: '/widgets/:id',
+          summary: 'Read a widget',
+          request: { params: IdParams },
+          responses: { 200: { description: 'The widget' } },
+          handler: async ({ params }) => found(await widgets.findById(params.id)),
+        }),
+        defineRoute({
+          method: 'patch',
+          path: '/widgets/:id',
+          summary: 'Change a widget',
+          request: { params: IdParams, body: WidgetPatch },
+          responses: { 200: { description: 'The changed widget' } },
+          handler: async ({ params, body }) => found(await widgets.update(params.id, body)),
+        }),
+        defineRoute({
+          method: 'delete',
+          path: '/widgets/:id',
+          summary: 'Delete a widget',
+          request: { params: IdParams },
+          status: 204,
+          responses: { 204: { description: 'Deleted' } },
+          handler: async ({ params }) => {
+            if (!(await widgets.delete(params.id))) throw new NotFoundError();
+          },
+        }),
+      ],
+    };
   },
 };

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
-import type { Logger } from '../core/index.js';
+import type { AppConfig } from '../../../config.js';
+import type { Logger } from '../logger.js';
 
 export interface MailMessage {
   to: string;
@@ -9,28 +10,23 @@ export interface MailMessage {
   token?: string;
 }
 
-/** Sends account emails. Add a transport by implementing this and selecting it in `createMailer`. */
+/** Sends the app's email. Add a transport by implementing this and selecting it in `createMailer`. */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
-
-/** The last messages the log transport sent, newest last (development and tests only; bounded). */
-export const outbox: MailMessage[] = [];
 
 /**
  * Development transport: writes each message to the app log instead of sending it. In production it withholds
  * the text: a reset or verification link in a log is a key for anyone who can read the logs.
  */
 export function logMailer(logger: Logger, production: boolean): Mailer {
-  if (production) logger.warn('AUTH_MAIL_TRANSPORT=log in production: account emails are not sent; set AUTH_MAIL_TRANSPORT=smtp');
+  if (production) logger.warn('MAIL_TRANSPORT=log in production: emails are not sent; set MAIL_TRANSPORT=smtp');
   return {
     send(message) {
       if (production) {
-        logger.warn({ to: message.to, subject: message.subject }, 'mail not sent (log transport); its link is withheld from the log');
+        logger.warn({ to: message.to, subject: message.subject }, 'mail not sent (log transport); its text is withheld from the log');
         return Promise.resolve();
       }
-      outbox.push(message);
-      if (outbox.length > 200) outbox.shift();
       logger.info({ to: message.to, subject: message.subject }, `mail (log transport): ${message.text}`);
       return Promise.resolve();
     },
@@ -47,8 +43,10 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-export function createMailer(options: { transport: 'log' | 'smtp'; smtpUrl: string | undefined; from: string; logger: Logger; production: boolean }): Mailer {
-  if (options.transport === 'log') return logMailer(options.logger, options.production);
-  if (options.smtpUrl === undefined) throw new Error('AUTH_MAIL_TRANSPORT=smtp needs AUTH_SMTP_URL');
-  return smtpMailer(options.smtpUrl, options.from);
+/** The mailer MAIL_TRANSPORT selects; one per app, in `context.mailer`. */
+export function createMailer(config: AppConfig, logger: Logger): Mailer {
+  const { MAIL_TRANSPORT, SMTP_URL, MAIL_FROM, NODE_ENV } = config.env;
+  if (MAIL_TRANSPORT === 'log') return logMailer(logger, NODE_ENV === 'production');
+  if (SMTP_URL === undefined) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL');
+  return smtpMailer(SMTP_URL, MAIL_FROM);
 }
