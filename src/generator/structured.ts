@@ -69,7 +69,10 @@ export function configTs(plan: Plan, env: AppEnvVar[]): string {
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });
   const renamed = env.filter((v) => v.canonical && v.canonical !== v.name).map((v) => `  ${v.canonical}: ${tsString(v.name)},`);
-  const retired = env.flatMap((v) => (v.formerNames ?? []).map((former) => `  ${former}: ${tsString(v.name)},`));
+  // A former name the manifest reuses with `${VAR}` is a variable again, not a retired one.
+  const retired = env.flatMap((v) =>
+    (v.formerNames ?? []).filter((former) => !env.some((w) => w.name === former)).map((former) => `  ${former}: ${tsString(v.name)},`),
+  );
   return `import { z } from 'zod';
 
 /** Comma-separated values; blanks dropped. */

@@ -19,4 +19,11 @@ describe('module descriptors', async () => {
     }
     for (const v of d.env ?? []) expect(v.description, `${d.name} env ${v.name}`).not.toBe('');
   });
+
+  it('a former name of a variable (formerNames) is read by no module, so setting it can only mean the renamed one', () => {
+    const names = new Set(descriptors.flatMap((d) => (d.env ?? []).map((v) => v.name)));
+    const former = descriptors.flatMap((d) => (d.env ?? []).flatMap((v) => v.formerNames ?? []));
+    expect(former).toEqual(expect.arrayContaining(['AUTH_MAIL_TRANSPORT', 'AUTH_SMTP_URL', 'AUTH_MAIL_FROM']));
+    expect(former.filter((name) => names.has(name))).toEqual([]);
+  });
 });
