@@ -5,7 +5,8 @@ import { Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { isEmptyDir } from '../generator/commit.js';
 import { createProject } from '../generator/pipeline.js';
-import { parseManifest, readManifestText } from '../manifest/load.js';
+import { parseManifest } from '../generator/manifest.js';
+import { readManifestText } from '../manifest/load.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
@@ -43,7 +44,15 @@ async function ask(defaultName: string): Promise<{ name: string; database: strin
   const answers = (await prompts(
     [
       { type: 'text', name: 'name', message: 'Project name', initial: defaultName, validate: (v: string) => appName.safeParse(v).success || 'lower-case npm name' },
-      { type: 'select', name: 'database', message: 'Database in production', choices: [{ title: 'SQLite', value: 'sqlite' }, { title: 'PostgreSQL', value: 'postgres' }] },
+      {
+        type: 'select',
+        name: 'database',
+        message: 'Database',
+        choices: [
+          { title: 'SQLite', description: 'one file on a volume, one app replica; nothing to run beside the app', value: 'sqlite' },
+          { title: 'PostgreSQL', description: 'a PostgreSQL service in docker-compose, any number of app replicas', value: 'postgres' },
+        ],
+      },
       { type: 'multiselect', name: 'modules', message: 'Modules (core is always included)', choices, instructions: false },
     ],
     { onCancel: () => { throw new InputError('cancelled', 'cancelled'); } },

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { resolve } from '../../src/generator/resolve.js';
-import { parseManifest, readManifest } from '../../src/manifest/load.js';
+import { parseManifest, readManifest } from '../../src/generator/manifest.js';
 import { forgeRoot } from '../../src/paths.js';
 
 /** One app the matrix generates: from a module list or from an example manifest. */
