@@ -31,6 +31,7 @@ function manifestText(name: string, database: string, modules: string[]): string
 
 async function ask(defaultName: string): Promise<{ name: string; database: string; modules: string[] }> {
   const registry = await getRegistry();
+  const always = [...registry.values()].filter((m) => m.descriptor.alwaysIncluded).map((m) => m.descriptor.name);
   const choices = [...registry.values()]
     .filter((m) => !m.descriptor.alwaysIncluded)
     .map(({ descriptor: d }) => ({
@@ -53,7 +54,7 @@ async function ask(defaultName: string): Promise<{ name: string; database: strin
           { title: 'PostgreSQL', description: 'a PostgreSQL service in docker-compose, any number of app replicas', value: 'postgres' },
         ],
       },
-      { type: 'multiselect', name: 'modules', message: 'Modules (core is always included)', choices, instructions: false },
+      { type: 'multiselect', name: 'modules', message: `Modules (${always.join(', ')} always included)`, choices, instructions: false },
     ],
     { onCancel: () => { throw new InputError('cancelled', 'cancelled'); } },
   )) as { name: string; database: string; modules: string[] };
@@ -89,7 +90,7 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
         text = manifestText(a.name, a.database, a.modules);
         label = 'answers';
       } else {
-        throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for core only)');
+        throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for the modules every app has)');
       }
       const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
       const target = dir ?? manifest.name;
