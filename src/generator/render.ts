@@ -129,9 +129,11 @@ export function templateContext(plan: Plan, env: AppEnvVar[], onRead: () => void
 
 /** Whether a module's file is written for this app (its descriptor's `filesWhen`: for some settings only). */
 function wanted(m: PlannedModule, path: string, app: Plan['app']): boolean {
-  return Object.entries(m.descriptor.filesWhen ?? {}).every(
-    ([prefix, when]) => !(prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix) || Object.entries(when).every(([k, v]) => app[k as keyof AppSettings] === v),
-  );
+  for (const [prefix, when] of Object.entries(m.descriptor.filesWhen ?? {})) {
+    const covers = prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix;
+    if (covers && Object.entries(when).some(([key, value]) => app[key as keyof AppSettings] !== value)) return false;
+  }
+  return true;
 }
 
 /** The table of a module's config keys, with this app's values: written by forge so no module README repeats it. */
