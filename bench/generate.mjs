@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegistry } from '../dist/src/generator/registry.js';
 import { resolve } from '../dist/src/generator/resolve.js';
-import { readManifest } from '../dist/src/manifest/load.js';
+import { readManifest } from '../dist/src/generator/manifest.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const runsAt = process.argv.indexOf('--runs');

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import kleur from 'kleur';
 import { InputError } from '../errors.js';
 import { configKeys } from '../generator/config-keys.js';
+import type { ModuleDescriptor } from '../generator/define-module.js';
+import { databases } from '../manifest/schema.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { getRegistry, json, out } from './shared.js';
 
@@ -28,6 +30,19 @@ export function registerModules(program: Command): void {
     });
 }
 
+/** The services a module brings, each with the databases it runs on. */
+function composeServicesOf(d: ModuleDescriptor): { name: string; databases: string[]; onlyWhenUsed: boolean }[] {
+  const found = new Map<string, { name: string; databases: string[]; onlyWhenUsed: boolean }>();
+  for (const database of databases) {
+    for (const [name, service] of Object.entries(d.compose?.({ database }) ?? {})) {
+      const entry = found.get(name) ?? { name, databases: [], onlyWhenUsed: Boolean(service.onlyWhenUsed) };
+      entry.databases.push(database);
+      found.set(name, entry);
+    }
+  }
+  return [...found.values()];
+}
+
 export function registerInfo(program: Command): void {
   program
     .command('info <module>')
@@ -46,7 +61,7 @@ export function registerInfo(program: Command): void {
         dependsOn: [...d.dependsOn],
         config: configKeys(d.config),
         env: d.env ?? [],
-        compose: d.compose ?? [],
+        compose: composeServicesOf(d),
         dependencies: d.dependencies ?? [],
       };
       if (opts.json) return json(info);
@@ -64,6 +79,10 @@ export function registerInfo(program: Command): void {
         const when = v.required ? 'required' : v.default !== undefined ? `default ${JSON.stringify(v.default)}` : 'optional';
         out(`  ${v.name} (${v.kind}, ${when}${v.secret ? ', secret' : ''})\n      ${kleur.dim(v.description)}`);
       }
-      if (info.compose.length) out(`\ndocker-compose services: ${info.compose.join(', ')}`);
+      if (info.compose.length) {
+        out('\ndocker-compose services:');
+        for (const s of info.compose) out(`  ${s.name}${s.databases.length < databases.length ? ` (database: ${s.databases.join(', ')})` : ''}${s.onlyWhenUsed ? ' (when a module uses it)' : ''}`);
+      }
+      if (d.composeUses?.length) out(`\nuses docker-compose services: ${d.composeUses.join(', ')}`);
     });
 }

@@ -5,7 +5,8 @@ import { Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { isEmptyDir } from '../generator/commit.js';
 import { createProject } from '../generator/pipeline.js';
-import { parseManifest, readManifestText } from '../manifest/load.js';
+import { parseManifest } from '../generator/manifest.js';
+import { readManifestText } from '../manifest/load.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
@@ -30,6 +31,7 @@ function manifestText(name: string, database: string, modules: string[]): string
 
 async function ask(defaultName: string): Promise<{ name: string; database: string; modules: string[] }> {
   const registry = await getRegistry();
+  const always = [...registry.values()].filter((m) => m.descriptor.alwaysIncluded).map((m) => m.descriptor.name);
   const choices = [...registry.values()]
     .filter((m) => !m.descriptor.alwaysIncluded)
     .map(({ descriptor: d }) => ({
@@ -43,8 +45,16 @@ async function ask(defaultName: string): Promise<{ name: string; database: strin
   const answers = (await prompts(
     [
       { type: 'text', name: 'name', message: 'Project name', initial: defaultName, validate: (v: string) => appName.safeParse(v).success || 'lower-case npm name' },
-      { type: 'select', name: 'database', message: 'Database in production', choices: [{ title: 'SQLite', value: 'sqlite' }, { title: 'PostgreSQL', value: 'postgres' }] },
-      { type: 'multiselect', name: 'modules', message: 'Modules (core is always included)', choices, instructions: false },
+      {
+        type: 'select',
+        name: 'database',
+        message: 'Database',
+        choices: [
+          { title: 'SQLite', description: 'one file on a volume, one app replica; nothing to run beside the app', value: 'sqlite' },
+          { title: 'PostgreSQL', description: 'a PostgreSQL service in docker-compose, any number of app replicas', value: 'postgres' },
+        ],
+      },
+      { type: 'multiselect', name: 'modules', message: `Modules (${always.join(', ')} always included)`, choices, instructions: false },
     ],
     { onCancel: () => { throw new InputError('cancelled', 'cancelled'); } },
   )) as { name: string; database: string; modules: string[] };
@@ -80,7 +90,7 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
         text = manifestText(a.name, a.database, a.modules);
         label = 'answers';
       } else {
-        throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for core only)');
+        throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for the modules every app has)');
       }
       const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
       const target = dir ?? manifest.name;

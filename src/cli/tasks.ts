@@ -6,7 +6,7 @@ import { collectEnv } from '../generator/env.js';
 import type { Generated } from '../generator/pipeline.js';
 import type { Plan } from '../generator/resolve.js';
 import { out } from './shared.js';
-import { composeVariables } from '../generator/structured.js';
+import { composeVariables } from '../generator/compose.js';
 
 /** Side effects that run after a project is committed; each is skipped by a flag or by --dry-run. */
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { errorJson, ExitCode, InputError } from '../errors.js';
 import { resolve } from '../generator/resolve.js';
 import { getRegistry, json, out } from './shared.js';
-import { readManifest } from '../manifest/load.js';
+import { readManifest } from '../generator/manifest.js';
 
 export function registerValidate(program: Command, setCode: (c: number) => void): void {
   program

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CatalogPackage } from './versions.js';
-import type { ComposeServiceName } from './compose-services.js';
+import type { ComposeImage } from './images.js';
 
 /** How an environment variable's string is read by the generated app's config schema. */
 export type EnvKind = 'string' | 'url' | 'number' | 'integer' | 'boolean' | 'list' | 'enum';
@@ -30,6 +30,37 @@ export interface EnvVar {
   formerNames?: readonly string[];
 }
 
+/** The app settings of the manifest a module's contributions may depend on. */
+export interface AppSettings {
+  database: 'sqlite' | 'postgres';
+}
+
+/**
+ * One docker-compose service a module brings, with everything that goes with it. The service named `app` is the
+ * generated application itself: it also receives every environment variable of the app (as `${VAR:-default}`),
+ * the `appEnvironment` of each other service that runs, and waits for each one with a health check.
+ */
+export interface ComposeService {
+  /** A key of the image catalogue (images.ts), where every image is pinned; `build` instead for the app itself. */
+  image?: ComposeImage;
+  build?: string;
+  command?: readonly string[];
+  entrypoint?: readonly string[];
+  environment?: Readonly<Record<string, string>>;
+  healthcheck?: { test: readonly string[]; interval: string; timeout: string; retries: number };
+  /** `name:/path` mounts a named volume (declared in the file for you); `./path:/path` a folder of the app. */
+  volumes?: readonly string[];
+  ports?: readonly string[];
+  depends_on?: readonly string[];
+  restart?: string;
+  /** Variables set on the app service while this service runs (e.g. the URL the app reaches it at). */
+  appEnvironment?: Readonly<Record<string, string>>;
+  /** Variables docker compose itself reads for this service (e.g. its passwords): in .env.example and the local .env. */
+  variables?: readonly EnvVar[];
+  /** Runs only when a module of the app names it in `composeUses`: a store the declaring module can use, not needs. */
+  onlyWhenUsed?: boolean;
+}
+
 /** A module's config after its manifest values have been validated and defaulted. */
 export type ResolvedConfig = Record<string, unknown>;
 
@@ -49,7 +80,15 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
   devDependencies?: readonly CatalogPackage[];
   /** Environment variables the module reads besides its config keys (which become variables of their own). */
   env?: readonly EnvVar[];
-  compose?: readonly ComposeServiceName[];
+  /** The docker-compose services the module brings, for the app's settings (e.g. a database server only on it). */
+  compose?: (app: AppSettings) => Readonly<Record<string, ComposeService>>;
+  /** Services another module brings (`onlyWhenUsed`) that this module needs running, e.g. a shared store. */
+  composeUses?: readonly string[];
+  /**
+   * Output paths (a file, or a folder ending in `/`) of this module's files/ that are written only for some app
+   * settings, e.g. a database server's init scripts.
+   */
+  filesWhen?: Readonly<Record<string, Partial<AppSettings>>>;
   /**
    * Config keys that shape generated files (e.g. alert thresholds) rather than the running app: they become no
    * environment variable, and a `${VAR}` for them is refused.

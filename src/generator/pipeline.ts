@@ -6,7 +6,8 @@ import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } f
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
 import { resolve, type Plan } from './resolve.js';
-import { configTs, dockerCompose, envExample, packageJson } from './structured.js';
+import { dockerCompose } from './compose.js';
+import { envExample, packageJson } from './structured.js';
 import { Tree } from './tree.js';
 import { wireModules, wiringFile } from './wire.js';
 
@@ -38,9 +39,9 @@ export async function generate(
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
   tree.write('package.json', packageJson(plan));
-  tree.write('src/config.ts', withMarker('src/config.ts', 'core', configTs(plan, env)));
-  tree.write('.env.example', withMarker('.env.example', 'core', envExample(plan, env)));
-  tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'core', dockerCompose(plan, env)));
+  tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
+  const compose = dockerCompose(plan, env);
+  if (compose !== undefined) tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'every module', compose));
   const mergedFromDisk = new Set<string>();
   const existingWiring = opts.readExisting?.(wiringFile);
   if (existingWiring !== undefined) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, readProjectManifestText } from '../manifest/load.js';
+import { readProjectManifestText } from '../manifest/load.js';
+import { parseManifest } from './manifest.js';
 import { inside, planChanges, readGenerated, readLock, type Change } from './commit.js';
 import type { Strategy } from './merge.js';
 import { recoverCommit } from './journal.js';

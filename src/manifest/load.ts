@@ -2,15 +2,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
-import type { Registry } from '../generator/registry.js';
-import { checkModuleConfig, secretVariables, type ManifestModule } from './module-config.js';
-import { locator, zodProblems } from './problems.js';
+import type { EnvRef } from './env-ref.js';
+import { locator, zodProblems, type Locate } from './problems.js';
 import { moduleEntrySchema, modulesListSchema, topLevelSchema } from './schema.js';
-import { didYouMean } from './suggest.js';
-
-export type { ManifestModule } from './module-config.js';
 
 export const maxManifestBytes = 1024 * 1024;
+
+/** One module of a manifest, its config checked against that module's schema (src/generator/module-config.ts). */
+export interface ManifestModule {
+  name: string;
+  /** Validated and defaulted; keys given as `${VAR}` without a default hold their schema default here. */
+  config: Record<string, unknown>;
+  /** Top-level config keys whose value the app reads from another environment variable. */
+  envRefs: Record<string, EnvRef>;
+}
 
 export interface Manifest {
   name: string;
@@ -20,10 +25,26 @@ export interface Manifest {
 }
 
 /**
- * Parses and validates a manifest's text; every problem is reported at once as an InputError. `positions: false`
- * for a manifest forge wrote from flags: its problems name the path only.
+ * A manifest as read, before its modules are looked up: what each module entry says is checked against that
+ * module by the generator, which knows the modules (src/generator/manifest.ts).
  */
-export function parseManifest(text: string, registry: Registry, file = 'forge.yaml', opts: { positions?: boolean } = {}): Manifest {
+export interface ManifestDocument {
+  /** The top level, when it is valid. */
+  top?: Omit<Manifest, 'modules'>;
+  /** The entries of `modules:` in order: each well-formed one, or the problems of its shape. */
+  entries: ({ index: number; name: string; config: Record<string, unknown> } | { index: number; problems: Problem[] })[];
+  /** The problems found at the top level, all of them. */
+  problems: Problem[];
+  /** Points a problem at a path of the document (`forge.yaml:LINE:COL path: message`). */
+  at: Locate;
+}
+
+/**
+ * Parses a manifest's text and checks its shape. A text that is no YAML mapping throws an InputError at once;
+ * every other problem is collected in `problems`, so the module checks that follow report theirs with them.
+ * `positions: false` for a manifest forge wrote from flags: its problems name the path only.
+ */
+export function parseManifestDocument(text: string, file = 'forge.yaml', opts: { positions?: boolean } = {}): ManifestDocument {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = locator(doc, lines, file, opts.positions ?? true);
@@ -50,28 +71,18 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
   if (!top.success) problems.push(...zodProblems(top.error, at, [], topLevelSchema));
   const list = modulesListSchema.safeParse((data as { modules?: unknown }).modules);
   if (!list.success) problems.push(...zodProblems(list.error, at, ['modules'], modulesListSchema));
-  const seen = new Map<string, number>();
-  const secrets = secretVariables(registry);
-  const modules: ManifestModule[] = [];
-  (list.data ?? []).forEach((raw, i) => {
+  const entries: ManifestDocument['entries'] = [];
+  (list.data ?? []).forEach((raw, index) => {
     const entry = moduleEntrySchema.safeParse(raw);
-    if (!entry.success) return void problems.push(...zodProblems(entry.error, at, ['modules', i], moduleEntrySchema));
-    const { name } = entry.data;
-    const registered = registry.get(name);
-    if (!registered) {
-      return void problems.push(at(['modules', i, 'name'], `unknown module '${name}'${didYouMean(name, registry.keys())}; \`forge modules\` lists them`));
-    }
-    if (seen.has(name)) return void problems.push(at(['modules', i, 'name'], `module '${name}' is listed twice (also modules[${seen.get(name)}])`));
-    seen.set(name, i);
-    if (registered.descriptor.status !== 'implemented') {
-      return void problems.push(at(['modules', i, 'name'], `module '${name}' is not implemented yet (planned); \`forge modules\` shows what is available`));
-    }
-    const checked = checkModuleConfig(registered, entry.data.config, ['modules', i, 'config'], at, secrets);
-    if (Array.isArray(checked)) problems.push(...checked);
-    else modules.push(checked);
+    if (!entry.success) return void entries.push({ index, problems: zodProblems(entry.error, at, ['modules', index], moduleEntrySchema) });
+    entries.push({ index, name: entry.data.name, config: entry.data.config });
   });
-  if (problems.length || !top.success) throw new InputError('manifest-invalid', problems);
-  return { name: top.data.name, description: top.data.description, database: top.data.database, modules };
+  return {
+    ...(top.success ? { top: { name: top.data.name, description: top.data.description, database: top.data.database } } : {}),
+    entries,
+    problems,
+    at,
+  };
 }
 
 /**
@@ -102,8 +113,4 @@ export function readManifestText(path: string, missing = 'no such file'): string
 /** The manifest of an existing project: the one every command run inside a project reads. */
 export function readProjectManifestText(dir: string): string {
   return readManifestText(join(dir, 'forge.yaml'), `no such file: ${dir === '.' ? 'this folder' : dir} is not a forge project (\`forge new\` creates one; --dir points to one)`);
-}
-
-export function readManifest(path: string, registry: Registry): Manifest {
-  return parseManifest(readManifestText(path), registry, path);
 }

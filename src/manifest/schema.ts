@@ -10,6 +10,9 @@ export const appName = z
     'must be a lower-case npm package name that is also a folder name: letters, digits, ".", "_" and "-", starting with a letter or digit',
   );
 
+/** The databases a manifest may choose (`database:`). */
+export const databases = ['sqlite', 'postgres'] as const;
+
 /** One entry of `modules:`; checked entry by entry so one bad entry hides nothing about the others. */
 export const moduleEntrySchema = z
   .object({
@@ -23,7 +26,7 @@ export const topLevelSchema = z
   .object({
     name: appName,
     description: z.string().max(1000).default(''),
-    database: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    database: z.enum(databases).default('sqlite'),
     modules: z.unknown().optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -376,6 +376,27 @@ describe.concurrent('forge add-module and remove-module', () => {
     const again = await forge(['generate'], app);
     expect(again.code).toBe(0);
     expect(env()).not.toContain('METRICS_TOKEN=');
+  });
+
+  it('when database: turns from sqlite to postgres, then forge generate brings the PostgreSQL service, its init script and passwords; back, it takes them away', async () => {
+    const app = await fresh();
+    const compose = () => readFileSync(join(app, 'docker-compose.yml'), 'utf8');
+    const manifest = readFileSync(join(app, 'forge.yaml'), 'utf8');
+    expect(compose()).toContain('app-data:/app/data');
+    expect(compose()).not.toMatch(/postgres|DATABASE_URL/);
+    writeFileSync(join(app, 'forge.yaml'), manifest.replace('database: sqlite', 'database: postgres'));
+    const toPostgres = await forge(['generate'], app);
+    expect(toPostgres.code, toPostgres.stdout + toPostgres.stderr).toBe(0);
+    expect(toPostgres.stdout).toContain('.env: added fresh POSTGRES_PASSWORD, POSTGRES_APP_PASSWORD');
+    expect(compose()).toMatch(/DATABASE_URL: postgres:\/\/app_runtime:/);
+    expect(compose()).not.toContain('app-data');
+    expect(existsSync(join(app, 'ops/postgres/init/01-app-role.sh'))).toBe(true);
+    expect(readFileSync(join(app, 'README.md'), 'utf8')).toContain('Database in production: **PostgreSQL**');
+    writeFileSync(join(app, 'forge.yaml'), manifest);
+    const back = await forge(['generate'], app);
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(compose()).not.toMatch(/postgres|DATABASE_URL/);
+    expect(existsSync(join(app, 'ops/postgres'))).toBe(false);
   });
 
   it('refuses a planned module and a bad config value, and changes nothing', async () => {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { resolve } from '../../src/generator/resolve.js';
-import { parseManifest, readManifest } from '../../src/manifest/load.js';
+import { parseManifest, readManifest } from '../../src/generator/manifest.js';
 import { forgeRoot } from '../../src/paths.js';
 
 /** One app the matrix generates: from a module list or from an example manifest. */
@@ -10,6 +10,8 @@ export interface Combination {
   label: string;
   args: string[];
   modules: string[];
+  /** The manifest's `database:`: what docker-compose.yml runs and what the README says (both are in the matrix). */
+  database: 'sqlite' | 'postgres';
   /**
    * `lts`: the combination with the most modules again, on the current Node LTS (forge runs on Node 20; users
    * run 22 and 24). Its own entry, so the other matrix file can take it while the first runs the rest.
@@ -46,7 +48,7 @@ export async function combinations(
   const planOf = (names: string[]) => resolve(parseManifest(JSON.stringify({ name: 'app', database: 'sqlite', modules: names.map((name) => ({ name })) }), registry), registry);
   const list: { combination: Combination; plan: ReturnType<typeof resolve> }[] = [];
   const add = (label: string, args: string[], plan: ReturnType<typeof resolve>, tests?: string[]) =>
-    list.push({ combination: { label, args, modules: plan.modules.map((m) => m.descriptor.name), ...(tests && { tests }) }, plan });
+    list.push({ combination: { label, args, modules: plan.modules.map((m) => m.descriptor.name), database: plan.app.database, ...(tests && { tests }) }, plan });
   for (const d of implemented) {
     if (d.alwaysIncluded) add(d.name, ['--modules', ''], planOf([]));
     else add(d.name, ['--modules', d.name], planOf([d.name]), [`src/modules/${d.name}/`]);

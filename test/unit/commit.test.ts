@@ -7,7 +7,7 @@ import { commitChanges, commitDir, recoverCommit } from '../../src/generator/jou
 import { sha256, type Lock } from '../../src/generator/lock.js';
 import { createProject } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 import { Tree } from '../../src/generator/tree.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'forge-commit-'));

@@ -39,6 +39,13 @@ type T = typeof import('typed');
 });
 
 describe('the e2e selection', () => {
+  it('when the whole matrix runs, then apps on both databases run (each one generated, tested and its compose file parsed)', async () => {
+    const list = await combinations(undefined, undefined);
+    const byDatabase = (database: string) => list.filter((c) => c.database === database).map((c) => c.label);
+    expect(byDatabase('sqlite')).toContain('core');
+    expect(byDatabase('postgres')).toContain('example-saas-postgres');
+  });
+
   it('when --only names an unknown label, then it fails listing the known ones', async () => {
     await expect(combinations('core,nope', undefined)).rejects.toThrow(/unknown combination 'nope'; known: .*\bcore\b.*\blifecycle\b/);
   });

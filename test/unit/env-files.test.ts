@@ -13,7 +13,7 @@ import { commitNew } from '../../src/generator/commit.js';
 import { generate } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { writeLocalEnv } from '../../src/cli/tasks.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
 import { manifestProblems } from './manifest-problems.js';
 
@@ -45,7 +45,8 @@ describe('values env files cannot hold are refused where they are written', () =
 describe('values they can hold mean exactly themselves', () => {
   it('reads back the same from .env.example, docker-compose.yml and the local .env', async () => {
     const issuer = `Acme's "API" {v2 \\ café`;
-    const text = withAuth(`      jwt_issuer: ${JSON.stringify(issuer)}\n      jwt_audience: \${AUDIENCE:-aud {x}\n`);
+    // On PostgreSQL, so compose also holds the database URLs and passwords it sets.
+    const text = withAuth(`      jwt_issuer: ${JSON.stringify(issuer)}\n      jwt_audience: \${AUDIENCE:-aud {x}\n`).replace('name: app\n', 'name: app\ndatabase: postgres\n');
     const generated = await generate(parseManifest(text, registry), text, registry);
     const { tree, env } = generated;
 

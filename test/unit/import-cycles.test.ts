@@ -3,7 +3,8 @@
  * first, and turning an exported function into a `const` makes an import throw (merge.ts and keyed-merge.ts
  * were such a pair). Type-only imports and lazy `import()` are erased or deferred, so they do not count.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forgeRoot } from '../../src/paths.js';
@@ -37,6 +38,18 @@ export function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** The imports of every file of `root` that reach into `folder`, type-only ones included, as `file → target`. */
+export function importsInto(root: string, from: string, folder: string): string[] {
+  const files = readdirSync(join(root, from), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return files.flatMap((file) => {
+    const text = readFileSync(join(root, from, file), 'utf8');
+    return [...text.matchAll(/^(?:import|export)\s[^;]*?\bfrom\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/gms)]
+      .map((m) => relative(root, resolve(dirname(join(root, from, file)), (m[1] ?? m[2]) as string)))
+      .filter((target) => target.startsWith(`${folder}/`))
+      .map((target) => `${from}/${file} → ${target}`);
+  });
+}
+
 describe('import cycles', () => {
   it('finds a cycle where there is one, through re-exports too', () => {
     const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
@@ -47,5 +60,18 @@ describe('import cycles', () => {
     const graph = importGraph(join(forgeRoot, 'src'));
     expect(graph.get('generator/merge.ts')).toContain('generator/keyed-merge.ts');
     expect(cycles(graph).map((c) => c.join(' → '))).toEqual([]);
+  });
+});
+
+describe('layers', () => {
+  it('finds an import into another folder, a type-only one too', () => {
+    const root = mkdtempSync(join(tmpdir(), 'forge-layers-'));
+    mkdirSync(join(root, 'manifest'));
+    writeFileSync(join(root, 'manifest/load.ts'), "import type { Registry } from '../generator/registry.js';\nimport { x } from './own.js';\n");
+    expect(importsInto(root, 'manifest', 'generator')).toEqual(['manifest/load.ts → generator/registry.js']);
+  });
+
+  it('manifest/ imports nothing from generator/: checking modules against their descriptors is resolution', () => {
+    expect(importsInto(join(forgeRoot, 'src'), 'manifest', 'generator')).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { generate } from '../../src/generator/pipeline.js';
 import { regenerate } from '../../src/generator/regenerate.js';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { addModules, removeModule } from '../../src/manifest/edit.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 
 const registry = await loadRegistry();
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');

@@ -14,7 +14,7 @@ import { generate } from '../../src/generator/pipeline.js';
 import { regenerate } from '../../src/generator/regenerate.js';
 import { loadRegistry, type Registry } from '../../src/generator/registry.js';
 import { addModules, removeModule } from '../../src/manifest/edit.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/upgrade');
 const baseDir = join(fixtures, 'base');

@@ -1,6 +1,6 @@
 import { formatProblem, InputError } from '../../src/errors.js';
 import type { Registry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 
 /** Every problem a manifest is refused with, formatted as the CLI prints them; throws when it is accepted. */
 export function manifestProblems(text: string, registry: Registry): string[] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseManifest, readManifest } from '../../src/manifest/load.js';
+import { parseManifest, readManifest } from '../../src/generator/manifest.js';
 import { didYouMean } from '../../src/manifest/suggest.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
 import { manifestProblems } from './manifest-problems.js';

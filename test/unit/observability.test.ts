@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 
 const registry = await loadRegistry();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { resolve, topologicalOrder } from '../../src/generator/resolve.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 import { fixtureModule, fixtureRegistry } from '../fixtures/registry.js';
 
 const registry = fixtureRegistry(

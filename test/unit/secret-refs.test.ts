@@ -1,7 +1,7 @@
 /** A `${VAR}` in the manifest may not name a secret variable: config values are shown and sent, secrets never. */
 import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 import { manifestProblems } from './manifest-problems.js';
 
 const registry = await loadRegistry();

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generator/pipeline.js';
 import { loadRegistry } from '../../src/generator/registry.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { parseManifest } from '../../src/generator/manifest.js';
 import { forgeRoot } from '../../src/paths.js';
 
 interface Compose {

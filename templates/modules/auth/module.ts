@@ -65,7 +65,7 @@ export default defineModule({
     { name: 'AUTH_PUBLIC_URL', kind: 'url', default: 'http://localhost:3000', description: 'Base URL of the front end: emailed links, and the page that finishes a social login ({base}/oauth/complete#code=...)' },
   ],
   // Redis holds the revocation list and the lockout and rate-limit counters every replica must share.
-  compose: ['postgres', 'redis'],
+  composeUses: ['redis'],
   scripts: { 'bench:auth': 'tsx bench/auth.ts', 'auth:create-owner': 'tsx src/modules/auth/create-owner.ts' },
   tables: ['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_one_time_tokens', 'auth_mfa_factors', 'auth_recovery_codes', 'auth_mfa_codes', 'auth_identities', 'auth_roles'],
 });

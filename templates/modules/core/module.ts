@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineModule } from '../../../src/generator/define-module.js';
+import { coreServices } from './compose.js';
 
 export default defineModule({
   name: 'core',
@@ -84,7 +85,9 @@ export default defineModule({
     { name: 'MAIL_FROM', kind: 'string', default: 'no-reply@localhost', formerNames: ['AUTH_MAIL_FROM'], description: 'Sender address of the app\'s emails' },
     { name: 'MIGRATE_ON_BOOT', kind: 'boolean', default: true, description: 'Apply pending migrations when the app starts; set false when a release step runs them' },
   ],
-  compose: ['postgres'],
+  compose: coreServices,
+  // The PostgreSQL service's init scripts (see compose.ts).
+  filesWhen: { 'ops/postgres/': { database: 'postgres' } },
   scripts: {
     dev: 'tsx watch src/dev.ts',
     build: 'tsc -p tsconfig.build.json',

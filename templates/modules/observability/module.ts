@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { defineModule } from '../../../src/generator/define-module.js';
+import { observabilityServices } from './compose.js';
 
 /** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`: an address, or a subnet with a prefix length its family allows. */
 const addressOrSubnet = (entry: string) => {
@@ -54,6 +55,6 @@ export default defineModule({
     { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'url', description: 'OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); unset turns tracing off' },
     { name: 'OTEL_SERVICE_NAME', kind: 'string', description: 'Service name on exported spans; defaults to the npm package name when started through npm, else app' },
   ],
-  compose: ['prometheus', 'grafana'],
+  compose: observabilityServices,
   scripts: { 'bench:observability': 'tsx bench/observability.ts' },
 });

@@ -1,18 +1,11 @@
 import type { Problem } from '../errors.js';
-import { envValueProblem } from '../generator/env.js';
-import { coerceEnvString, configKeys, type ConfigKey } from '../generator/config-keys.js';
-import { composeEnv } from '../generator/compose-services.js';
-import type { RegisteredModule, Registry } from '../generator/registry.js';
-import { looksLikeEnvRef, parseEnvRef, type EnvRef } from './env-ref.js';
-import { zodProblems, type Locate } from './problems.js';
-
-export interface ManifestModule {
-  name: string;
-  /** Validated and defaulted; keys given as `${VAR}` without a default hold their schema default here. */
-  config: Record<string, unknown>;
-  /** Top-level config keys whose value the app reads from another environment variable. */
-  envRefs: Record<string, EnvRef>;
-}
+import { looksLikeEnvRef, parseEnvRef, type EnvRef } from '../manifest/env-ref.js';
+import type { ManifestModule } from '../manifest/load.js';
+import { zodProblems, type Locate } from '../manifest/problems.js';
+import { databases } from '../manifest/schema.js';
+import { coerceEnvString, configKeys, type ConfigKey } from './config-keys.js';
+import { envValueProblem } from './env.js';
+import type { RegisteredModule, Registry } from './registry.js';
 
 /**
  * Every secret variable any module (or docker-compose) reads, with who reads it. A config key is never secret,
@@ -20,8 +13,12 @@ export interface ManifestModule {
  */
 export function secretVariables(registry: Registry): Map<string, string> {
   const secrets = new Map<string, string>();
-  for (const [service, vars] of Object.entries(composeEnv)) {
-    for (const v of vars) if (v.secret) secrets.set(v.name, `docker-compose's ${service} service`);
+  for (const { descriptor } of registry.values()) {
+    for (const database of databases) {
+      for (const [service, { variables = [] }] of Object.entries(descriptor.compose?.({ database }) ?? {})) {
+        for (const v of variables) if (v.secret) secrets.set(v.name, `docker-compose's ${service} service`);
+      }
+    }
   }
   for (const { descriptor } of registry.values()) {
     for (const v of descriptor.env ?? []) if (v.secret) secrets.set(v.name, `module ${descriptor.name}`);
