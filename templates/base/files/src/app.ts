@@ -74,7 +74,8 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   for (const module of modules) readinessChecks.push(...(module.readiness?.(context) ?? []));
   const accessLog = modules.find((module) => module.accessLog !== undefined)?.accessLog?.(context);
   const middleware = modules.flatMap((module) => module.middleware?.(context) ?? []);
-  const routes = modules.flatMap((module) => module.routes?.(context) ?? []);
+  const moduleRoutes = modules.map((module) => ({ module, routes: module.routes?.(context) ?? [] }));
+  const routes = moduleRoutes.flatMap((declared) => declared.routes);
   const globalLimit = rateLimiters.create({
     name: 'global',
     points: config.core.rateLimitPoints,
@@ -106,7 +107,7 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   for (const module of modules) {
     if (module.router !== undefined) app.use(module.router(context));
   }
-  app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
+  app.use(openApiRouter(buildOpenApiDocument(appInfo, config, moduleRoutes)));
 
   app.use(notFoundHandler(), errorHandler(logger, config.env.NODE_ENV === 'development'));
 

@@ -18,6 +18,7 @@ import { AuthMfaCodes1767225800000 } from './migrations/1767225800000-auth-mfa-c
 import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-identities.js';
 import { AuthRoles1767226000000 } from './migrations/1767226000000-auth-roles.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
+import { authSecuritySchemes } from './http.js';
 import { authRoutes } from './routes.js';
 import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime, type AuthModuleOptions } from './runtime.js';
 
@@ -47,6 +48,8 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
 export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
   return {
     name: 'auth',
+    description: 'Accounts, login, sessions, MFA, users and roles',
+    securitySchemes: authSecuritySchemes,
     entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
     migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
     routes: (context) => authRoutes(createRuntime(context, options)),

@@ -9,7 +9,7 @@ import { instrumentDatabase } from './metrics/database.js';
 import { exportReadiness } from './metrics/readiness.js';
 import { PromMetrics } from './metrics/registry.js';
 import { observeRequests } from './request-observer.js';
-import { metricsRoutes } from './routes.js';
+import { metricsRoutes, metricsSecuritySchemes } from './routes.js';
 import { startTracing, stopTracing } from './tracing.js';
 
 export { PromMetrics } from './metrics/registry.js';
@@ -27,6 +27,8 @@ const detach = new WeakMap<ModuleContext, () => void>();
 
 export const observabilityModule: AppModule = {
   name: 'observability',
+  description: 'Prometheus metrics',
+  securitySchemes: () => metricsSecuritySchemes,
   // Prometheus scrapes the whole app, not a tenant.
   platformPaths: ['/metrics'],
   metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),

@@ -14,6 +14,7 @@ const leakyModule: AppModule = {
     defineRoute({
       method: 'get',
       path: '/leaky',
+      public: true,
       summary: 'Returns a user record with its hash, nested',
       responses: { 200: { description: 'ok' } },
       handler: () => ({ users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }] }),
@@ -21,6 +22,7 @@ const leakyModule: AppModule = {
     defineRoute({
       method: 'get',
       path: '/leaky-error',
+      public: true,
       summary: 'Fails with a sensitive extension member',
       responses: { 200: { description: 'never' } },
       handler: () => {

@@ -26,6 +26,8 @@ export const widgetsModule: AppModule = {
       defineRoute({
         method: 'post',
         path: '/widgets',
+        public: true,
+      tenant: 'required',
         summary: 'Create a widget',
         request: { body: WidgetInput },
         status: 201,
@@ -35,6 +37,8 @@ export const widgetsModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/widgets',
+        public: true,
+      tenant: 'required',
         summary: 'List widgets',
         request: { query: PageQuery },
         responses: {
@@ -46,6 +50,8 @@ export const widgetsModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/widgets/:id',
+        public: true,
+      tenant: 'required',
         summary: 'Read a widget',
         request: { params: IdParams },
         responses: { 200: { description: 'The widget' } },
@@ -54,6 +60,8 @@ export const widgetsModule: AppModule = {
       defineRoute({
         method: 'patch',
         path: '/widgets/:id',
+        public: true,
+      tenant: 'required',
         summary: 'Change a widget',
         request: { params: IdParams, body: WidgetPatch },
         responses: { 200: { description: 'The changed widget' } },
@@ -62,6 +70,8 @@ export const widgetsModule: AppModule = {
       defineRoute({
         method: 'delete',
         path: '/widgets/:id',
+        public: true,
+      tenant: 'required',
         summary: 'Delete a widget',
         request: { params: IdParams },
         status: 204,
