@@ -50,7 +50,9 @@ function securityOf(route: RouteDefinition, facts: AppFacts): SecurityRequiremen
   const security = route.public === true ? [{}] : (route.security ?? facts.principalSecurity);
   for (const scheme of security.flatMap((requirement) => Object.keys(requirement))) {
     if (!facts.schemes.has(scheme)) {
-      throw new Error(`Route ${route.method.toUpperCase()} ${route.path} names security scheme ${scheme}, which no module declares`);
+      throw new Error(
+        `Route ${route.method.toUpperCase()} ${route.path} names security scheme ${scheme}, which no module declares`,
+      );
     }
   }
   return [...security];
@@ -105,7 +107,8 @@ function registerSecuritySchemes(registry: OpenAPIRegistry, modules: readonly Ap
   for (const module of modules) {
     for (const [name, declared] of Object.entries(module.securitySchemes?.(config) ?? {})) {
       const owner = schemes.get(name);
-      if (owner !== undefined) throw new Error(`Security scheme ${name} is declared by both ${owner} and ${module.name}`);
+      if (owner !== undefined)
+        throw new Error(`Security scheme ${name} is declared by both ${owner} and ${module.name}`);
       schemes.set(name, module.name);
       registry.registerComponent('securitySchemes', name, declared.scheme);
       if (declared.yieldsPrincipal === true) principalSecurity.push({ [name]: [] });
@@ -136,7 +139,10 @@ export function buildOpenApiDocument(info: ApiInfo, config: AppConfig, moduleRou
     openapi: '3.1.0',
     info: {
       ...info,
-      description: info.description === undefined ? tenancyNote(config.core) : `${info.description}\n\n${tenancyNote(config.core)}`,
+      description:
+        info.description === undefined
+          ? tenancyNote(config.core)
+          : `${info.description}\n\n${tenancyNote(config.core)}`,
     },
     // Relative: the server this document is served from, whichever environment that is.
     servers: [{ url: '/', description: 'This server (local, staging or production alike)', 'x-internal': false }],

@@ -72,9 +72,9 @@ describe('GET /openapi.json', () => {
       expect.arrayContaining(['/health', '/ready', '/csrf-token', '/widgets', '/widgets/{id}']),
     );
     const read = document.paths['/widgets/{id}']?.get;
-    expect(read?.parameters?.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name)).toEqual([
-      'id',
-    ]);
+    expect(read?.parameters?.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name)).toEqual(
+      ['id'],
+    );
     expect(Object.keys(read?.responses ?? {})).toEqual(expect.arrayContaining(['200', '404', '422', '429']));
   });
 
@@ -132,7 +132,14 @@ describe('GET /openapi.json', () => {
 
 describe('building the document', () => {
   const route = (path: string) =>
-    defineRoute({ method: 'get', path, summary: path, public: true, responses: { 200: { description: 'ok' } }, handler: () => 'ok' });
+    defineRoute({
+      method: 'get',
+      path,
+      summary: path,
+      public: true,
+      responses: { 200: { description: 'ok' } },
+      handler: () => 'ok',
+    });
 
   it('when two routes derive the same operationId, then building stops and names both', () => {
     const clashing: AppModule = { name: 'test_clash' };
