@@ -35,6 +35,8 @@ export const versions = {
   'typescript-eslint': '^8.46.4',
   autocannon: '^8.0.0',
   '@readme/openapi-parser': '^5.2.0',
+  // A typed fetch client over the types openapi-typescript generates from /openapi.json.
+  'openapi-fetch': '^0.17.0',
   '@types/node': '^20.19.0',
   '@types/express': '^5.0.5',
   '@types/cors': '^2.8.19',

@@ -13,6 +13,7 @@ import { claim } from './claims.js';
 import { combinations } from './combinations.js';
 import { freshDatabase, pgAdminUrl, reachable, redisUrl, servicesRequired } from './services.js';
 import { currentRuntime, ltsRuntime, type Runtime, sharedNodeModules } from './shared-deps.js';
+import { lintOpenApi, typedClient } from './openapi.js';
 import { appEnv, bootAndStop, checkDeclaredImports, generateApp, linkNodeModules, sh, StepError } from './steps.js';
 
 /** Runs inside each app with the app's tsx: migrations up, no drift, all down, no table left, in one process. */
@@ -185,8 +186,10 @@ export async function defineMatrix(): Promise<void> {
       );
       step('build, boot, /health, SIGTERM', async () => {
         await npm('build', 'build');
-        return bootAndStop(label, app, bootEnv(app));
+        return bootAndStop(label, app, bootEnv(app), join(dirname(app), 'openapi.json'));
       });
+      step('OpenAPI lint (Spectral OAS + OWASP, Redocly)', () => lintOpenApi(label, join(dirname(app), 'openapi.json')));
+      step('typed client (openapi-typescript + openapi-fetch)', () => typedClient(label, app, join(dirname(app), 'openapi.json')));
       step(
         'prometheus files (promtool)',
         async () => {

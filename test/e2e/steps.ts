@@ -120,8 +120,11 @@ export function appEnv(app: string, extra: Record<string, string> = {}): Record<
   return { ...(local as Record<string, string>), ...extra };
 }
 
-/** Boots dist/main.js, waits for /health, reads /openapi.json and /ready, then SIGTERM must exit 0 within 5 s. */
-export async function bootAndStop(label: string, app: string, env: Record<string, string>): Promise<string> {
+/**
+ * Boots dist/main.js, waits for /health, reads /openapi.json (kept in `openApiFile` when given, for the linters and
+ * the typed client) and /ready, then SIGTERM must exit 0 within 5 s.
+ */
+export async function bootAndStop(label: string, app: string, env: Record<string, string>, openApiFile?: string): Promise<string> {
   const port = await freePort();
   const child = spawn('node', ['dist/main.js'], { cwd: app, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -155,6 +158,7 @@ export async function bootAndStop(label: string, app: string, env: Record<string
     throw fail(`/openapi.json answered ${openapi.status} with no JSON (${(e as Error).message}): ${body.slice(0, 300)}`);
   }
   if (openapi.status !== 200 || typeof version !== 'string' || !version.startsWith('3.1')) throw fail(`/openapi.json answered ${openapi.status}, openapi ${String(version)}`);
+  if (openApiFile !== undefined) writeFileSync(openApiFile, body);
   const ready = await fetchOrFail('/ready');
   if (ready.status !== 200) throw fail(`/ready answered ${ready.status}`);
   const stopAt = Date.now();

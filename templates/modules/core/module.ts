@@ -41,7 +41,7 @@ export default defineModule({
   ],
   devDependencies: [
     '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',
-    '@readme/openapi-parser', '@types/node', '@types/express', '@types/cors', '@types/cookie-parser',
+    '@readme/openapi-parser', 'openapi-fetch', '@types/node', '@types/express', '@types/cors', '@types/cookie-parser',
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
     '@types/nodemailer',
   ],

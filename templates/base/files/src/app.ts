@@ -102,7 +102,8 @@ export function createApp({
   for (const runtime of runtimes) readinessChecks.push(...(runtime.readiness ?? []));
   const accessLog = runtimes.find((runtime) => runtime.accessLog !== undefined)?.accessLog;
   const middleware = runtimes.flatMap((runtime) => runtime.middleware ?? []);
-  const routes = runtimes.flatMap((runtime) => runtime.routes ?? []);
+  const moduleRoutes = modules.map((module, i) => ({ module, routes: runtimes[i]?.routes ?? [] }));
+  const routes = moduleRoutes.flatMap((declared) => declared.routes);
   const globalLimit = rateLimiters.create({
     name: 'global',
     points: config.core.rateLimitPoints,
@@ -134,7 +135,7 @@ export function createApp({
   for (const runtime of runtimes) {
     if (runtime.router !== undefined) app.use(runtime.router);
   }
-  app.use(openApiRouter(buildOpenApiDocument(appInfo, routes, modules)));
+  app.use(openApiRouter(buildOpenApiDocument(appInfo, config, moduleRoutes)));
 
   app.use(notFoundHandler(), errorHandler(logger, config.env.NODE_ENV === 'development'));
 

@@ -1,6 +1,7 @@
 import type { CookieOptions, Request, Response } from 'express';
 import { z } from 'zod';
-import { TENANT_ID_PATTERN } from '../core/index.js';
+import type { AppConfig } from '../../config.js';
+import { TENANT_ID_PATTERN, type SecurityScheme } from '../core/index.js';
 import { ROLE_NAME_PATTERN } from './rbac.js';
 import type { AuthRuntime } from './runtime.js';
 import type { ClientMeta, MfaChallenge, TokenPair } from './views.js';
@@ -15,9 +16,13 @@ export const TenantId = z.string().max(63).regex(TENANT_ID_PATTERN);
 export const Role = z
   .string()
   .regex(ROLE_NAME_PATTERN, 'owner, admin, member or a role the organisation defined')
-  .describe('owner, admin, member, or one of the organisation’s own roles');
-export const IdParams = z.object({ id: z.uuid() });
-export const Code = z.string().regex(/^\d{6}$/);
+  .describe('owner, admin, member, or one of the organisation’s own roles')
+  .meta({ maxLength: 20 });
+export const IdParams = z.object({ id: z.uuid().meta({ maxLength: 36 }) });
+export const Code = z
+  .string()
+  .regex(/^\d{6}$/)
+  .meta({ maxLength: 6 });
 export const FactorMethod = z.enum(['totp', 'email', 'sms']);
 
 export const TokenResponse = z.object({
@@ -46,6 +51,31 @@ export const UserResponse = z.object({
 });
 
 export const tags = ['auth'];
+
+/** The access token authenticates every guarded route; in cookie mode the refresh token also rides in a cookie. */
+export function authSecuritySchemes(config: AppConfig): Record<string, SecurityScheme> {
+  const bearerAuth: SecurityScheme = {
+    scheme: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'The access token from POST /auth/login: a JWS verified as RFC8725 advises (HS256 only, explicit `typ` ' +
+        'at+jwt, issuer, audience and expiry checked)',
+    },
+    yieldsPrincipal: true,
+  };
+  if (config.auth.tokenTransport !== 'cookie') return { bearerAuth };
+  const refreshCookie: SecurityScheme = {
+    scheme: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-refresh',
+      description: 'The refresh token, set by login in an httpOnly cookie (named `refresh` outside production)',
+    },
+  };
+  return { bearerAuth, refreshCookie };
+}
 export const problem = (description: string) => ({ description });
 
 export function clientMetaOf(req: Request): ClientMeta {

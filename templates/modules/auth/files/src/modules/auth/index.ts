@@ -17,6 +17,7 @@ import { AuthMfaCodes1767225800000 } from './migrations/1767225800000-auth-mfa-c
 import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-identities.js';
 import { AuthRoles1767226000000 } from './migrations/1767226000000-auth-roles.js';
 import { authHooks } from './hooks.js';
+import { authSecuritySchemes } from './http.js';
 import { AUTH_PERMISSIONS } from './rbac.js';
 import { authRoutes } from './routes.js';
 import { createRuntime, type AuthModuleOptions } from './runtime.js';
@@ -32,6 +33,8 @@ export { requirePermission } from '../core/index.js';
 export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
   return {
     name: 'auth',
+    description: 'Accounts, login, sessions, MFA, users and roles',
+    securitySchemes: authSecuritySchemes,
     entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
     migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
     permissions: AUTH_PERMISSIONS,

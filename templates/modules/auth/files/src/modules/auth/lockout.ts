@@ -1,5 +1,5 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { HttpError, type Limiter, type RateLimiterFactory } from '../core/index.js';
+import { HttpError, tooManyRequests, type Limiter, type RateLimiterFactory } from '../core/index.js';
 
 const MAX_LOCK_SECONDS = 86_400;
 
@@ -77,10 +77,8 @@ async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
   }
 }
 
-/** Consumes one point of `limiter` for `key`, answering 429 with Retry-After when it is spent. */
+/** Consumes one point of `limiter` for `key`, answering 429 with this limiter's headers when it is spent. */
 export async function limitOrRefuse(limiter: Limiter, key: string): Promise<void> {
   const state = await consume(limiter, key);
-  if (state.consumedPoints <= limiter.points) return;
-  const retryAfter = String(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
-  throw new HttpError(429, { type: 'urn:problem:rate-limited', detail: `Too many requests; retry in ${retryAfter} s.`, headers: { 'Retry-After': retryAfter } });
+  if (state.consumedPoints > limiter.points) throw tooManyRequests(limiter, state);
 }

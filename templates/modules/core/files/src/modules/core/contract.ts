@@ -75,6 +75,20 @@ export interface Permission {
   description: string;
 }
 
+/** An OpenAPI security scheme a module's callers authenticate with. */
+export type SecuritySchemeObject =
+  | { type: 'http'; scheme: 'bearer' | 'basic'; bearerFormat?: string; description?: string }
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string; description?: string };
+
+export interface SecurityScheme {
+  scheme: SecuritySchemeObject;
+  /**
+   * The module's `authenticate` hook turns this credential into a principal, so routes guarded by a `permission`
+   * accept it. Leave out for credentials one route checks itself (a metrics scrape token).
+   */
+  yieldsPrincipal?: boolean;
+}
+
 /** A migration class as TypeORM loads it. */
 export type MigrationClass = new () => MigrationInterface;
 
@@ -109,6 +123,8 @@ export interface ModuleRuntime {
 export interface AppModule {
   /** snake_case, as in forge.yaml. */
   name: string;
+  /** One line on what the module offers; the OpenAPI tag of its routes (named after the module) carries it. */
+  description?: string;
   /** TypeORM entity classes (or schemas) the module owns. */
   entities?: readonly (EntityClass | EntitySchema)[];
   /** The module's migration chain, oldest first. A shipped migration never changes: new versions add one. */
@@ -119,8 +135,10 @@ export interface AppModule {
   platformPaths?: readonly string[];
   /** Property names that must never leave the server in any JSON response. */
   sensitiveFields?: readonly string[];
-  /** Extra OpenAPI registrations: shared components, security schemes, docs of raw routes. */
+  /** Extra OpenAPI registrations: shared components, docs of raw routes (give each an operationId and tags). */
   openapi?: (registry: OpenAPIRegistry) => void;
+  /** How callers prove who they are, by scheme name (e.g. `bearerAuth`); routes name them in their security. */
+  securitySchemes?: (config: AppConfig) => Readonly<Record<string, SecurityScheme>>;
   /** What the logger adds to every line (mixins), more redaction paths, a transport. */
   logging?: (config: AppConfig) => LoggerExtension;
   /** Metrics the module records through `context.metrics`. */

@@ -22,13 +22,24 @@ export type {
   ModuleRuntime,
   Permission,
   Principal,
+  SecurityScheme,
+  SecuritySchemeObject,
 } from './contract.js';
 
 // HTTP: routes, validation, errors
-export { defineRoute, requirePermission, type RouteDefinition, type RouteSpec, type RouteResponse, type RouteHandlerContext } from './http/route.js';
+export {
+  defineRoute,
+  requirePermission,
+  type RouteAccess,
+  type RouteDefinition,
+  type RouteSpec,
+  type RouteResponse,
+  type RouteHandlerContext,
+  type SecurityRequirement,
+} from './http/route.js';
 export { parseRequest, type RequestSchemas, type ParsedRequest } from './http/validation.js';
 export { found, HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
-export { rateLimit, byClientAddress, type KeyOf } from './rate-limit/middleware.js';
+export { rateLimit, rateLimitHeaders, tooManyRequests, byClientAddress, type KeyOf } from './rate-limit/middleware.js';
 export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/rate-limiter.js';
 
 // Data: base entities, tenancy, migration helpers
@@ -87,7 +98,7 @@ export { mountRoutes } from './http/mount.js';
 export { errorHandler, notFoundHandler, sendProblem } from './http/error-handler.js';
 export { resolveTenant } from './tenancy/resolve-tenant.js';
 export { TenantDirectory } from './tenancy/tenant-directory.js';
-export { buildOpenApiDocument, type ApiInfo } from './openapi/document.js';
+export { buildOpenApiDocument, type ApiInfo, type ModuleRoutes } from './openapi/document.js';
 export { openApiRouter } from './openapi/router.js';
 export { exitGracefullyOnSignals } from './lifecycle/shutdown.js';
 
@@ -98,6 +109,7 @@ export function tenantRepository<T extends TenantScopedEntity>(context: ModuleCo
 
 export const coreModule: AppModule = {
   name: 'core',
+  description: 'Liveness, readiness and the CSRF token',
   entities: [Tenant],
   migrations: [CoreCreateTenants1767225600000],
   setup: (context) => ({ routes: coreRoutes(context.readiness, context.csrf) }),

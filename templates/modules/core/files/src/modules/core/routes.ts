@@ -15,6 +15,7 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
     defineRoute({
       method: 'get',
       path: '/health',
+      public: true,
       summary: 'Liveness: the process is up and serving',
       tags: ['core'],
       responses: { 200: { description: 'Alive', schema: HealthSchema } },
@@ -23,6 +24,7 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
     defineRoute({
       method: 'get',
       path: '/ready',
+      public: true,
       summary: 'Readiness: every dependency answers in time',
       description: 'Checks the database, Redis when configured, and every check a module contributes, each with a timeout.',
       tags: ['core'],
@@ -42,6 +44,7 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
     defineRoute({
       method: 'get',
       path: '/csrf-token',
+      public: true,
       summary: 'Issue a CSRF token for cookie-authenticated requests',
       description: 'Sets the token cookie and returns the same token; send it back in the named header on unsafe requests.',
       tags: ['core'],

@@ -9,7 +9,7 @@ import { instrumentDatabase } from './metrics/database.js';
 import { exportReadiness } from './metrics/readiness.js';
 import { PromMetrics } from './metrics/registry.js';
 import { observeRequests } from './request-observer.js';
-import { metricsRoutes } from './routes.js';
+import { metricsRoutes, metricsSecuritySchemes } from './routes.js';
 import { startTracing, stopTracing } from './tracing.js';
 
 export { PromMetrics } from './metrics/registry.js';
@@ -24,6 +24,8 @@ export function promMetricsOf(context: ModuleContext): PromMetrics {
 
 export const observabilityModule: AppModule = {
   name: 'observability',
+  description: 'Prometheus metrics',
+  securitySchemes: () => metricsSecuritySchemes,
   // Prometheus scrapes the whole app, not a tenant.
   platformPaths: ['/metrics'],
   metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),

@@ -24,6 +24,7 @@ export function accountRoutes(runtime: AuthRuntime, transport: TokenTransport): 
     defineRoute({
       method: 'post',
       path: '/auth/register',
+      public: true,
       summary: 'Create an account: a new organisation (registration: open) or one you were invited to',
       tags,
       request: {

@@ -27,6 +27,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/password/forgot',
+      public: true,
       summary: 'Email a password-reset link (same answer whether the account exists or not)',
       tags,
       request: { body: z.object({ email: Email, tenant: TenantId.optional() }) },
@@ -38,6 +39,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/password/reset',
+      public: true,
       summary: 'Set a new password with an emailed link; every session ends, and it does not log in',
       tags,
       request: { body: z.object({ token: Token, newPassword: Password }) },
@@ -52,6 +54,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/email/verify',
+      public: true,
       summary: 'Confirm the email address with an emailed link',
       tags,
       request: { body: z.object({ token: Token }) },
@@ -78,6 +81,7 @@ export function credentialRoutes(runtime: AuthRuntime): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/auth/email/change/confirm',
+      public: true,
       summary: 'Move the account to the new address with the emailed link; every session ends',
       tags,
       request: { body: z.object({ token: Token }) },

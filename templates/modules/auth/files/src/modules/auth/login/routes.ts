@@ -37,6 +37,7 @@ export function loginRoutes(runtime: AuthRuntime, transport: TokenTransport): Ro
   const passwordLogin = defineRoute({
     method: 'post',
     path: '/auth/login',
+    public: true,
     summary: 'Log in with email and password',
     description: 'The same 401 answers an unknown account, a wrong password, a locked or disabled account.',
     tags,
@@ -86,6 +87,7 @@ export function loginRoutes(runtime: AuthRuntime, transport: TokenTransport): Ro
     defineRoute({
       method: 'get',
       path: '/auth/oauth/:provider/start',
+      public: true,
       summary: 'Start signing in with a social or single sign-on provider (redirects to it)',
       description:
         'Authorization code flow with PKCE and state (and a nonce for OpenID Connect). With `tenant`, signs in to ' +
@@ -114,6 +116,7 @@ export function loginRoutes(runtime: AuthRuntime, transport: TokenTransport): Ro
     defineRoute({
       method: 'get',
       path: '/auth/oauth/:provider/callback',
+      public: true,
       summary: 'Where the provider sends the person back; redirects to the front end with a single-use code',
       description:
         'The code arrives in the fragment of {AUTH_PUBLIC_URL}/oauth/complete, out of server logs and Referer ' +
@@ -150,6 +153,7 @@ export function loginRoutes(runtime: AuthRuntime, transport: TokenTransport): Ro
     defineRoute({
       method: 'post',
       path: '/auth/oauth/token',
+      public: true,
       summary: 'Trade the single-use code of a social login for tokens (or the MFA challenge)',
       tags,
       request: { body: z.object({ code: Token }) },

@@ -15,7 +15,10 @@ import type { AuthRuntime } from '../runtime.js';
 
 const MfaToken = z.string().min(1).max(4096);
 /** E.164: a plus, a country code, at most 15 digits in all. */
-const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'An E.164 number, e.g. +15551234567');
+const Phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'An E.164 number, e.g. +15551234567')
+  .meta({ maxLength: 16 });
 const CodeSentResponse = z.object({ sentTo: z.string().describe('The masked address or number the code went to') });
 const FactorConfirmedResponse = z.object({
   recoveryCodes: z
@@ -98,6 +101,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
     defineRoute({
       method: 'post',
       path: '/auth/mfa/verify',
+      public: true,
       summary: 'Second login step: a TOTP, email, SMS or recovery code for the challenge of the password step',
       description:
         'Five wrong codes end the challenge; every code works once. `method` defaults to totp; `recoveryCode` ' +
@@ -131,6 +135,7 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
     defineRoute({
       method: 'post',
       path: '/auth/mfa/challenge',
+      public: true,
       summary: 'Send an email or SMS code for the challenge of the password step',
       description:
         'The code expires within 10 minutes and answers this challenge only; a new send replaces the previous ' +

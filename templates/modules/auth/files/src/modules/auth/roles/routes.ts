@@ -4,7 +4,7 @@ import { clientMetaOf, problem, Role, tags } from '../http.js';
 import { ROLE_NAME_PATTERN } from '../rbac.js';
 import type { AuthRuntime } from '../runtime.js';
 
-const RoleParams = z.object({ name: z.string().regex(ROLE_NAME_PATTERN) });
+const RoleParams = z.object({ name: z.string().regex(ROLE_NAME_PATTERN).meta({ maxLength: 20 }) });
 const PermissionList = z.array(z.string().min(3).max(100)).max(200);
 const Description = z.string().trim().max(200);
 const RoleResponse = z.object({

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { defineRoute, PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
+import {
+  defineRoute,
+  PageQuery,
+  pageRequestOf,
+  pageSchema,
+  type RouteAccess,
+  type RouteDefinition,
+} from '../../core/index.js';
 import { clientMetaOf, IdParams, problem, tags, TokenResponse, type TokenTransport } from '../http.js';
 import type { AuthRuntime } from '../runtime.js';
 
@@ -17,6 +24,9 @@ const SessionResponse = z.object({
 export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): RouteDefinition[] {
   const { sessions } = runtime.services;
   const { claims } = runtime;
+  // The refresh token comes in the body, or in cookie mode in its cookie: the cookie is one way, not the only one.
+  const refreshAccess: RouteAccess =
+    runtime.context.config.auth.tokenTransport === 'cookie' ? { security: [{ refreshCookie: [] }, {}] } : { public: true };
   return [
     defineRoute({
       method: 'post',
@@ -24,6 +34,7 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
       summary: 'Trade a refresh token for a new access and refresh token (rotation)',
       description: 'A refresh token works once. Presenting a used one revokes its whole session.',
       tags,
+      ...refreshAccess,
       request: { body: z.object({ refreshToken: z.string().min(1).max(300).optional() }) },
       responses: {
         200: { description: 'New tokens', schema: TokenResponse },

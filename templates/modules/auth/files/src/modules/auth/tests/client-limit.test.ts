@@ -10,7 +10,12 @@ describe('per-address limit on auth endpoints', () => {
       for (let i = 0; i < 7; i++) {
         const response = await request(limited.app).post('/auth/login').send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
         statuses.push(response.status);
-        if (response.status === 429) expect(response.headers['retry-after']).toBeDefined();
+        if (response.status === 429) {
+          expect(response.headers['retry-after']).toBeDefined();
+          // The refusing limiter's headers, not the global limit's (which still has quota left).
+          expect(response.headers['ratelimit-policy']).toBe('"auth-client";q=5;w=900');
+          expect(response.headers.ratelimit).toMatch(/^"auth-client";r=0;t=\d+$/);
+        }
       }
       expect(statuses.slice(0, 5).every((status) => status === 401)).toBe(true);
       expect(statuses.slice(5)).toEqual([429, 429]);

@@ -38,6 +38,17 @@ describe('access tokens', () => {
     await me(forge(header, payload)).expect(200);
   });
 
+  it('when a refused token is presented, then the 401 challenges with invalid_token (RFC 6750)', async () => {
+    const { header, payload } = partsOf(owner.accessToken);
+    const response = await me(`${b64(header)}.${b64({ ...payload, role: 'owner' })}.bad-signature`).expect(401);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('when no token is presented, then the 401 carries the bare Bearer challenge', async () => {
+    const response = await request(t.app).get('/auth/me').expect(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+  });
+
   it('when alg is none, then the token is refused', async () => {
     const { header, payload } = partsOf(owner.accessToken);
     await me(`${b64({ ...header, alg: 'none' })}.${b64({ ...payload, role: 'owner' })}.`).expect(401);

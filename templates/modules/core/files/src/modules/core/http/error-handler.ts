@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { HttpError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
@@ -38,6 +38,15 @@ function toHttpError(error: unknown): HttpError | undefined {
 }
 
 /**
+ * The challenge a 401 must carry (RFC 9110). Per RFC 6750, a request that presented a bearer token which was
+ * refused learns `invalid_token`; one that presented none gets the bare challenge.
+ */
+function bearerChallenge(req: Request): string {
+  const presented = /^bearer\s+\S/i.test(req.get('authorization') ?? '');
+  return presented ? 'Bearer error="invalid_token", error_description="The access token is invalid or expired"' : 'Bearer';
+}
+
+/**
  * The last middleware: every error becomes `application/problem+json` with the request id. Outside development
  * an unexpected error shows no message, stack, SQL or ORM name; they go to the log instead.
  */
@@ -50,7 +59,9 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
     const known = toHttpError(error);
     if (known !== undefined) {
       if (known.status >= 500) logger.error({ err: error, requestId: req.id }, 'request failed');
+      // The refusing step's headers win over earlier ones, e.g. a login limiter's RateLimit over the global one.
       res.set(known.headers);
+      if (known.status === 401 && res.get('WWW-Authenticate') === undefined) res.set('WWW-Authenticate', bearerChallenge(req));
       sendProblem(res, {
         ...known.extensions,
         type: known.type,

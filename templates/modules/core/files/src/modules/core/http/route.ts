@@ -18,21 +18,43 @@ export interface RouteHandlerContext {
   principal: Principal | undefined;
 }
 
-export interface RouteSpec<S extends RequestSchemas> {
+/** An OpenAPI security requirement: scheme name → scopes (empty for schemes without scopes). */
+export type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Who may call a route, stated on every route so none is open by omission: holders of a `permission` (any scheme
+ * that yields a principal, unless `security` narrows it), anyone (`public`), or callers presenting a credential the
+ * handler checks itself (`security` alone, e.g. a metrics scrape token).
+ */
+export type RouteAccess =
+  | { permission: string; public?: never; security?: readonly SecurityRequirement[] }
+  | { public: true; permission?: never; security?: never }
+  | { security: readonly SecurityRequirement[]; permission?: never; public?: never };
+
+interface RouteFields<S extends RequestSchemas> {
   method: HttpMethod;
   /** Express path syntax, e.g. `/widgets/:id`; shown as `/widgets/{id}` in OpenAPI. */
   path: string;
   summary: string;
   description?: string;
+  /** Defaults to the module's name: one tag per module. */
   tags?: string[];
+  /** Defaults to method + path in camelCase (`GET /widgets/:id` → `getWidgetsById`); must be unique in the app. */
+  operationId?: string;
+  /**
+   * Whether the route acts on one tenant's data and so needs the request to name a tenant (default `optional`).
+   * Documented as the tenant header when tenants are named by header.
+   */
+  tenant?: 'required' | 'optional';
   request?: S;
   /** Status of a successful answer (default 200). A 204 sends no body. */
   status?: number;
+  /** The route's own answers. An error status without a schema is documented as problem+json. */
   responses: Record<number, RouteResponse>;
-  /** Permission the caller needs; leave out for a public route. */
-  permission?: string;
   handler: (input: ParsedRequest<S>, context: RouteHandlerContext) => unknown;
 }
+
+export type RouteSpec<S extends RequestSchemas> = RouteFields<S> & RouteAccess;
 
 /** A route with its input types erased, as modules hand it to the app. */
 export type RouteDefinition = RouteSpec<RequestSchemas>;

@@ -17,6 +17,7 @@ import { HttpError } from '../http/problem.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+const MAX_CURSOR_LENGTH = 1024;
 
 /** The query parameters of a paginated list. Checked by `pageRequestOf`, which answers 400 (not 422) when wrong. */
 export const PageQuery = z.object({
@@ -25,6 +26,7 @@ export const PageQuery = z.object({
     .optional()
     .meta({
       type: 'integer',
+      format: 'int32',
       minimum: 1,
       maximum: MAX_PAGE_SIZE,
       default: DEFAULT_PAGE_SIZE,
@@ -33,7 +35,11 @@ export const PageQuery = z.object({
   cursor: z
     .string()
     .optional()
-    .meta({ description: 'The `nextCursor` of the previous page; leave out for the first page' }),
+    .meta({
+      description: 'The `nextCursor` of the previous page; leave out for the first page',
+      maxLength: MAX_CURSOR_LENGTH,
+      pattern: '^[A-Za-z0-9_-]+$',
+    }),
 });
 
 export interface PageRequest {
@@ -84,7 +90,6 @@ export interface CursorScope {
   valueType: 'string' | 'number';
 }
 
-const MAX_CURSOR_LENGTH = 1024;
 
 export function encodeCursor(scope: Omit<CursorScope, 'valueType'>, position: CursorPosition): string {
   return Buffer.from(JSON.stringify([scope.list, scope.tenantId, position.value, position.id])).toString('base64url');

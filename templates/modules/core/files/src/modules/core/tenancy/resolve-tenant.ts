@@ -11,7 +11,7 @@ type TenantSource = (req: Request) => string | undefined;
  * metrics scrape) as `platformPaths`. They never look at a tenant, so a load balancer's Host or a stray tenant
  * header cannot turn a health check into a 400.
  */
-const CORE_PLATFORM_PATHS = ['/health', '/ready', '/openapi.json', '/docs'];
+export const CORE_PLATFORM_PATHS = ['/health', '/ready', '/openapi.json', '/docs'];
 
 /**
  * The tenant label of `hostname`: the label directly left of `baseDomain` (or, with no base domain, of the last

@@ -19,6 +19,7 @@ const t = await startTestApp({
           defineRoute({
             method: 'get',
             path: '/slow',
+            public: true,
             summary: 'Answers after a while',
             responses: { 200: { description: 'Done' } },
             handler: async () => {

@@ -16,7 +16,7 @@ const sessionModule: AppModule = {
       },
     },
     routes: [
-      defineRoute({ method: 'post', path: '/echo', summary: 'Echo', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+      defineRoute({ method: 'post', path: '/echo', public: true, summary: 'Echo', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
     ],
   }),
 };
@@ -92,7 +92,7 @@ const cookieLoginModule: AppModule = {
       },
     },
     routes: [
-      defineRoute({ method: 'post', path: '/act', summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+      defineRoute({ method: 'post', path: '/act', public: true, summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
     ],
   }),
 };

@@ -13,6 +13,7 @@ const failingModule: AppModule = {
       defineRoute({
         method: 'post',
         path: '/twice',
+        public: true,
         summary: 'Inserts the same row twice, as two racing requests would',
         responses: { 200: { description: 'never' } },
         handler: async () => {
@@ -26,6 +27,7 @@ const failingModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/boom',
+        public: true,
         summary: 'Fails like a database error would',
         responses: { 200: { description: 'never' } },
         handler: () => {
@@ -35,6 +37,7 @@ const failingModule: AppModule = {
       defineRoute({
         method: 'post',
         path: '/sink',
+        public: true,
         summary: 'Accepts any JSON object',
         request: { body: z.object({}).loose() },
         responses: { 200: { description: 'ok' } },

@@ -15,6 +15,7 @@ const leakyModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/leaky',
+        public: true,
         summary: 'Returns a user record with its hash, nested',
         responses: { 200: { description: 'ok' } },
         handler: () => ({ users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }] }),
@@ -22,6 +23,7 @@ const leakyModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/leaky-error',
+        public: true,
         summary: 'Fails with a sensitive extension member',
         responses: { 200: { description: 'never' } },
         handler: () => {

@@ -31,6 +31,7 @@ const signedTokensModule: AppModule = {
         defineRoute({
           method: 'post',
           path: '/test-tokens',
+          public: true,
           summary: 'Mints a token for a subject',
           request: { body: z.object({ subject: z.string().regex(/^\w+$/) }) },
           responses: { 200: { description: 'The token' } },

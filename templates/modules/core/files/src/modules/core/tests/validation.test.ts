@@ -12,6 +12,7 @@ const probeModule: AppModule = {
       defineRoute({
         method: 'post',
         path: '/probe/:slot',
+        public: true,
         summary: 'Validation probe',
         request: {
           params: z.object({ slot: z.coerce.number().int().min(1) }),

@@ -17,6 +17,7 @@ const slowModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/slow',
+        public: true,
         summary: 'Answers when the test says so',
         responses: { 200: { description: 'Released' } },
         handler: async () => {

@@ -17,6 +17,7 @@ const testUserModule: AppModule = {
       defineRoute({
         method: 'get',
         path: '/fail',
+        public: true,
         summary: 'Always fails',
         responses: { 200: { description: 'Never' } },
         handler: () => {
@@ -89,6 +90,7 @@ describe('logging inside a request', () => {
           {
             method: 'get',
             path: '/probe',
+            public: true,
             summary: 'Logs one line',
             responses: { 200: { description: 'ok' } },
             handler: () => {

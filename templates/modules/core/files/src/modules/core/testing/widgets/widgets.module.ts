@@ -27,6 +27,8 @@ export const widgetsModule: AppModule = {
         defineRoute({
           method: 'post',
           path: '/widgets',
+          public: true,
+          tenant: 'required',
           summary: 'Create a widget',
           request: { body: WidgetInput },
           status: 201,
@@ -36,6 +38,8 @@ export const widgetsModule: AppModule = {
         defineRoute({
           method: 'get',
           path: '/widgets',
+          public: true,
+          tenant: 'required',
           summary: 'List widgets',
           request: { query: PageQuery },
           responses: {
@@ -47,6 +51,8 @@ export const widgetsModule: AppModule = {
         defineRoute({
           method: 'get',
           path: '/widgets/:id',
+          public: true,
+          tenant: 'required',
           summary: 'Read a widget',
           request: { params: IdParams },
           responses: { 200: { description: 'The widget' } },
@@ -55,6 +61,8 @@ export const widgetsModule: AppModule = {
         defineRoute({
           method: 'patch',
           path: '/widgets/:id',
+          public: true,
+          tenant: 'required',
           summary: 'Change a widget',
           request: { params: IdParams, body: WidgetPatch },
           responses: { 200: { description: 'The changed widget' } },
@@ -63,6 +71,8 @@ export const widgetsModule: AppModule = {
         defineRoute({
           method: 'delete',
           path: '/widgets/:id',
+          public: true,
+          tenant: 'required',
           summary: 'Delete a widget',
           request: { params: IdParams },
           status: 204,
