@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Database } from '../manifest/schema.js';
 import type { CatalogPackage } from './versions.js';
 import type { ComposeImage } from './images.js';
 
@@ -32,7 +33,7 @@ export interface EnvVar {
 
 /** The app settings of the manifest a module's contributions may depend on. */
 export interface AppSettings {
-  database: 'sqlite' | 'postgres';
+  database: Database;
 }
 
 /**

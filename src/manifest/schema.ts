@@ -12,6 +12,7 @@ export const appName = z
 
 /** The databases a manifest may choose (`database:`). */
 export const databases = ['sqlite', 'postgres'] as const;
+export type Database = (typeof databases)[number];
 
 /** One entry of `modules:`; checked entry by entry so one bad entry hides nothing about the others. */
 export const moduleEntrySchema = z
