@@ -35,7 +35,7 @@ export default defineModule({
     .strict(),
   dependencies: [
     'express', 'helmet', 'cors', 'cookie-parser', 'rate-limiter-flexible', 'ioredis', 'typeorm', 'better-sqlite3',
-    'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino',
+    'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino', 'bullmq',
   ],
   devDependencies: [
     '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',

@@ -7,6 +7,7 @@ import {
   buildOpenApiDocument,
   cookies,
   corsFromAllowlist,
+  createExtensionPoints,
   createHookRegistry,
   createLogger,
   createRateLimiterFactory,
@@ -48,9 +49,9 @@ export interface AppOptions {
 export interface AppInstance {
   app: Express;
   context: ModuleContext;
-  /** Connects the rate-limit store and runs every module's onReady hook; call before listening. */
+  /** Connects the rate-limit store, runs every module's onReady hook and starts the job workers; call before listening. */
   start(): Promise<void>;
-  /** Runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
+  /** Finishes running jobs, runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
   stop(): Promise<void>;
 }
 
@@ -70,7 +71,21 @@ export function createApp({ config, dataSource, modules = installedModules, logg
   const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters, readinessTimeoutMs);
   const readiness = () => runReadiness(readinessChecks, logger);
   const permissions = modules.flatMap((module) => module.permissions ?? []);
-  const context: ModuleContext = { config, dataSource, logger, rateLimiters, encryption: keys.encryption, csrf, hooks, metrics, readiness, permissions };
+  const extensions = createExtensionPoints({ config, dataSource, logger, modules });
+  const context: ModuleContext = {
+    config,
+    dataSource,
+    logger,
+    rateLimiters,
+    encryption: keys.encryption,
+    csrf,
+    hooks,
+    metrics,
+    readiness,
+    permissions,
+    ...extensions.points,
+  };
+  extensions.connect(context);
   for (const module of modules) readinessChecks.push(...(module.readiness?.(context) ?? []));
   const accessLog = modules.find((module) => module.accessLog !== undefined)?.accessLog?.(context);
   const middleware = modules.flatMap((module) => module.middleware?.(context) ?? []);
@@ -116,8 +131,10 @@ export function createApp({ config, dataSource, modules = installedModules, logg
     async start() {
       if (!(await rateLimiters.connect())) logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
       for (const onReady of hooks.all('onReady')) await onReady(context);
+      await extensions.jobs.start();
     },
     async stop() {
+      await extensions.jobs.close();
       for (const onShutdown of hooks.all('onShutdown')) await onShutdown(context);
       await rateLimiters.close();
     },

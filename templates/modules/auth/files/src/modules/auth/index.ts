@@ -19,7 +19,9 @@ import { AuthIdentities1767225900000 } from './migrations/1767225900000-auth-ide
 import { AuthRoles1767226000000 } from './migrations/1767226000000-auth-roles.js';
 import { AUTH_PERMISSIONS, roleHas } from './rbac.js';
 import { authRoutes } from './routes.js';
-import { authenticateBearer, createRuntime, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime, type AuthModuleOptions } from './runtime.js';
+import { authPersonalData } from './personal-data.js';
+import { runtimePerApp } from './runtime-per-app.js';
+import { authenticateBearer, findClaims, mfaRequiredFor, refreshCookieSession, releaseRuntime, type AuthModuleOptions } from './runtime.js';
 
 export type { AuthEvent } from './events.js';
 export type { Role } from './entities/user.entity.js';
@@ -45,11 +47,13 @@ function authorize(principal: Principal, permission: string, req: Request): Prom
 
 /** The auth module built with `options`; apps install `authModule`, tests may build one with cheaper hashing. */
 export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
+  const runtimeOf = runtimePerApp(options);
   return {
     name: 'auth',
     entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
     migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
-    routes: (context) => authRoutes(createRuntime(context, options)),
+    routes: (context) => authRoutes(runtimeOf(context)),
+    personalData: (context) => authPersonalData(runtimeOf(context)),
     permissions: AUTH_PERMISSIONS,
     sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],
     hooks: {

@@ -9,6 +9,10 @@ import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
 import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
 import type { Csrf } from './security/csrf.js';
+import type { AuditRecorder } from './audit/audit.js';
+import type { PersonalData, PersonalDataContribution } from './personal-data/personal-data.js';
+import type { EntitlementChecks, Entitlements } from './entitlements/entitlements.js';
+import type { Jobs } from './jobs/jobs.js';
 
 /** What every module receives when the app is assembled. */
 export interface ModuleContext {
@@ -28,7 +32,23 @@ export interface ModuleContext {
   readiness: () => Promise<ReadinessReport>;
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
+  /** Records security-relevant acts; checks every event, then hands it to a module's `auditRecorder` (none: dropped). */
+  audit: AuditRecorder;
+  /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
+  personalData: PersonalData;
+  /** What a tenant's plan allows, from a module's `entitlements`; without one, everything. */
+  entitlements: EntitlementChecks;
+  /** Background jobs: BullMQ on Redis when REDIS_URL is set, this process otherwise. */
+  jobs: Jobs;
 }
+
+/**
+ * Background job names and their payloads; a module declares its own by declaration merging:
+ *
+ *   declare module '../core/contract.js' { interface JobPayloads { 'billing.apply-event': { eventId: string } } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by each module's declaration merging
+export interface JobPayloads {}
 
 /** The identity a request acts as, once a module's `authenticate` hook has recognised it. */
 export interface Principal {
@@ -117,4 +137,10 @@ export interface AppModule {
   metrics?: readonly MetricSpec[];
   /** Records every module's declared metrics (the first module that gives one wins); core's default drops them. */
   metricsBackend?: (declared: readonly MetricSpec[], config: AppConfig) => Metrics;
+  /** Keeps the audit trail `context.audit` feeds (the first module that gives one wins); core's default drops it. */
+  auditRecorder?: (context: ModuleContext) => AuditRecorder;
+  /** Exports and erases what the module's own tables hold about a person. */
+  personalData?: (context: ModuleContext) => PersonalDataContribution;
+  /** Decides what each tenant's plan allows (the first module that gives one wins); core's default allows all. */
+  entitlements?: (context: ModuleContext) => Entitlements;
 }
