@@ -9,7 +9,7 @@ import type { RateLimiterFactory } from './rate-limit/rate-limiter.js';
 import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
 import type { Csrf } from './security/csrf.js';
-import type { AuditRecorder } from './audit/audit.js';
+import type { Audit, AuditRecorder } from './audit/audit.js';
 import type { PersonalData, PersonalDataContribution } from './personal-data/personal-data.js';
 import type { EntitlementChecks, Entitlements } from './entitlements/entitlements.js';
 import type { Jobs } from './jobs/jobs.js';
@@ -33,7 +33,7 @@ export interface ModuleContext {
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
   /** Records security-relevant acts; checks every event, then hands it to a module's `auditRecorder` (none: dropped). */
-  audit: AuditRecorder;
+  audit: Audit;
   /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
   personalData: PersonalData;
   /** What a tenant's plan allows, from a module's `entitlements`; without one, everything. */

@@ -42,9 +42,14 @@ export interface AuditRecordOptions {
   manager?: EntityManager;
 }
 
+/** `context.audit`: what modules record security-relevant acts through. */
+export interface Audit {
+  record(event: AuditEvent, options?: AuditRecordOptions): Promise<void>;
+}
+
 /** Keeps the audit trail. A module (admin) provides one through `AppModule.auditRecorder`. */
 export interface AuditRecorder {
-  record(event: AuditEvent, options?: AuditRecordOptions): Promise<void>;
+  record(record: AuditRecord, options: AuditRecordOptions): Promise<void>;
 }
 
 const ACTION = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
@@ -97,7 +102,7 @@ export function auditRequestOf(req: Request): Pick<AuditEvent, 'ip' | 'userAgent
  * `context.audit`: checks every event (a malformed one throws, so misuse fails the module's tests), censors secret
  * and sensitive fields, and hands it to the recorder a module provides; with none, the event goes no further.
  */
-export class AuditTrail implements AuditRecorder {
+export class AuditTrail implements Audit {
   private recorder: AuditRecorder | undefined;
   private readonly censor: (value: Record<string, unknown>) => Record<string, unknown>;
   private readonly secret: Set<string>;

@@ -39,9 +39,9 @@ export class EntitlementGate implements EntitlementChecks {
     this.provider = provider ?? allowEverything;
   }
 
-  check(tenantId: string, feature: string): Promise<boolean> {
+  async check(tenantId: string, feature: string): Promise<boolean> {
     assertArguments(tenantId, feature);
-    return this.provider.check(tenantId, feature);
+    return await this.provider.check(tenantId, feature);
   }
 
   async limit(tenantId: string, key: string): Promise<number> {

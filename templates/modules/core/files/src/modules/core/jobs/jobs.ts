@@ -1,5 +1,5 @@
 import type { JobPayloads } from '../contract.js';
-import { findCurrentTenantId, runWithTenant, TENANT_ID_PATTERN } from '../tenancy/tenant-context.js';
+import { findCurrentTenantId, runWithoutTenant, runWithTenant, TENANT_ID_PATTERN } from '../tenancy/tenant-context.js';
 
 /** A job name a module declared in `JobPayloads`. */
 export type JobName = Extract<keyof JobPayloads, string>;
@@ -112,7 +112,9 @@ export function planJob(name: string, definition: JobDefinition | undefined, pay
 export function runAttempt(definition: JobDefinition, envelope: JobEnvelope, info: Omit<JobInfo, 'tenantId'>): Promise<void> {
   const { tenantId, payload } = envelope;
   const job: JobInfo = { ...info, tenantId: tenantId ?? undefined };
-  return tenantId === null ? definition.handler(payload, job) : runWithTenant(tenantId, () => definition.handler(payload, job));
+  const run = () => definition.handler(payload, job);
+  // The in-process runner starts jobs from the enqueuing call: its tenant must not leak into a job of none.
+  return tenantId === null ? runWithoutTenant(run) : runWithTenant(tenantId, run);
 }
 
 /** The wait before retry number `retry` (1 for the first): BullMQ's exponential backoff. */

@@ -64,9 +64,9 @@ export class PersonalDataRegistry implements PersonalData {
     return this.contributions;
   }
 
-  exportSubject(subject: DataSubject): Promise<Record<string, PersonalDataExport>> {
+  async exportSubject(subject: DataSubject): Promise<Record<string, PersonalDataExport>> {
     assertSubject(subject);
-    return tenantTransaction(this.dataSource, this.rowLevelSecurity, subject.tenantId, async (manager) => {
+    return await tenantTransaction(this.dataSource, this.rowLevelSecurity, subject.tenantId, async (manager) => {
       const exported: Record<string, PersonalDataExport> = {};
       for (const contributor of this.contributions) {
         if (contributor.export !== undefined) exported[contributor.module] = await contributor.export(subject, manager);
@@ -75,9 +75,9 @@ export class PersonalDataRegistry implements PersonalData {
     });
   }
 
-  eraseSubject(subject: DataSubject): Promise<Record<string, ErasureReport>> {
+  async eraseSubject(subject: DataSubject): Promise<Record<string, ErasureReport>> {
     assertSubject(subject);
-    return tenantTransaction(this.dataSource, this.rowLevelSecurity, subject.tenantId, async (manager) => {
+    return await tenantTransaction(this.dataSource, this.rowLevelSecurity, subject.tenantId, async (manager) => {
       const erased: Record<string, ErasureReport> = {};
       for (const contributor of [...this.contributions].reverse()) {
         if (contributor.erase !== undefined) erased[contributor.module] = await contributor.erase(subject, manager);
