@@ -85,6 +85,11 @@ for (const { label, url, skip } of backends) {
       const m = marker();
       const id = await runWithTenant('acme', () => jobs.enqueue('test.jobs.record', { marker: m }));
       await eventually(() => { expect(of(m)).toMatchObject([{ attempt: 1, tenant: 'acme', finished: true, job: { id, tenantId: 'acme' } }]); });
+      const elsewhere = marker();
+      await runWithTenant('acme', () => jobs.enqueue('test.jobs.record', { marker: elsewhere }, { tenantId: 'globex' }));
+      await eventually(() => {
+        expect(of(elsewhere)).toMatchObject([{ tenant: 'globex', finished: true }]);
+      });
       const platform = marker();
       await runWithTenant('acme', () => jobs.enqueue('test.jobs.record', { marker: platform }, { tenantId: null }));
       await eventually(() => { expect(of(platform)).toMatchObject([{ tenant: undefined, finished: true }]); });
