@@ -49,9 +49,12 @@ export interface AppOptions {
 export interface AppInstance {
   app: Express;
   context: ModuleContext;
-  /** Connects the rate-limit store, runs every module's onReady hook and starts the job workers; call before listening. */
+  /** Connects the rate-limit store, runs every module's onReady hook, starts the job workers; call before listening. */
   start(): Promise<void>;
-  /** Finishes running jobs, runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
+  /**
+   * Finishes running jobs, runs every module's onShutdown hook and closes the rate-limit store; the caller closes
+   * the database.
+   */
   stop(): Promise<void>;
 }
 

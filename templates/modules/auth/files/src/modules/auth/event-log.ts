@@ -2,7 +2,7 @@ import type { Logger, ModuleContext } from '../core/index.js';
 import { auditEventOf } from './audit-events.js';
 import type { AuthEvent } from './events.js';
 
-/** Where every feature of auth reports its security-relevant events: the log, the audit trail, every `onAuthEvent` hook. */
+/** Where every feature of auth reports its security-relevant events: the log, the audit trail, `onAuthEvent` hooks. */
 export class AuthEventLog {
   private readonly logger: Logger;
 

@@ -37,7 +37,9 @@ export function authPersonalData(runtime: AuthRuntime): PersonalDataContribution
   const ttlSeconds = runtime.context.config.auth.accessTokenTtlSeconds + 60;
   return {
     async export(subject, manager) {
-      const user = await manager.getRepository(User).findOne({ where: { tenantId: subject.tenantId, id: subject.userId } });
+      const user = await manager
+        .getRepository(User)
+        .findOne({ where: { tenantId: subject.tenantId, id: subject.userId } });
       const links = await manager.getRepository(OneTimeToken).find({
         where: [
           { tenantId: subject.tenantId, userId: subject.userId },
@@ -46,14 +48,35 @@ export function authPersonalData(runtime: AuthRuntime): PersonalDataContribution
         order: { createdAt: 'ASC' },
       });
       return {
-        account: user === null ? [] : [pick(user, ['id', 'email', 'role', 'emailVerifiedAt', 'disabledAt', 'createdAt', 'updatedAt'])],
+        account:
+          user === null
+            ? []
+            : [pick(user, ['id', 'email', 'role', 'emailVerifiedAt', 'disabledAt', 'createdAt', 'updatedAt'])],
         sessions: (await rowsOf(manager, Session, subject)).map((session) =>
-          pick(session, ['id', 'device', 'ip', 'userAgent', 'lastSeenAt', 'expiresAt', 'revokedAt', 'mfaAt', 'createdAt']),
+          pick(session, [
+            'id',
+            'device',
+            'ip',
+            'userAgent',
+            'lastSeenAt',
+            'expiresAt',
+            'revokedAt',
+            'mfaAt',
+            'createdAt',
+          ]),
         ),
-        identities: (await rowsOf(manager, Identity, subject)).map((identity) => pick(identity, ['provider', 'subject', 'email', 'createdAt'])),
-        mfaFactors: (await rowsOf(manager, MfaFactor, subject)).map((factor) => pick(factor, ['id', 'kind', 'confirmedAt', 'createdAt'])),
-        recoveryCodes: (await rowsOf(manager, RecoveryCode, subject)).map((code) => pick(code, ['id', 'usedAt', 'createdAt'])),
-        sentCodes: (await rowsOf(manager, MfaCode, subject)).map((code) => pick(code, ['channel', 'expiresAt', 'usedAt', 'createdAt'])),
+        identities: (await rowsOf(manager, Identity, subject)).map((identity) =>
+          pick(identity, ['provider', 'subject', 'email', 'createdAt']),
+        ),
+        mfaFactors: (await rowsOf(manager, MfaFactor, subject)).map((factor) =>
+          pick(factor, ['id', 'kind', 'confirmedAt', 'createdAt']),
+        ),
+        recoveryCodes: (await rowsOf(manager, RecoveryCode, subject)).map((code) =>
+          pick(code, ['id', 'usedAt', 'createdAt']),
+        ),
+        sentCodes: (await rowsOf(manager, MfaCode, subject)).map((code) =>
+          pick(code, ['channel', 'expiresAt', 'usedAt', 'createdAt']),
+        ),
         emailedLinks: links.map((link) => pick(link, ['purpose', 'email', 'role', 'expiresAt', 'usedAt', 'createdAt'])),
       };
     },

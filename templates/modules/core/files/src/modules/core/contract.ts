@@ -32,7 +32,7 @@ export interface ModuleContext {
   readiness: () => Promise<ReadinessReport>;
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
-  /** Records security-relevant acts; checks every event, then hands it to a module's `auditRecorder` (none: dropped). */
+  /** Records security-relevant acts: checks each event, then hands it to a module's `auditRecorder` (if any). */
   audit: Audit;
   /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
   personalData: PersonalData;
@@ -61,9 +61,9 @@ export interface Principal {
 /**
  * Cross-module extension points. A later module adds its own hook type by declaration merging:
  *
- *   declare module '../core/contract.js' { interface AppHooks { exportPersonalData: (tenantId: string, subject: string) => Promise<unknown> } }
+ *   declare module '../core/contract.js' { interface AppHooks { onInvoicePaid: (invoiceId: string) => Promise<void> } }
  *
- * and reads every module's implementation with `context.hooks.all('exportPersonalData')`.
+ * and reads every module's implementation with `context.hooks.all('onInvoicePaid')`.
  */
 export interface AppHooks {
   /** Recognises the caller (token, session cookie, API key). Returns undefined when the request carries none. */

@@ -12,7 +12,12 @@ import { PersonalDataRegistry } from './personal-data/personal-data.js';
  * them), then connected to what each module builds from that context. No module is named: the first module with
  * an `auditRecorder` or `entitlements` provides it, and every module's `personalData` takes part.
  */
-export function createExtensionPoints(options: { config: AppConfig; dataSource: DataSource; logger: Logger; modules: readonly AppModule[] }) {
+export function createExtensionPoints(options: {
+  config: AppConfig;
+  dataSource: DataSource;
+  logger: Logger;
+  modules: readonly AppModule[];
+}) {
   const { config, dataSource, logger, modules } = options;
   const audit = new AuditTrail(modules.flatMap((module) => module.sensitiveFields ?? []));
   const entitlements = new EntitlementGate();

@@ -15,9 +15,29 @@ import { tenantPersonalData } from './personal-data/tenant-data.js';
 export type { AppHooks, AppModule, EntityClass, HookName, HookRegistry, JobPayloads, MigrationClass, ModuleContext, Permission, Principal } from './contract.js';
 
 // Extension points modules provide for one another: audit trail, personal data, entitlements, background jobs
-export { auditRequestOf, type Audit, type AuditActor, type AuditEvent, type AuditRecord, type AuditRecorder, type AuditRecordOptions } from './audit/audit.js';
-export type { DataSubject, ErasureReport, PersonalData, PersonalDataContribution, PersonalDataContributor, PersonalDataExport } from './personal-data/personal-data.js';
-export { allowEverything, requireEntitlement, type EntitlementChecks, type Entitlements } from './entitlements/entitlements.js';
+export {
+  auditRequestOf,
+  type Audit,
+  type AuditActor,
+  type AuditEvent,
+  type AuditRecord,
+  type AuditRecorder,
+  type AuditRecordOptions,
+} from './audit/audit.js';
+export type {
+  DataSubject,
+  ErasureReport,
+  PersonalData,
+  PersonalDataContribution,
+  PersonalDataContributor,
+  PersonalDataExport,
+} from './personal-data/personal-data.js';
+export {
+  allowEverything,
+  requireEntitlement,
+  type EntitlementChecks,
+  type Entitlements,
+} from './entitlements/entitlements.js';
 export type { EnqueueOptions, JobHandler, JobInfo, JobName, JobOptions, JobRunner, Jobs } from './jobs/jobs.js';
 export { createJobRunner } from './jobs/runner.js';
 export { tenantTransaction } from './tenancy/tenant-transaction.js';

@@ -37,8 +37,17 @@ describe('auth events on the audit trail', () => {
     const mine = records.filter((record) => record.tenantId === owner.tenantId);
     expect(mine).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ action: 'auth.user.registered', outcome: 'success', actor: { type: 'user', id: ownerId }, target: { type: 'user', id: ownerId } }),
-        expect.objectContaining({ action: 'auth.login.succeeded', outcome: 'success', actor: { type: 'user', id: ownerId } }),
+        expect.objectContaining({
+          action: 'auth.user.registered',
+          outcome: 'success',
+          actor: { type: 'user', id: ownerId },
+          target: { type: 'user', id: ownerId },
+        }),
+        expect.objectContaining({
+          action: 'auth.login.succeeded',
+          outcome: 'success',
+          actor: { type: 'user', id: ownerId },
+        }),
       ]),
     );
   });
@@ -46,17 +55,35 @@ describe('auth events on the audit trail', () => {
   it('when a login fails, then it is recorded as denied, with no actor and the client address', async () => {
     const owner = await registerOwner(t);
     await login(t, { ...owner, password: strongPassword() }).expect(401);
-    const failed = records.filter((record) => record.tenantId === owner.tenantId && record.action === 'auth.login.failed');
-    expect(failed).toEqual([expect.objectContaining({ outcome: 'denied', actor: null, ip: expect.stringMatching(/127\.0\.0\.1|::1/) as string })]);
+    const failed = records.filter(
+      (record) => record.tenantId === owner.tenantId && record.action === 'auth.login.failed',
+    );
+    expect(failed).toEqual([
+      expect.objectContaining({
+        outcome: 'denied',
+        actor: null,
+        ip: expect.stringMatching(/127\.0\.0\.1|::1/) as string,
+      }),
+    ]);
   });
 
   it('when an owner changes a member`s role, then the owner is the actor and the member the target', async () => {
     const owner = await registerOwner(t);
     const member = await addMember(t, owner);
     const [ownerId, memberId] = [await idOf(owner.accessToken), await idOf(member.accessToken)];
-    await request(t.app).patch(`/auth/users/${memberId}`).set(bearer(owner.accessToken)).send({ role: 'admin' }).expect(200);
-    expect(records.filter((record) => record.action === 'auth.user.role_changed' && record.tenantId === owner.tenantId)).toEqual([
-      expect.objectContaining({ actor: { type: 'user', id: ownerId }, target: { type: 'user', id: memberId }, detail: { from: 'member', to: 'admin' } }),
+    await request(t.app)
+      .patch(`/auth/users/${memberId}`)
+      .set(bearer(owner.accessToken))
+      .send({ role: 'admin' })
+      .expect(200);
+    expect(
+      records.filter((record) => record.action === 'auth.user.role_changed' && record.tenantId === owner.tenantId),
+    ).toEqual([
+      expect.objectContaining({
+        actor: { type: 'user', id: ownerId },
+        target: { type: 'user', id: memberId },
+        detail: { from: 'member', to: 'admin' },
+      }),
     ]);
   });
 });

@@ -28,7 +28,8 @@ describe('auth in access and erasure requests', () => {
     expect(auth.sessions).toHaveLength(2);
     expect(auth.emailedLinks).toEqual([expect.objectContaining({ purpose: 'invite', email: member.email })]);
     const text = JSON.stringify(exported);
-    for (const secret of ['passwordHash', 'tokenHash', 'codeHash', 'secret"', '$argon2']) expect(text).not.toContain(secret);
+    for (const secret of ['passwordHash', 'tokenHash', 'codeHash', 'secret"', '$argon2'])
+      expect(text).not.toContain(secret);
     expect(text).not.toContain(await idOf(owner.accessToken));
   });
 
@@ -46,6 +47,8 @@ describe('auth in access and erasure requests', () => {
     const again = await t.instance.context.personalData.exportSubject({ tenantId: member.tenantId, userId });
     expect(again.auth).toMatchObject({ account: [], sessions: [], emailedLinks: [] });
     // Idempotent: a second request finds nothing and fails nothing.
-    expect((await t.instance.context.personalData.eraseSubject({ tenantId: member.tenantId, userId })).auth).toMatchObject({ account: 0 });
+    expect(
+      (await t.instance.context.personalData.eraseSubject({ tenantId: member.tenantId, userId })).auth,
+    ).toMatchObject({ account: 0 });
   });
 });

@@ -55,9 +55,15 @@ export interface AuditRecorder {
 const ACTION = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 const CONTROL_CHARACTERS = /\p{Cc}/gu;
 /** An identifier: no control character can forge a line in a log or an export. */
-const identifier = (max: number) => z.string().min(1).max(max).refine((value) => !/\p{Cc}/u.test(value), 'holds a control character');
+const identifier = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !/\p{Cc}/u.test(value), 'holds a control character');
 /** Free text from outside (a user agent, a reason typed by a person): kept, with control characters neutralised. */
-const text = (max: number) => z.string().transform((value) => value.replace(CONTROL_CHARACTERS, '\uFFFD').slice(0, max));
+const text = (max: number) =>
+  z.string().transform((value) => value.replace(CONTROL_CHARACTERS, '\uFFFD').slice(0, max));
 const json = z.record(z.string(), z.unknown()).refine((value) => {
   try {
     JSON.stringify(value);
@@ -79,7 +85,9 @@ const auditEventSchema = z.strictObject({
     })
     .nullable(),
   target: z.strictObject({ type: identifier(100), id: identifier(200) }).optional(),
-  changes: z.record(z.string(), z.strictObject({ before: z.unknown().optional(), after: z.unknown().optional() })).optional(),
+  changes: z
+    .record(z.string(), z.strictObject({ before: z.unknown().optional(), after: z.unknown().optional() }))
+    .optional(),
   reason: text(1000).optional(),
   ip: identifier(64).optional(),
   userAgent: text(500).optional(),
@@ -120,7 +128,8 @@ export class AuditTrail implements Audit {
 
   async record(event: AuditEvent, options: AuditRecordOptions = {}): Promise<void> {
     const parsed = auditEventSchema.safeParse(event);
-    if (!parsed.success) throw new TypeError(`audit event ${event.action} is malformed: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new TypeError(`audit event ${event.action} is malformed: ${z.prettifyError(parsed.error)}`);
     if (this.recorder === undefined) return;
     const { changes, detail, ...rest } = parsed.data;
     const record: AuditRecord = { ...rest, at: rest.at ?? new Date() };

@@ -77,7 +77,8 @@ const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
 const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 function wholeNumber(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`jobs: ${what} must be a whole number ${String(min)}..${String(max)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`jobs: ${what} must be a whole number ${String(min)}..${String(max)}`);
   return value;
 }
 
@@ -92,12 +93,20 @@ export function definitionOf(name: string, handler: JobHandler<unknown>, options
 }
 
 /** Checks an enqueue call the same way on both backends and fixes the tenant the job will run as. */
-export function planJob(name: string, definition: JobDefinition | undefined, payload: unknown, options: EnqueueOptions, newId: () => string): PlannedJob {
+export function planJob(
+  name: string,
+  definition: JobDefinition | undefined,
+  payload: unknown,
+  options: EnqueueOptions,
+  newId: () => string,
+): PlannedJob {
   if (definition === undefined) throw new TypeError(`jobs: ${name} is not defined; call context.jobs.define first`);
   const { jobId } = options;
-  if (jobId !== undefined && (!JOB_ID.test(jobId) || /^\d+$/.test(jobId))) throw new TypeError(`jobs: ${JSON.stringify(jobId)} is not a job id`);
+  if (jobId !== undefined && (!JOB_ID.test(jobId) || /^\d+$/.test(jobId)))
+    throw new TypeError(`jobs: ${JSON.stringify(jobId)} is not a job id`);
   const tenantId = options.tenantId === undefined ? (findCurrentTenantId() ?? null) : options.tenantId;
-  if (tenantId !== null && !TENANT_ID_PATTERN.test(tenantId)) throw new TypeError(`jobs: ${JSON.stringify(tenantId)} is not a tenant id`);
+  if (tenantId !== null && !TENANT_ID_PATTERN.test(tenantId))
+    throw new TypeError(`jobs: ${JSON.stringify(tenantId)} is not a tenant id`);
   const serialised = JSON.stringify(payload) as string | undefined;
   if (serialised === undefined) throw new TypeError(`jobs: the payload of ${name} is not JSON`);
   return {
@@ -109,7 +118,11 @@ export function planJob(name: string, definition: JobDefinition | undefined, pay
 }
 
 /** Runs one attempt as the job's tenant. */
-export function runAttempt(definition: JobDefinition, envelope: JobEnvelope, info: Omit<JobInfo, 'tenantId'>): Promise<void> {
+export function runAttempt(
+  definition: JobDefinition,
+  envelope: JobEnvelope,
+  info: Omit<JobInfo, 'tenantId'>,
+): Promise<void> {
   const { tenantId, payload } = envelope;
   const job: JobInfo = { ...info, tenantId: tenantId ?? undefined };
   const run = () => definition.handler(payload, job);

@@ -64,7 +64,10 @@ export function memoryJobRunner(logger: Logger): JobRunner {
       if (job.attemptsMade < job.attempts) {
         // At shutdown the retry is not scheduled: the job counts as lost (close() says how many).
         if (closing) return;
-        logger.warn({ err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job attempt failed; retrying');
+        logger.warn(
+          { err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade },
+          'job attempt failed; retrying',
+        );
         later(backoffDelay(lane.definition, job.attemptsMade), () => {
           ready(job);
         });
@@ -99,13 +102,23 @@ export function memoryJobRunner(logger: Logger): JobRunner {
     backend: 'memory',
     define(name: string, handler: JobHandler<never>, options: JobOptions = {}) {
       if (lanes.has(name)) throw new TypeError(`jobs: ${name} is defined twice`);
-      lanes.set(name, { definition: definitionOf(name, handler as JobHandler<unknown>, options), waiting: [], running: 0 });
+      lanes.set(name, {
+        definition: definitionOf(name, handler as JobHandler<unknown>, options),
+        waiting: [],
+        running: 0,
+      });
     },
     enqueue(name: string, payload: unknown, options: EnqueueOptions = {}) {
       const planned = planJob(name, lanes.get(name)?.definition, payload, options, randomUUID);
       if (closing) return Promise.reject(new Error('jobs: the runner is closing'));
       if (unfinished.has(planned.id)) return Promise.resolve(planned.id);
-      const job: MemoryJob = { id: planned.id, name, envelope: planned.envelope, attempts: planned.attempts, attemptsMade: 0 };
+      const job: MemoryJob = {
+        id: planned.id,
+        name,
+        envelope: planned.envelope,
+        attempts: planned.attempts,
+        attemptsMade: 0,
+      };
       unfinished.set(job.id, job);
       if (planned.delayMs > 0) {
         later(planned.delayMs, () => {
@@ -125,7 +138,8 @@ export function memoryJobRunner(logger: Logger): JobRunner {
       timers.clear();
       await Promise.allSettled([...active]);
       const dropped = unfinished.size;
-      if (dropped > 0) logger.warn({ dropped }, 'in-process jobs not run before shutdown are lost; set REDIS_URL to keep them');
+      if (dropped > 0)
+        logger.warn({ dropped }, 'in-process jobs not run before shutdown are lost; set REDIS_URL to keep them');
     },
   };
 }

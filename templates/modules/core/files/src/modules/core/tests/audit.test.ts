@@ -119,7 +119,10 @@ describe('context.audit with a module that keeps the trail', () => {
     const tenant = await t.newTenant();
     await request(t.app).post('/audited/w-8').set('x-tenant-id', tenant).send({ name: 'new' }).expect(204);
     const { record } = recorded.at(-1) ?? expect.fail('nothing recorded');
-    expect(record.changes).toEqual({ name: { before: 'old', after: 'new' }, password: { before: '[redacted]', after: '[redacted]' } });
+    expect(record.changes).toEqual({
+      name: { before: 'old', after: 'new' },
+      password: { before: '[redacted]', after: '[redacted]' },
+    });
     expect(record.detail).toEqual({ internalNote: '[redacted]', nested: { token: '[redacted]' }, kept: 1 });
   });
 
@@ -132,7 +135,9 @@ describe('context.audit with a module that keeps the trail', () => {
 
   it('when an event is malformed, then the module never sees it', async () => {
     const before = recorded.length;
-    await expect(t.instance.context.audit.record({ ...valid, outcome: 'maybe' } as unknown as AuditEvent)).rejects.toThrow(TypeError);
+    await expect(
+      t.instance.context.audit.record({ ...valid, outcome: 'maybe' } as unknown as AuditEvent),
+    ).rejects.toThrow(TypeError);
     expect(recorded).toHaveLength(before);
   });
 });

@@ -33,7 +33,10 @@ const reportsModule: AppModule = {
       },
     }),
   ],
-  router: (context) => express.Router().get('/reports/raw', requireEntitlement(context, 'reports.export'), (_req, res) => void res.json({ ok: true })),
+  router: (context) =>
+    express
+      .Router()
+      .get('/reports/raw', requireEntitlement(context, 'reports.export'), (_req, res) => void res.json({ ok: true })),
 };
 
 /** Plans as billing would keep them: tenants on `pro` have the export and 5 reports. */
@@ -103,7 +106,12 @@ describe('entitlements from a module that sells plans', () => {
 
   it('when the provider answers a limit that is not a number of at least 0, then it is refused, never read as no limit', async () => {
     const broken = await startTestApp({
-      modules: [{ name: 'test_broken_plans', entitlements: () => ({ check: () => Promise.resolve(true), limit: () => Promise.resolve(Number.NaN) }) }],
+      modules: [
+        {
+          name: 'test_broken_plans',
+          entitlements: () => ({ check: () => Promise.resolve(true), limit: () => Promise.resolve(Number.NaN) }),
+        },
+      ],
     });
     try {
       await expect(broken.instance.context.entitlements.limit('acme', 'seats')).rejects.toThrow(RangeError);

@@ -63,7 +63,11 @@ for (const { label, env, skip } of backends) {
       const marker = `welcome-${randomBytes(4).toString('hex')}`;
       try {
         const tenant = await t.newTenant();
-        const response = await request(t.app).post('/welcome').set('x-tenant-id', tenant).send({ marker, sleepMs: 400 }).expect(202);
+        const response = await request(t.app)
+          .post('/welcome')
+          .set('x-tenant-id', tenant)
+          .send({ marker, sleepMs: 400 })
+          .expect(202);
         expect(response.body).toEqual({ jobId: expect.any(String) as string });
         for (let waited = 0; !sent.some((entry) => entry.marker === marker) && waited < 10_000; waited += 25) {
           await new Promise((resolve) => setTimeout(resolve, 25));

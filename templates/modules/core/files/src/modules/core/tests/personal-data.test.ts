@@ -16,7 +16,10 @@ const widgetOwners: AppModule = {
   name: 'test_widget_owners',
   personalData: () => ({
     async export({ tenantId, userId }, manager) {
-      const widgets = await manager.find(Widget, { where: { tenantId, name: ownerName(userId) }, order: { id: 'ASC' } });
+      const widgets = await manager.find(Widget, {
+        where: { tenantId, name: ownerName(userId) },
+        order: { id: 'ASC' },
+      });
       return { widgets: widgets.map(({ id, name }) => ({ id, name })) };
     },
     async erase({ tenantId, userId }, manager) {
@@ -68,7 +71,10 @@ describe('personal data across modules', () => {
     await t.close();
   });
 
-  const subjectIn = (tenantId: string, prefix = 'u'): DataSubject => ({ tenantId, userId: `${prefix}-${randomBytes(4).toString('hex')}` });
+  const subjectIn = (tenantId: string, prefix = 'u'): DataSubject => ({
+    tenantId,
+    userId: `${prefix}-${randomBytes(4).toString('hex')}`,
+  });
 
   it('when the app is assembled, then every module that holds personal data contributes, in module order', () => {
     const names = t.instance.context.personalData.contributors().map((contributor) => contributor.module);
@@ -85,7 +91,10 @@ describe('personal data across modules', () => {
     const exported = await t.instance.context.personalData.exportSubject(subject);
     expect(exported.core).toEqual({ tenant: [expect.objectContaining({ id: tenant })] });
     expect(exported.test_remote_records).toEqual({ customers: [{ reference: `cus-${subject.userId}` }] });
-    expect(exported.test_widget_owners?.widgets?.map((row) => row.name)).toEqual([ownerName(subject.userId), ownerName(subject.userId)]);
+    expect(exported.test_widget_owners?.widgets?.map((row) => row.name)).toEqual([
+      ownerName(subject.userId),
+      ownerName(subject.userId),
+    ]);
   });
 
   it('when a subject is erased, then every module erases theirs, dependents first, and nothing of anyone else', async () => {
@@ -138,7 +147,9 @@ describe.skipIf(!onPostgres)('personal data behind row-level security (PostgreSQ
     await addWidgets(t, tenant, [ownerName(subject.userId)]);
     const exported = await t.instance.context.personalData.exportSubject(subject);
     expect(exported.test_widget_owners?.widgets).toHaveLength(1);
-    expect(await t.instance.context.personalData.eraseSubject(subject)).toMatchObject({ test_widget_owners: { widgets: 1 } });
+    expect(await t.instance.context.personalData.eraseSubject(subject)).toMatchObject({
+      test_widget_owners: { widgets: 1 },
+    });
     expect(await widgetNames(t, tenant)).toEqual([]);
   });
 });
