@@ -128,8 +128,9 @@ export class AuditTrail implements Audit {
 
   async record(event: AuditEvent, options: AuditRecordOptions = {}): Promise<void> {
     const parsed = auditEventSchema.safeParse(event);
-    if (!parsed.success)
+    if (!parsed.success) {
       throw new TypeError(`audit event ${event.action} is malformed: ${z.prettifyError(parsed.error)}`);
+    }
     if (this.recorder === undefined) return;
     const { changes, detail, ...rest } = parsed.data;
     const record: AuditRecord = { ...rest, at: rest.at ?? new Date() };

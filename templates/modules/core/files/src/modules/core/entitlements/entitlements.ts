@@ -26,10 +26,12 @@ export const allowEverything: Entitlements = {
 };
 
 function assertArguments(tenantId: string, key: string): void {
-  if (!TENANT_ID_PATTERN.test(tenantId))
+  if (!TENANT_ID_PATTERN.test(tenantId)) {
     throw new TypeError(`entitlements: ${JSON.stringify(tenantId)} is not a tenant id`);
-  if (key.length > 100 || !KEY.test(key))
+  }
+  if (key.length > 100 || !KEY.test(key)) {
     throw new TypeError(`entitlements: ${JSON.stringify(key)} is not a feature or limit name`);
+  }
 }
 
 /** Checks every call's arguments (so misuse fails tests even without billing), then asks the provider. */
@@ -49,8 +51,9 @@ export class EntitlementGate implements EntitlementChecks {
   async limit(tenantId: string, key: string): Promise<number> {
     assertArguments(tenantId, key);
     const limit = await this.provider.limit(tenantId, key);
-    if (Number.isNaN(limit) || limit < 0)
+    if (Number.isNaN(limit) || limit < 0) {
       throw new RangeError(`entitlements: limit ${key} of ${tenantId} is ${String(limit)}`);
+    }
     return limit;
   }
 

@@ -77,8 +77,9 @@ const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
 const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 function wholeNumber(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max)
+  if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`jobs: ${what} must be a whole number ${String(min)}..${String(max)}`);
+  }
   return value;
 }
 
@@ -102,11 +103,13 @@ export function planJob(
 ): PlannedJob {
   if (definition === undefined) throw new TypeError(`jobs: ${name} is not defined; call context.jobs.define first`);
   const { jobId } = options;
-  if (jobId !== undefined && (!JOB_ID.test(jobId) || /^\d+$/.test(jobId)))
+  if (jobId !== undefined && (!JOB_ID.test(jobId) || /^\d+$/.test(jobId))) {
     throw new TypeError(`jobs: ${JSON.stringify(jobId)} is not a job id`);
+  }
   const tenantId = options.tenantId === undefined ? (findCurrentTenantId() ?? null) : options.tenantId;
-  if (tenantId !== null && !TENANT_ID_PATTERN.test(tenantId))
+  if (tenantId !== null && !TENANT_ID_PATTERN.test(tenantId)) {
     throw new TypeError(`jobs: ${JSON.stringify(tenantId)} is not a tenant id`);
+  }
   const serialised = JSON.stringify(payload) as string | undefined;
   if (serialised === undefined) throw new TypeError(`jobs: the payload of ${name} is not JSON`);
   return {

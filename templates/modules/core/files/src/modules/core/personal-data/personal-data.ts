@@ -43,10 +43,12 @@ export interface PersonalData {
 }
 
 function assertSubject(subject: DataSubject): void {
-  if (!TENANT_ID_PATTERN.test(subject.tenantId))
+  if (!TENANT_ID_PATTERN.test(subject.tenantId)) {
     throw new TypeError(`personal data: ${JSON.stringify(subject.tenantId)} is not a tenant id`);
-  if (subject.userId.length === 0 || subject.userId.length > 64)
+  }
+  if (subject.userId.length === 0 || subject.userId.length > 64) {
     throw new TypeError('personal data: userId must be 1..64 characters');
+  }
 }
 
 /** Collects contributions as createApp builds each module's, and runs requests across them. */
