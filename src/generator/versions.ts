@@ -22,6 +22,7 @@ export const versions = {
   'pino-http': '^11.0.0',
   argon2: '^0.44.0',
   jose: '^6.1.0',
+  bullmq: '^6.7.6',
   // development
   // TypeScript 7's native compiler type-checks and builds (`tsc`, several times faster); typescript-eslint still
   // needs TypeScript 6's JavaScript API, which Microsoft publishes as @typescript/typescript6 to install alongside.

@@ -36,7 +36,7 @@ export default defineModule({
     .strict(),
   dependencies: [
     'express', 'helmet', 'cors', 'cookie-parser', 'rate-limiter-flexible', 'ioredis', 'typeorm', 'better-sqlite3',
-    'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino',
+    'pg', 'zod', '@asteasolutions/zod-to-openapi', 'swagger-ui-express', 'pino', 'bullmq',
     'nodemailer',
   ],
   devDependencies: [
@@ -52,7 +52,7 @@ export default defineModule({
     { name: 'DATABASE_URL', kind: 'url', description: 'postgres:// URL; unset means SQLite in ./data/app.sqlite' },
     { name: 'MIGRATION_DATABASE_URL', kind: 'url', description: 'postgres:// URL of the role that owns the tables, for migrations; defaults to DATABASE_URL (set it when row-level security is on)' },
     { name: 'SQLITE_PATH', kind: 'string', default: './data/app.sqlite', description: 'SQLite file used when DATABASE_URL is unset' },
-    { name: 'REDIS_URL', kind: 'url', description: 'redis:// URL for shared rate limits; unset keeps them in memory' },
+    { name: 'REDIS_URL', kind: 'url', description: 'redis:// URL for shared rate limits and background jobs (BullMQ); unset keeps both in this process' },
     { name: 'LOG_LEVEL', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'Lowest log level written' },
     { name: 'APP_SECRET', kind: 'string', required: true, secret: true, generate: 'token', minLength: 32, description: 'At least 32 random characters; signs CSRF tokens and cookies' },
     {

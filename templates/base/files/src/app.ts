@@ -7,6 +7,7 @@ import {
   buildOpenApiDocument,
   cookies,
   corsFromAllowlist,
+  createExtensionPoints,
   createHookRegistry,
   createLogger,
   createMailer,
@@ -53,9 +54,12 @@ export interface AppOptions {
 export interface AppInstance {
   app: Express;
   context: ModuleContext;
-  /** Connects the rate-limit store and runs every module's onReady hook; call before listening. */
+  /** Connects the rate-limit store, runs every module's onReady hook, starts the job workers; call before listening. */
   start(): Promise<void>;
-  /** Runs every module's onShutdown hook and closes the rate-limit store; the caller closes the database. */
+  /**
+   * Finishes running jobs, runs every module's onShutdown hook and closes the rate-limit store; the caller closes
+   * the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -82,6 +86,7 @@ export function createApp({
   const readinessChecks: ReadinessCheck[] = coreReadinessChecks(dataSource, rateLimiters, readinessTimeoutMs);
   const readiness = () => runReadiness(readinessChecks, logger);
   const permissions = modules.flatMap((module) => module.permissions ?? []);
+  const extensions = createExtensionPoints({ config, dataSource, logger, modules });
   const context: ModuleContext = {
     config,
     dataSource,
@@ -94,10 +99,12 @@ export function createApp({
     metrics,
     readiness,
     permissions,
+    ...extensions.points,
   };
   // Each module builds its runtime once, in module order, from this app's context: nothing is shared between apps.
   const runtimes: ModuleRuntime[] = modules.map((module) => module.setup?.(context) ?? {});
   for (const runtime of runtimes) hooks.add(runtime.hooks ?? {});
+  extensions.connect(modules.map((module, i) => ({ module, runtime: runtimes[i] ?? {} })));
   hooks.complete();
   for (const runtime of runtimes) readinessChecks.push(...(runtime.readiness ?? []));
   const accessLog = runtimes.find((runtime) => runtime.accessLog !== undefined)?.accessLog;
@@ -145,8 +152,10 @@ export function createApp({
     async start() {
       if (!(await rateLimiters.connect())) logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
       for (const onReady of hooks.all('onReady')) await onReady();
+      await extensions.jobs.start();
     },
     async stop() {
+      await extensions.jobs.close();
       for (const onShutdown of hooks.all('onShutdown')) await onShutdown();
       await rateLimiters.close();
     },

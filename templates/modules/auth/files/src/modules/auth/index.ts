@@ -20,6 +20,7 @@ import { authHooks } from './hooks.js';
 import { authSecuritySchemes } from './http.js';
 import { AUTH_PERMISSIONS } from './rbac.js';
 import { authRoutes } from './routes.js';
+import { authPersonalData } from './personal-data.js';
 import { createRuntime, type AuthModuleOptions } from './runtime.js';
 
 export type { AuthEvent } from './events.js';
@@ -42,7 +43,7 @@ export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
     // One runtime per app: its keys, revocation list, services and per-request claims live here and nowhere else.
     setup: (context) => {
       const runtime = createRuntime(context, options);
-      return { routes: authRoutes(runtime), hooks: authHooks(runtime) };
+      return { routes: authRoutes(runtime), hooks: authHooks(runtime), personalData: authPersonalData(runtime) };
     },
   };
 }

@@ -10,6 +10,10 @@ import type { RouteDefinition } from './http/route.js';
 import type { FieldEncryption } from './security/field-encryption.js';
 import type { Csrf } from './security/csrf.js';
 import type { Mailer } from './mail/mailer.js';
+import type { Audit, AuditRecorder } from './audit/audit.js';
+import type { PersonalData, PersonalDataContribution } from './personal-data/personal-data.js';
+import type { EntitlementChecks, Entitlements } from './entitlements/entitlements.js';
+import type { Jobs } from './jobs/jobs.js';
 
 /** What every module's `setup` receives when the app is assembled: one per app, never shared between apps. */
 export interface ModuleContext {
@@ -31,7 +35,23 @@ export interface ModuleContext {
   readiness: () => Promise<ReadinessReport>;
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
+  /** Records security-relevant acts: checks each event, then hands it to a module's `auditRecorder` (if any). */
+  audit: Audit;
+  /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
+  personalData: PersonalData;
+  /** What a tenant's plan allows, from a module's `entitlements`; without one, everything. */
+  entitlements: EntitlementChecks;
+  /** Background jobs: BullMQ on Redis when REDIS_URL is set, this process otherwise. */
+  jobs: Jobs;
 }
+
+/**
+ * Background job names and their payloads; a module declares its own by declaration merging:
+ *
+ *   declare module '../core/contract.js' { interface JobPayloads { 'billing.apply-event': { eventId: string } } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by each module's declaration merging
+export interface JobPayloads {}
 
 /** The identity a request acts as, once a module's `authenticate` hook has recognised it. */
 export interface Principal {
@@ -44,7 +64,7 @@ export interface Principal {
 /**
  * Cross-module extension points. A later module adds its own hook type by declaration merging:
  *
- *   declare module '../core/contract.js' { interface AppHooks { exportPersonalData: (tenantId: string, subject: string) => Promise<unknown> } }
+ *   declare module '../core/contract.js' { interface AppHooks { onInvoicePaid: (invoiceId: string) => Promise<void> } }
  *
  * returns its implementation from `setup` (`hooks: { exportPersonalData }`), and reads every module's with
  * `context.hooks.all('exportPersonalData')` when a request or `onReady` runs.
@@ -113,6 +133,12 @@ export interface ModuleRuntime {
   readiness?: readonly ReadinessCheck[];
   /** The module's implementations of cross-module hooks (authenticate, authorize, onReady, onShutdown, ...). */
   hooks?: Partial<AppHooks>;
+  /** Keeps the audit trail `context.audit` feeds (the first module that gives one wins); core's default drops it. */
+  auditRecorder?: AuditRecorder;
+  /** Exports and erases what the module's own tables hold about a person. */
+  personalData?: PersonalDataContribution;
+  /** Decides what each tenant's plan allows (the first module that gives one wins); core's default allows all. */
+  entitlements?: Entitlements;
 }
 
 /**

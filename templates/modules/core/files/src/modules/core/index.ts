@@ -10,6 +10,7 @@ import { CoreCreateTenants1767225600000 } from './migrations/1767225600000-core-
 import { coreRoutes } from './routes.js';
 import { CORE_SENSITIVE_FIELDS } from './security/sensitive.js';
 import { TenantRepository } from './tenancy/tenant-repository.js';
+import { tenantPersonalData } from './personal-data/tenant-data.js';
 
 export type {
   AppHooks,
@@ -17,6 +18,7 @@ export type {
   EntityClass,
   HookName,
   HookRegistry,
+  JobPayloads,
   MigrationClass,
   ModuleContext,
   ModuleRuntime,
@@ -25,6 +27,34 @@ export type {
   SecurityScheme,
   SecuritySchemeObject,
 } from './contract.js';
+
+// Extension points modules provide for one another: audit trail, personal data, entitlements, background jobs
+export {
+  auditRequestOf,
+  type Audit,
+  type AuditActor,
+  type AuditEvent,
+  type AuditRecord,
+  type AuditRecorder,
+  type AuditRecordOptions,
+} from './audit/audit.js';
+export type {
+  DataSubject,
+  ErasureReport,
+  PersonalData,
+  PersonalDataContribution,
+  PersonalDataContributor,
+  PersonalDataExport,
+} from './personal-data/personal-data.js';
+export {
+  allowEverything,
+  requireEntitlement,
+  type EntitlementChecks,
+  type Entitlements,
+} from './entitlements/entitlements.js';
+export type { EnqueueOptions, JobHandler, JobInfo, JobName, JobOptions, JobRunner, Jobs } from './jobs/jobs.js';
+export { createJobRunner } from './jobs/runner.js';
+export { tenantTransaction } from './tenancy/tenant-transaction.js';
 
 // HTTP: routes, validation, errors
 export {
@@ -101,6 +131,7 @@ export { TenantDirectory } from './tenancy/tenant-directory.js';
 export { buildOpenApiDocument, type ApiInfo, type ModuleRoutes } from './openapi/document.js';
 export { openApiRouter } from './openapi/router.js';
 export { exitGracefullyOnSignals } from './lifecycle/shutdown.js';
+export { createExtensionPoints } from './extension-points.js';
 
 /** Tenant-scoped access to `entity` for the current request's tenant. */
 export function tenantRepository<T extends TenantScopedEntity>(context: ModuleContext, entity: EntityTarget<T>): TenantRepository<T> {
@@ -112,6 +143,6 @@ export const coreModule: AppModule = {
   description: 'Liveness, readiness and the CSRF token',
   entities: [Tenant],
   migrations: [CoreCreateTenants1767225600000],
-  setup: (context) => ({ routes: coreRoutes(context.readiness, context.csrf) }),
+  setup: (context) => ({ routes: coreRoutes(context.readiness, context.csrf), personalData: tenantPersonalData }),
   sensitiveFields: CORE_SENSITIVE_FIELDS,
 };

@@ -16,7 +16,7 @@ export interface LoggerExtension {
 
 export const REDACTED = '[redacted]';
 /** Credential headers and secret-bearing keys, censored wherever they appear in a logged object. */
-const SECRET_KEYS = [
+export const SECRET_KEYS = [
   'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-csrf-token',
   'password', 'token', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'api_key', 'apiKey',
   // A failed query's bound values (TypeORM's QueryFailedError.parameters): passwords, tokens, personal data.

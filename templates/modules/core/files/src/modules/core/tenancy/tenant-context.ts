@@ -18,6 +18,11 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
   return storage.run({ tenantId }, fn);
 }
 
+/** Runs `fn` outside any tenant, whatever tenant the caller runs as (a job of the platform, not of a tenant). */
+export function runWithoutTenant<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The tenant of the current request, or undefined outside any tenant. */
 export function findCurrentTenantId(): string | undefined {
   return storage.getStore()?.tenantId;

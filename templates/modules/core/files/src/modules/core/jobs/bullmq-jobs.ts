@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from '../logger.js';
+import {
+  definitionOf,
+  planJob,
+  runAttempt,
+  type EnqueueOptions,
+  type JobDefinition,
+  type JobEnvelope,
+  type JobHandler,
+  type JobOptions,
+  type JobRunner,
+} from './jobs.js';
+
+export interface RedisJobsOptions {
+  url: string;
+  /** Namespaces the queues' keys in Redis (default `jobs`). */
+  prefix?: string;
+  logger: Logger;
+}
+
+interface Lane {
+  definition: JobDefinition;
+  queue: Queue<JobEnvelope>;
+  worker?: Worker<JobEnvelope>;
+}
+
+/**
+ * Jobs on BullMQ, one queue per job name, shared by every replica. A job lives in Redis until it succeeds or its
+ * attempts are spent; at shutdown a running job is finished first, and one left running by a crash is taken up
+ * again once its lock expires. Finished jobs are removed, so their id can be used again.
+ */
+export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOptions): JobRunner {
+  const lanes = new Map<string, Lane>();
+  let started = false;
+  let closing = false;
+
+  const startWorker = (name: string, lane: Lane) => {
+    const worker = new Worker<JobEnvelope>(
+      name,
+      async (job: Job<JobEnvelope>) => {
+        await runAttempt(lane.definition, job.data, { id: job.id ?? '', name, attempt: job.attemptsMade + 1 });
+      },
+      { connection: { url }, prefix, concurrency: lane.definition.concurrency },
+    );
+    worker.on('failed', (job, error) => {
+      const attempts = job?.opts.attempts ?? 1;
+      const spent = (job?.attemptsMade ?? attempts) >= attempts;
+      const fields = { err: error, job: name, jobId: job?.id, attempt: job?.attemptsMade };
+      if (spent) logger.error(fields, 'job failed');
+      else logger.warn(fields, 'job attempt failed; retrying');
+    });
+    worker.on('error', (error) => {
+      logger.error({ err: error, job: name }, 'job worker error');
+    });
+    lane.worker = worker;
+  };
+
+  return {
+    backend: 'redis',
+    define(name: string, handler: JobHandler<never>, options: JobOptions = {}) {
+      if (lanes.has(name)) throw new TypeError(`jobs: ${name} is defined twice`);
+      const definition = definitionOf(name, handler as JobHandler<unknown>, options);
+      // Enqueueing fails at once while Redis is down, rather than waiting inside a request.
+      const queue = new Queue<JobEnvelope>(name, { connection: { url, enableOfflineQueue: false }, prefix });
+      queue.on('error', (error) => {
+        logger.error({ err: error, job: name }, 'job queue error');
+      });
+      const lane: Lane = { definition, queue };
+      lanes.set(name, lane);
+      if (started && !closing) startWorker(name, lane);
+    },
+    async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}) {
+      const lane = lanes.get(name);
+      const planned = planJob(name, lane?.definition, payload, options, randomUUID);
+      if (lane === undefined || closing) throw new Error('jobs: the runner is closing');
+      await lane.queue.add(name, planned.envelope, {
+        jobId: planned.id,
+        delay: planned.delayMs,
+        attempts: planned.attempts,
+        backoff: { type: 'exponential', delay: lane.definition.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+      return planned.id;
+    },
+    start() {
+      started = true;
+      for (const [name, lane] of lanes) if (lane.worker === undefined) startWorker(name, lane);
+      return Promise.resolve();
+    },
+    async close() {
+      closing = true;
+      // Workers first: each finishes its running jobs; what waits stays in Redis for the next process.
+      await Promise.all([...lanes.values()].map((lane) => lane.worker?.close() ?? Promise.resolve()));
+      await Promise.all([...lanes.values()].map((lane) => lane.queue.close()));
+    },
+  };
+}
