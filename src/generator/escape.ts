@@ -3,9 +3,30 @@
  * exactly the value and nothing more: quotes, backticks, `${}`, `*\/` and newlines cannot change the code.
  */
 
-/** A TypeScript/JavaScript string literal (JSON is valid JS; `<` escaped so `</script>` stays inert too). */
+/**
+ * A TypeScript/JavaScript string literal, quoted as Prettier (`singleQuote`) prints it: single quotes unless the
+ * text holds more of them than double quotes. Built from JSON's escaping (valid JS); `<` escaped so `</script>`
+ * stays inert too.
+ */
 export function tsString(value: unknown): string {
-  return JSON.stringify(String(value ?? '')).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const text = String(value ?? '');
+  const json = JSON.stringify(text).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const count = (quote: string) => text.split(quote).length - 1;
+  if (count("'") > count('"')) return json;
+  // Escape pairs are taken whole, so `\\"` stays a backslash followed by a quote.
+  const inner = json.slice(1, -1).replace(/\\.|'/g, (token) => (token === '\\"' ? '"' : token === "'" ? "\\'" : token));
+  return `'${inner}'`;
+}
+
+/** A JSON-like value as a TypeScript literal, printed as Prettier prints a short one on a line. */
+export function tsLiteral(value: unknown): string {
+  if (typeof value === 'string') return tsString(value);
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key)}: ${tsLiteral(item)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** A YAML double-quoted scalar: JSON strings are valid YAML flow scalars. */

@@ -6,7 +6,7 @@
 import { composeVariables } from './compose.js';
 import { configKeys } from './config-keys.js';
 import type { EnvVar } from './define-module.js';
-import { commentText, tsString } from './escape.js';
+import { commentText, tsLiteral, tsString } from './escape.js';
 import { envFileText, type AppEnvVar } from './env.js';
 import { names } from './names.js';
 import type { Plan } from './resolve.js';
@@ -53,9 +53,10 @@ function zodFor(v: EnvVar): string {
       : v.kind === 'string'
         ? `${base}${length}${format}`
         : v.kind === 'list' && format !== ''
-          ? `${base}.pipe(z.array(z.string()${format}).min(1, ${tsString('expected at least one value')}))`
+          ? // As Prettier breaks this chain, which never fits on one line with a pattern in it.
+            `${base}.pipe(\n    z\n      .array(z.string()${format})\n      .min(1, ${tsString('expected at least one value')}),\n  )`
           : base;
-  if (v.default !== undefined) return `${bounded}.default(${JSON.stringify(v.default)})`;
+  if (v.default !== undefined) return `${bounded}.default(${tsLiteral(v.default)})`;
   return v.required ? bounded : `${bounded}.optional()`;
 }
 
@@ -69,7 +70,7 @@ export function configParts(plan: Plan, env: AppEnvVar[]) {
     const props = env.filter((v) => v.module === m.descriptor.name && v.property).map((v) => `      ${v.property}: env.${v.name},`);
     const literals = configKeys(m.descriptor.config)
       .filter((k) => k.kind === 'json' && !m.descriptor.generateOnly?.includes(k.key))
-      .map((k) => `      ${names(k.key).propertyName}: ${JSON.stringify(m.config[k.key])},`);
+      .map((k) => `      ${names(k.key).propertyName}: ${tsLiteral(m.config[k.key])},`);
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });
   const renamed = env.filter((v) => v.canonical && v.canonical !== v.name).map((v) => `  ${v.canonical}: ${tsString(v.name)},`);

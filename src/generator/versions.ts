@@ -35,6 +35,7 @@ export const versions = {
   '@eslint/js': '^9.39.1',
   'typescript-eslint': '^8.46.4',
   autocannon: '^8.0.0',
+  prettier: '^3.10.2',
   '@readme/openapi-parser': '^5.2.0',
   // A typed fetch client over the types openapi-typescript generates from /openapi.json.
   'openapi-fetch': '^0.17.0',

@@ -148,6 +148,7 @@ export async function defineMatrix(): Promise<void> {
         return combination.modules.join(',');
       });
       step('imports are declared in package.json', async () => checkDeclaredImports(label, app));
+      step('formatted (prettier --check)', async () => void (await npm('formatted', 'format:check')));
       step('typecheck (strict)', async () => void (await npm('typecheck', 'typecheck')));
       step('lint (zero warnings)', async () => void (await npm('lint', 'lint')));
       step('tests on SQLite', async () => {

@@ -41,7 +41,7 @@ describe('a manifest description cannot change the meaning of generated files', 
     expect(parse(tree.read('meta.yaml'))).toEqual({ description, next: 'value' });
 
     const readme = tree.read('README.md').split('\n');
-    expect(readme.filter((l) => l.startsWith('#'))).toEqual(['# Safe App', '## After']);
+    expect(readme.filter((l) => l.startsWith('#'))).toEqual(['# safe-app', '## After']);
     expect(readme.join('\n')).not.toMatch(/<script|\]\(javascript/);
 
     const dockerfile = tree.read('Dockerfile').split('\n').filter((l) => l && !l.startsWith('#'));

@@ -40,7 +40,7 @@ export default defineModule({
     'nodemailer',
   ],
   devDependencies: [
-    '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon',
+    '@typescript/native', 'typescript', 'tsx', 'vitest', 'supertest', 'eslint', '@eslint/js', 'typescript-eslint', 'autocannon', 'prettier',
     '@readme/openapi-parser', 'openapi-fetch', '@types/node', '@types/express', '@types/cors', '@types/cookie-parser',
     '@types/supertest', '@types/swagger-ui-express', '@types/better-sqlite3', '@types/pg', '@types/autocannon',
     '@types/nodemailer',
@@ -94,6 +94,8 @@ export default defineModule({
     start: 'node dist/main.js',
     test: 'vitest run',
     lint: 'eslint . --max-warnings 0',
+    format: 'prettier --write .',
+    'format:check': 'prettier --check .',
     typecheck: 'tsc -p tsconfig.json',
     'migration:run': 'tsx src/db/run-migrations.ts',
     'migration:revert': 'tsx node_modules/typeorm/cli.js migration:revert -d src/db/cli-data-source.ts',

@@ -16,7 +16,8 @@ interface Ports {
 
 async function requestsPerSecond(port: number, duration: number): Promise<number> {
   const result = await autocannon({ url: `http://127.0.0.1:${String(port)}/health`, connections, duration });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${String(port)}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`port ${String(port)}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
   return result.requests.average;
 }
 

@@ -128,13 +128,25 @@ export function createApp({
   // Modules' per-request handlers (access log, metrics) see every request, also those refused below.
   if (accessLog !== undefined) app.use(accessLog);
   if (middleware.length > 0) app.use(middleware);
-  app.use(securityHeaders(), corsFromAllowlist(config.core.corsOrigins, config.core.tenantResolution === 'header' ? config.core.tenantHeader : undefined));
+  app.use(
+    securityHeaders(),
+    corsFromAllowlist(
+      config.core.corsOrigins,
+      config.core.tenantResolution === 'header' ? config.core.tenantHeader : undefined,
+    ),
+  );
   app.use(rateLimit(globalLimit));
   app.use(cookies(), jsonBody(config.core.bodyLimitKb));
   const authenticators = hooks.all('authenticate');
   if (authenticators.length > 0) app.use(authenticate(authenticators));
   app.use(csrf.protect());
-  app.use(resolveTenant(config.core, new TenantDirectory(dataSource), modules.flatMap((module) => module.platformPaths ?? [])));
+  app.use(
+    resolveTenant(
+      config.core,
+      new TenantDirectory(dataSource),
+      modules.flatMap((module) => module.platformPaths ?? []),
+    ),
+  );
 
   const router = express.Router();
   mountRoutes(router, routes, hooks.all('authorize'));
@@ -150,7 +162,8 @@ export function createApp({
     app,
     context,
     async start() {
-      if (!(await rateLimiters.connect())) logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
+      if (!(await rateLimiters.connect()))
+        logger.warn('Redis is unreachable; rate limits are counted in memory until it is back');
       for (const onReady of hooks.all('onReady')) await onReady();
       await extensions.jobs.start();
     },

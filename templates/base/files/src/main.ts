@@ -3,7 +3,12 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDataSource } from './db/data-source.js';
 import { migrate } from './db/migrate.js';
-import { assertRowLevelSecurityRole, createLogger, exitGracefullyOnSignals, loadSecurityKeys } from './modules/core/index.js';
+import {
+  assertRowLevelSecurityRole,
+  createLogger,
+  exitGracefullyOnSignals,
+  loadSecurityKeys,
+} from './modules/core/index.js';
 import { modules } from './modules.js';
 
 // Below the 10 s Docker and Kubernetes wait between SIGTERM and SIGKILL.

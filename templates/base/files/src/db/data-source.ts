@@ -44,7 +44,12 @@ export function createDataSource(
   const url = (options.owner === true ? config.env.MIGRATION_DATABASE_URL : undefined) ?? config.env.DATABASE_URL;
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL: only postgres:// URLs are supported');
-    return new DataSource({ ...common, type: 'postgres', url, extra: { max: 10, connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS } });
+    return new DataSource({
+      ...common,
+      type: 'postgres',
+      url,
+      extra: { max: 10, connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
+    });
   }
 
   const file = config.env.SQLITE_PATH;

@@ -30,7 +30,14 @@ const loaded = loadConfig({
 // The bench account cannot click a verification link, so login does not wait for one.
 const config = {
   ...loaded,
-  auth: { ...loaded.auth, registration: 'open' as const, tokenTransport: 'bearer' as const, loginIpLimit: 1e9, lockoutThreshold: 1e6, requireVerifiedEmail: false },
+  auth: {
+    ...loaded.auth,
+    registration: 'open' as const,
+    tokenTransport: 'bearer' as const,
+    loginIpLimit: 1e9,
+    lockoutThreshold: 1e6,
+    requireVerifiedEmail: false,
+  },
 };
 
 const benchModule: AppModule = {

@@ -29,7 +29,8 @@ interface Measured {
 
 async function measure(options: autocannon.Options): Promise<Measured> {
   const result = await autocannon(options);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${options.url}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${options.url}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -49,20 +50,31 @@ try {
   const whoami = { url: `${base}/bench/whoami`, connections, headers: authed };
   const me = { url: `${base}/auth/me`, connections, headers: authed };
   const loginBody = JSON.stringify({ email: fixture.email, password: fixture.password, tenant: fixture.tenantId });
-  const login = { url: `${base}/auth/login`, method: 'POST' as const, connections: Math.min(connections, 8), headers: { 'content-type': 'application/json' }, body: loginBody };
+  const login = {
+    url: `${base}/auth/login`,
+    method: 'POST' as const,
+    connections: Math.min(connections, 8),
+    headers: { 'content-type': 'application/json' },
+    body: loginBody,
+  };
 
   for (const warmUp of [health, whoami, me]) await measure({ ...warmUp, duration: 1 });
   const pairs: { health: Measured; whoami: Measured }[] = [];
   for (let round = 0; round < rounds; round++) {
-    pairs.push({ health: await measure({ ...health, duration: seconds }), whoami: await measure({ ...whoami, duration: seconds }) });
+    pairs.push({
+      health: await measure({ ...health, duration: seconds }),
+      whoami: await measure({ ...whoami, duration: seconds }),
+    });
   }
   const results = {
     me: await measure({ ...me, duration: seconds }),
     login: await measure({ ...login, duration: seconds }),
   };
-  const line = (name: string, r: Measured) => `${name}: ${r.rps.toFixed(0)} req/s (p50 ${String(r.p50)} ms, p99 ${String(r.p99)} ms)`;
+  const line = (name: string, r: Measured) =>
+    `${name}: ${r.rps.toFixed(0)} req/s (p50 ${String(r.p50)} ms, p99 ${String(r.p99)} ms)`;
   const ratios = pairs.map((pair) => pair.whoami.rps / pair.health.rps);
-  const middle = [...pairs.keys()].sort((a, b) => (ratios[a] ?? 0) - (ratios[b] ?? 0))[Math.floor(pairs.length / 2)] ?? 0;
+  const middle =
+    [...pairs.keys()].sort((a, b) => (ratios[a] ?? 0) - (ratios[b] ?? 0))[Math.floor(pairs.length / 2)] ?? 0;
   const median = pairs[middle];
   if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
   console.log(line('GET /health (unauthenticated, median round)', median.health));
@@ -71,7 +83,9 @@ try {
   console.log(line(`POST /auth/login (Argon2id, ${String(login.connections)} connections)`, results.login));
   const ratio = ratios[middle] ?? 0;
   console.log(`authenticated / unauthenticated per round: ${ratios.map((r) => `${(r * 100).toFixed(1)}%`).join(', ')}`);
-  console.log(`authenticated / unauthenticated (median of ${String(rounds)} rounds): ${(ratio * 100).toFixed(1)}% (goal >= ${String(GOAL * 100)}%)`);
+  console.log(
+    `authenticated / unauthenticated (median of ${String(rounds)} rounds): ${(ratio * 100).toFixed(1)}% (goal >= ${String(GOAL * 100)}%)`,
+  );
   process.exitCode = ratio >= GOAL ? 0 : 1;
 } finally {
   servers.kill();

@@ -24,7 +24,8 @@ interface Measurement {
 }
 
 /** The value below which a share `q` of `values` lies (nearest rank). */
-const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] ?? NaN;
+const quantile = (values: readonly number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] ?? NaN;
 const median = (values: readonly number[]) => quantile(values, 0.5);
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
@@ -41,13 +42,16 @@ async function measure(server: ChildProcess, port: number, duration: number): Pr
   const cpuBefore = await cpuTime(server);
   const result = await autocannon({ url: `http://127.0.0.1:${String(port)}/health`, connections, duration });
   const cpuAfter = await cpuTime(server);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${String(port)}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`port ${String(port)}: ${String(result.non2xx)} non-2xx, ${String(result.errors)} errors`);
   return { rps: result.requests.average, cpuUs: (cpuAfter - cpuBefore) / Math.max(result.requests.total, 1) };
 }
 
 const variants = ['off', 'on', 'pino-http'] as const;
 const servers = variants.map((variant) =>
-  fork(new URL('./observability-servers.ts', import.meta.url), [variant], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+  fork(new URL('./observability-servers.ts', import.meta.url), [variant], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  }),
 );
 const portOf = (server: ChildProcess) =>
   new Promise<number>((resolve, reject) => {

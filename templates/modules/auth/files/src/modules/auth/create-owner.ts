@@ -30,12 +30,19 @@ const dataSource = createDataSource(config);
 await dataSource.initialize();
 try {
   await dataSource.runMigrations({ transaction: 'each' });
-  if ((await dataSource.getRepository(Tenant).findOne({ where: { id: tenantId } })) === null) await createTenant(dataSource, { id: tenantId, name: tenantId });
+  if ((await dataSource.getRepository(Tenant).findOne({ where: { id: tenantId } })) === null)
+    await createTenant(dataSource, { id: tenantId, name: tenantId });
   const users = new TenantRepository(dataSource, User, { rowLevelSecurity: config.core.rowLevelSecurity });
   await runWithTenant(tenantId, async () => {
     const [existing] = await users.list({ where: { email }, take: 1 });
     if (existing !== undefined) throw new Error(`${email} already has an account in ${tenantId}`);
-    await users.create({ email, passwordHash: await new PasswordHasher().hash(password), role: 'owner', emailVerifiedAt: Date.now(), disabledAt: null });
+    await users.create({
+      email,
+      passwordHash: await new PasswordHasher().hash(password),
+      role: 'owner',
+      emailVerifiedAt: Date.now(),
+      disabledAt: null,
+    });
   });
   console.log(`owner ${email} created in tenant ${tenantId}`);
 } finally {

@@ -37,7 +37,12 @@ export function createAuthModule(options: AuthModuleOptions = {}): AppModule {
     description: 'Accounts, login, sessions, MFA, users and roles',
     securitySchemes: authSecuritySchemes,
     entities: [User, Session, RefreshToken, OneTimeToken, MfaFactor, RecoveryCode, MfaCode, Identity, CustomRole],
-    migrations: [AuthCreateTables1767225700000, AuthMfaCodes1767225800000, AuthIdentities1767225900000, AuthRoles1767226000000],
+    migrations: [
+      AuthCreateTables1767225700000,
+      AuthMfaCodes1767225800000,
+      AuthIdentities1767225900000,
+      AuthRoles1767226000000,
+    ],
     permissions: AUTH_PERMISSIONS,
     sensitiveFields: ['passwordHash', 'tokenHash', 'codeHash', 'currentPassword', 'newPassword'],
     // One runtime per app: its keys, revocation list, services and per-request claims live here and nowhere else.

@@ -26,8 +26,18 @@ export class Lockout {
     factory: RateLimiterFactory,
     private readonly options: LockoutOptions,
   ) {
-    this.failures = factory.create({ name: 'auth-failures', points: options.threshold, windowSeconds: options.windowSeconds, failClosed: true });
-    this.lockouts = factory.create({ name: 'auth-lockouts', points: 1_000_000, windowSeconds: MAX_LOCK_SECONDS, failClosed: true });
+    this.failures = factory.create({
+      name: 'auth-failures',
+      points: options.threshold,
+      windowSeconds: options.windowSeconds,
+      failClosed: true,
+    });
+    this.lockouts = factory.create({
+      name: 'auth-lockouts',
+      points: 1_000_000,
+      windowSeconds: MAX_LOCK_SECONDS,
+      failClosed: true,
+    });
   }
 
   async isLocked(key: string): Promise<boolean> {
@@ -40,7 +50,10 @@ export class Lockout {
     const state = await consume(this.failures, key);
     if (state.consumedPoints < this.options.threshold) return undefined;
     const lockouts = await consume(this.lockouts, key);
-    const seconds = Math.min(MAX_LOCK_SECONDS, this.options.windowSeconds * 2 ** Math.min(16, lockouts.consumedPoints - 1));
+    const seconds = Math.min(
+      MAX_LOCK_SECONDS,
+      this.options.windowSeconds * 2 ** Math.min(16, lockouts.consumedPoints - 1),
+    );
     await storeCall(this.failures.backend.block(key, seconds));
     return seconds;
   }
@@ -55,7 +68,8 @@ export class Lockout {
   }
 }
 
-const storeDown = () => new HttpError(503, { detail: 'Rate limits cannot be checked; retry shortly.', headers: { 'Retry-After': '5' } });
+const storeDown = () =>
+  new HttpError(503, { detail: 'Rate limits cannot be checked; retry shortly.', headers: { 'Retry-After': '5' } });
 
 /** A counter store call; the store being unreachable (auth limits fail closed) becomes 503, never "no limit". */
 export async function storeCall<Result>(call: Promise<Result>): Promise<Result> {

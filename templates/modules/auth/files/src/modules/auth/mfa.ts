@@ -1,5 +1,14 @@
 import QRCode from 'qrcode';
-import { HttpError, hmac, randomToken, runWithTenant, TenantRepository, type FieldEncryption, type Limiter, type Mailer } from '../core/index.js';
+import {
+  HttpError,
+  hmac,
+  randomToken,
+  runWithTenant,
+  TenantRepository,
+  type FieldEncryption,
+  type Limiter,
+  type Mailer,
+} from '../core/index.js';
 import { IsNull, Not, type DataSource } from 'typeorm';
 import { MfaFactor, RecoveryCode, type FactorKind } from './entities/mfa.entity.js';
 import { limitOrRefuse, storeCall } from './lockout.js';
@@ -39,8 +48,10 @@ export interface FactorSummary {
   confirmedAt: string;
 }
 
-const wrongCode = () => new HttpError(401, { title: 'Verification failed', detail: 'The code is wrong, expired or already used.' });
-const notOffered = (kind: FactorKind) => new HttpError(403, { detail: `This app does not offer ${kind} as a second factor.` });
+const wrongCode = () =>
+  new HttpError(401, { title: 'Verification failed', detail: 'The code is wrong, expired or already used.' });
+const notOffered = (kind: FactorKind) =>
+  new HttpError(403, { detail: `This app does not offer ${kind} as a second factor.` });
 
 /**
  * Second factors: TOTP, email and SMS codes, and single-use recovery codes. Enrolment, verification with replay
@@ -66,7 +77,8 @@ export class Mfa {
   async methodsOf(userId: string): Promise<MfaMethod[]> {
     const kinds = new Set((await this.confirmedFactors(userId)).map((factor) => factor.kind));
     const methods: MfaMethod[] = KIND_ORDER.filter((kind) => kinds.has(kind));
-    if (methods.length > 0 && (await this.recovery.count({ userId, usedAt: IsNull() })) > 0) methods.push('recovery_code');
+    if (methods.length > 0 && (await this.recovery.count({ userId, usedAt: IsNull() })) > 0)
+      methods.push('recovery_code');
     return methods;
   }
 
@@ -84,10 +96,17 @@ export class Mfa {
   /** Starts TOTP enrolment, replacing an unconfirmed one; a confirmed TOTP factor must be removed first. */
   async setupTotp(userId: string, email: string): Promise<{ secret: string; otpauthUri: string; qrCode: string }> {
     this.assertOffered('totp');
-    if ((await this.confirmedFactors(userId)).some((factor) => factor.kind === 'totp')) throw new HttpError(409, { detail: 'TOTP is already set up; remove it first.' });
+    if ((await this.confirmedFactors(userId)).some((factor) => factor.kind === 'totp'))
+      throw new HttpError(409, { detail: 'TOTP is already set up; remove it first.' });
     await this.dropPending(userId, 'totp');
     const secret = newTotpSecret();
-    await this.factors.create({ userId, kind: 'totp', secret: this.deps.encryption.encrypt(secret, `totp:${userId}`), confirmedAt: null, lastUsedStep: null });
+    await this.factors.create({
+      userId,
+      kind: 'totp',
+      secret: this.deps.encryption.encrypt(secret, `totp:${userId}`),
+      confirmedAt: null,
+      lastUsedStep: null,
+    });
     const uri = otpauthUri(secret, email, this.deps.issuer);
     return { secret, otpauthUri: uri, qrCode: await QRCode.toDataURL(uri) };
   }
@@ -107,7 +126,12 @@ export class Mfa {
    * Starts enrolling an email or SMS factor: the code goes to the destination being proven, bound to this
    * session's enrolment. A phone number is stored encrypted; email codes go to the account's (current) address.
    */
-  async setupCodeFactor(userId: string, sessionId: string, kind: CodeChannel, destination: string): Promise<{ sentTo: string }> {
+  async setupCodeFactor(
+    userId: string,
+    sessionId: string,
+    kind: CodeChannel,
+    destination: string,
+  ): Promise<{ sentTo: string }> {
     this.assertOffered(kind);
     await this.dropPending(userId, kind);
     const secret = kind === 'sms' ? this.deps.encryption.encrypt(destination, `sms:${userId}`) : '';
@@ -117,7 +141,12 @@ export class Mfa {
   }
 
   /** Confirms an email or SMS factor; a newly proven phone number replaces the old one. */
-  async confirmCodeFactor(userId: string, sessionId: string, kind: CodeChannel, code: string): Promise<string[] | undefined> {
+  async confirmCodeFactor(
+    userId: string,
+    sessionId: string,
+    kind: CodeChannel,
+    code: string,
+  ): Promise<string[] | undefined> {
     const binding = `enrol:${kind}:${sessionId}`;
     await limitOrRefuse(this.deps.attempts, binding);
     const pending = await this.pendingFactor(userId, kind);
@@ -129,7 +158,13 @@ export class Mfa {
   }
 
   /** Sends a login code for the challenge `challengeId` through the user's confirmed email or SMS factor. */
-  async sendLoginCode(tenantId: string, userId: string, challengeId: string, kind: CodeChannel, email: string): Promise<{ sentTo: string }> {
+  async sendLoginCode(
+    tenantId: string,
+    userId: string,
+    challengeId: string,
+    kind: CodeChannel,
+    email: string,
+  ): Promise<{ sentTo: string }> {
     return runWithTenant(tenantId, async () => {
       const factor = (await this.confirmedFactors(userId)).find((candidate) => candidate.kind === kind);
       if (factor === undefined) throw new HttpError(409, { detail: `No ${kind} factor is set up for this account.` });
@@ -166,7 +201,10 @@ export class Mfa {
           return this.useTotp(userId, code);
         case 'email':
         case 'sms':
-          return (await this.confirmedFactors(userId)).some((factor) => factor.kind === method) && (await this.codes.use(`login:${challengeId}`, userId, code));
+          return (
+            (await this.confirmedFactors(userId)).some((factor) => factor.kind === method) &&
+            (await this.codes.use(`login:${challengeId}`, userId, code))
+          );
         case 'recovery_code':
           return this.useRecoveryCode(userId, code);
       }
@@ -183,10 +221,14 @@ export class Mfa {
     const minutes = String(Math.ceil(this.deps.codeTtlSeconds / 60));
     const text = `${code} is your ${this.deps.issuer} verification code. It expires in ${minutes} minutes. Never share it.`;
     try {
-      if (kind === 'email') await this.deps.mailer.send({ to: destination, subject: 'Your verification code', text, token: code });
+      if (kind === 'email')
+        await this.deps.mailer.send({ to: destination, subject: 'Your verification code', text, token: code });
       else await this.deps.sms.send({ to: destination, text });
     } catch {
-      throw new HttpError(503, { detail: `The ${kind === 'email' ? 'email' : 'SMS'} provider is unavailable; try again shortly.`, headers: { 'Retry-After': '30' } });
+      throw new HttpError(503, {
+        detail: `The ${kind === 'email' ? 'email' : 'SMS'} provider is unavailable; try again shortly.`,
+        headers: { 'Retry-After': '30' },
+      });
     }
   }
 
@@ -201,11 +243,19 @@ export class Mfa {
     const step = matchTotp(this.secretOf(factor), code, Date.now(), factor.lastUsedStep);
     if (step === undefined) return false;
     // Conditional on the step seen, so two concurrent uses of one code cannot both pass.
-    return (await this.factors.updateWhere({ id: factor.id, lastUsedStep: factor.lastUsedStep ?? IsNull() }, { lastUsedStep: step })) === 1;
+    return (
+      (await this.factors.updateWhere(
+        { id: factor.id, lastUsedStep: factor.lastUsedStep ?? IsNull() },
+        { lastUsedStep: step },
+      )) === 1
+    );
   }
 
   private async useRecoveryCode(userId: string, code: string): Promise<boolean> {
-    const [row] = await this.recovery.list({ where: { userId, codeHash: this.hashOf(code.trim()), usedAt: IsNull() }, take: 1 });
+    const [row] = await this.recovery.list({
+      where: { userId, codeHash: this.hashOf(code.trim()), usedAt: IsNull() },
+      take: 1,
+    });
     if (row === undefined) return false;
     return (await this.recovery.updateWhere({ id: row.id, usedAt: IsNull() }, { usedAt: Date.now() })) === 1;
   }

@@ -30,7 +30,11 @@ export interface PendingLogin {
 
 export const PENDING_SECONDS = 600;
 
-const SCOPES: Record<OAuthProvider, string> = { google: 'openid email profile', oidc: 'openid email profile', github: 'read:user user:email' };
+const SCOPES: Record<OAuthProvider, string> = {
+  google: 'openid email profile',
+  oidc: 'openid email profile',
+  github: 'read:user user:email',
+};
 
 /** A plain-http provider is a local fake: allowed on loopback outside production, never elsewhere. */
 function insecureAllowed(url: string, production: boolean): boolean {
@@ -40,8 +44,13 @@ function insecureAllowed(url: string, production: boolean): boolean {
   return true;
 }
 
-const unavailable = () => new HttpError(503, { detail: 'The sign-in provider cannot be reached; try again shortly.', headers: { 'Retry-After': '30' } });
-const refused = () => new HttpError(401, { title: 'Sign-in failed', detail: 'The provider did not confirm the sign-in; start again.' });
+const unavailable = () =>
+  new HttpError(503, {
+    detail: 'The sign-in provider cannot be reached; try again shortly.',
+    headers: { 'Retry-After': '30' },
+  });
+const refused = () =>
+  new HttpError(401, { title: 'Sign-in failed', detail: 'The provider did not confirm the sign-in; start again.' });
 
 /**
  * Authorization-code logins with PKCE (and a nonce for OpenID Connect) through openid-client: Google and any
@@ -107,10 +116,15 @@ export class OAuthClients {
     } catch (error) {
       throw error instanceof TypeError ? unavailable() : refused();
     }
-    return pending.provider === 'github' ? this.githubProfile(config, tokens.access_token) : this.oidcProfile(config, tokens);
+    return pending.provider === 'github'
+      ? this.githubProfile(config, tokens.access_token)
+      : this.oidcProfile(config, tokens);
   }
 
-  private async oidcProfile(config: oidc.Configuration, tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>): Promise<Profile> {
+  private async oidcProfile(
+    config: oidc.Configuration,
+    tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>,
+  ): Promise<Profile> {
     const claims = tokens.claims();
     if (claims === undefined) throw refused();
     let { email, email_verified: verified } = claims as { email?: unknown; email_verified?: unknown };
@@ -119,7 +133,8 @@ export class OAuthClients {
       email = info.email;
       verified = info.email_verified;
     }
-    if (typeof email !== 'string') throw new HttpError(403, { detail: 'The provider shared no email address; allow the email scope.' });
+    if (typeof email !== 'string')
+      throw new HttpError(403, { detail: 'The provider shared no email address; allow the email scope.' });
     return { subject: claims.sub, email, emailVerified: verified === true };
   }
 
@@ -127,7 +142,14 @@ export class OAuthClients {
   private async githubProfile(config: oidc.Configuration, accessToken: string): Promise<Profile> {
     const api = this.settings.github?.apiBase ?? 'https://api.github.com';
     const get = async <T>(path: string): Promise<T> => {
-      const response = await oidc.fetchProtectedResource(config, accessToken, new URL(path, api), 'GET', undefined, new Headers({ accept: 'application/vnd.github+json' }));
+      const response = await oidc.fetchProtectedResource(
+        config,
+        accessToken,
+        new URL(path, api),
+        'GET',
+        undefined,
+        new Headers({ accept: 'application/vnd.github+json' }),
+      );
       if (!response.ok) throw refused();
       return (await response.json()) as T;
     };
@@ -140,7 +162,8 @@ export class OAuthClients {
 
   private config(provider: OAuthProvider): Promise<oidc.Configuration> {
     const settings = this.settings[provider];
-    if (settings === undefined) return Promise.reject(new HttpError(404, { detail: 'This sign-in provider is not offered.' }));
+    if (settings === undefined)
+      return Promise.reject(new HttpError(404, { detail: 'This sign-in provider is not offered.' }));
     let config = this.configs.get(provider);
     if (config === undefined) {
       config = this.build(provider, settings);
@@ -154,11 +177,17 @@ export class OAuthClients {
   }
 
   private async build(provider: OAuthProvider, settings: ProviderSettings): Promise<oidc.Configuration> {
-    const insecure = insecureAllowed(settings.server, this.production) || (settings.apiBase !== undefined && insecureAllowed(settings.apiBase, this.production));
+    const insecure =
+      insecureAllowed(settings.server, this.production) ||
+      (settings.apiBase !== undefined && insecureAllowed(settings.apiBase, this.production));
     if (provider === 'github') {
       const base = settings.server.replace(/\/+$/, '');
       const config = new oidc.Configuration(
-        { issuer: base, authorization_endpoint: `${base}/login/oauth/authorize`, token_endpoint: `${base}/login/oauth/access_token` },
+        {
+          issuer: base,
+          authorization_endpoint: `${base}/login/oauth/authorize`,
+          token_endpoint: `${base}/login/oauth/access_token`,
+        },
         settings.clientId,
         settings.clientSecret,
       );
@@ -167,6 +196,12 @@ export class OAuthClients {
       return config;
     }
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: loopback fakes outside production only
-    return oidc.discovery(new URL(settings.server), settings.clientId, settings.clientSecret, undefined, insecure ? { execute: [oidc.allowInsecureRequests] } : {});
+    return oidc.discovery(
+      new URL(settings.server),
+      settings.clientId,
+      settings.clientSecret,
+      undefined,
+      insecure ? { execute: [oidc.allowInsecureRequests] } : {},
+    );
   }
 }

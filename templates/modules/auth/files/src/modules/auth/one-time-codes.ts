@@ -26,13 +26,24 @@ export class OneTimeCodes {
     const bindingHash = this.bindingHash(binding);
     await this.rows.updateWhere({ binding: bindingHash, usedAt: IsNull() }, { usedAt: now });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await this.rows.create({ binding: bindingHash, userId, channel, codeHash: this.codeHash(binding, code), expiresAt: now + this.ttlSeconds * 1000, usedAt: null });
+    await this.rows.create({
+      binding: bindingHash,
+      userId,
+      channel,
+      codeHash: this.codeHash(binding, code),
+      expiresAt: now + this.ttlSeconds * 1000,
+      usedAt: null,
+    });
     return code;
   }
 
   /** Uses the newest live code of `binding` when `code` matches it; false otherwise. Two racing uses: one wins. */
   async use(binding: string, userId: string, code: string, now = Date.now()): Promise<boolean> {
-    const [row] = await this.rows.list({ where: { binding: this.bindingHash(binding), userId, usedAt: IsNull(), expiresAt: MoreThan(now) }, order: { expiresAt: 'DESC' }, take: 1 });
+    const [row] = await this.rows.list({
+      where: { binding: this.bindingHash(binding), userId, usedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { expiresAt: 'DESC' },
+      take: 1,
+    });
     if (row === undefined || !constantTimeEqual(row.codeHash, this.codeHash(binding, code.trim()))) return false;
     return (await this.rows.updateWhere({ id: row.id, usedAt: IsNull() }, { usedAt: now })) === 1;
   }

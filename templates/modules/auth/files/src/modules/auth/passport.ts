@@ -13,24 +13,24 @@ import type { AccessClaims } from './tokens.js';
  * serializeUser; sessions are auth's own (the sessions table and rotating refresh tokens). One instance per app
  * rather than passport's global one, so two apps in one process (tests) never share strategies.
  */
-export function createPassport(deps: {
-  login: LoginService;
-  bearer: AccessTokenStrategy;
-}): passport.Authenticator {
+export function createPassport(deps: { login: LoginService; bearer: AccessTokenStrategy }): passport.Authenticator {
   const instance = new passport.Passport();
   instance.use(
     'local',
-    new LocalStrategy({ usernameField: 'email', passReqToCallback: true, session: false }, (req, email, password, done) => {
-      // Lockout, rate limits and equal timing for unknown accounts live in the service; every failure is its 401.
-      deps.login.checkPassword({ email, password, tenantId: loginTenant(bodyTenant(req)) }, clientMetaOf(req)).then(
-        (user) => {
-          done(null, user);
-        },
-        (error: unknown) => {
-          done(error);
-        },
-      );
-    }),
+    new LocalStrategy(
+      { usernameField: 'email', passReqToCallback: true, session: false },
+      (req, email, password, done) => {
+        // Lockout, rate limits and equal timing for unknown accounts live in the service; every failure is its 401.
+        deps.login.checkPassword({ email, password, tenantId: loginTenant(bodyTenant(req)) }, clientMetaOf(req)).then(
+          (user) => {
+            done(null, user);
+          },
+          (error: unknown) => {
+            done(error);
+          },
+        );
+      },
+    ),
   );
   instance.use('jwt', deps.bearer);
   return instance;
@@ -74,12 +74,20 @@ export function bearerTokenOf(req: Request): string | undefined {
  * Runs one strategy as a promise: what it recognised, or undefined when it failed or passed. An error (a 401 or
  * 429 from the service, a store that is down) rejects.
  */
-export function authenticateWith<Recognised>(instance: passport.Authenticator, strategy: string, req: Request): Promise<Recognised | undefined> {
+export function authenticateWith<Recognised>(
+  instance: passport.Authenticator,
+  strategy: string,
+  req: Request,
+): Promise<Recognised | undefined> {
   return new Promise((resolve, reject) => {
-    const run = instance.authenticate(strategy, { session: false }, (error: unknown, recognised: Recognised | false | undefined) => {
-      if (error !== null && error !== undefined) reject(asError(error));
-      else resolve(recognised === false ? undefined : recognised);
-    }) as (req: Request, res: Response, next: () => void) => void;
+    const run = instance.authenticate(
+      strategy,
+      { session: false },
+      (error: unknown, recognised: Recognised | false | undefined) => {
+        if (error !== null && error !== undefined) reject(asError(error));
+        else resolve(recognised === false ? undefined : recognised);
+      },
+    ) as (req: Request, res: Response, next: () => void) => void;
     // With a callback passport never writes the response; `next` is how a strategy that passed finishes.
     run(req, req.res as Response, () => {
       resolve(undefined);
@@ -87,7 +95,8 @@ export function authenticateWith<Recognised>(instance: passport.Authenticator, s
   });
 }
 
-const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : new Error('passport strategy failed', { cause: thrown }));
+const asError = (thrown: unknown): Error =>
+  thrown instanceof Error ? thrown : new Error('passport strategy failed', { cause: thrown });
 
 /**
  * Runs a strategy through passport's strategy protocol (success, fail, pass, error) without passport's middleware,
@@ -119,7 +128,10 @@ export function runStrategy<Recognised>(strategy: Strategy, req: Request): Promi
 /** The tenant a login names: the body's, else the one the request resolved (header, subdomain). */
 export function loginTenant(bodyTenant: string | undefined): string {
   const tenant = bodyTenant ?? findCurrentTenantId();
-  if (tenant === undefined) throw new ValidationError([{ in: 'body', path: 'tenant', message: 'Name the tenant (in the body or the tenant header).' }]);
+  if (tenant === undefined)
+    throw new ValidationError([
+      { in: 'body', path: 'tenant', message: 'Name the tenant (in the body or the tenant header).' },
+    ]);
   return tenant;
 }
 

@@ -9,7 +9,12 @@ export interface Argon2Options {
 }
 
 /** OWASP's Argon2id minimum: 19 MiB, 2 iterations, 1 lane. Raising these re-hashes each user at their next login. */
-export const ARGON2_OPTIONS: Readonly<Argon2Options> = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+export const ARGON2_OPTIONS: Readonly<Argon2Options> = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 export const PASSWORD_MAX_LENGTH = 128;
 
@@ -53,6 +58,7 @@ export function passwordProblem(password: string, minLength: number, email?: str
   const lower = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lower)) return 'This password is too common; choose another.';
   if (/^(.)\1*$/su.test(password)) return 'This password is one repeated character; choose another.';
-  if (email !== undefined && (lower === email || lower === email.split('@')[0])) return 'Do not use your email address as a password.';
+  if (email !== undefined && (lower === email || lower === email.split('@')[0]))
+    return 'Do not use your email address as a password.';
   return undefined;
 }

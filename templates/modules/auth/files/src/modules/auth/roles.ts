@@ -64,7 +64,8 @@ export class Roles {
   /** For an invitation or a role change: the role must exist here and hold nothing the actor does not. */
   async assertGrantable(actor: RoleGrant, role: string, tenantId: string): Promise<void> {
     const granted = await runWithTenant(tenantId, () => this.grantOf(role));
-    if (granted === undefined) throw new ValidationError([{ in: 'body', path: 'role', message: `The organisation has no role ${role}.` }]);
+    if (granted === undefined)
+      throw new ValidationError([{ in: 'body', path: 'role', message: `The organisation has no role ${role}.` }]);
     if (!mayGrant(actor, granted, this.declared)) throw aboveOwn();
   }
 
@@ -102,32 +103,55 @@ export class Roles {
     });
   }
 
-  async create(actor: RoleGrant, tenantId: string, input: { name: string; description: string; permissions: readonly string[] }): Promise<RoleView> {
-    if (isBuiltIn(input.name)) throw new ValidationError([{ in: 'body', path: 'name', message: `${input.name} is a built-in role.` }]);
+  async create(
+    actor: RoleGrant,
+    tenantId: string,
+    input: { name: string; description: string; permissions: readonly string[] },
+  ): Promise<RoleView> {
+    if (isBuiltIn(input.name))
+      throw new ValidationError([{ in: 'body', path: 'name', message: `${input.name} is a built-in role.` }]);
     const permissions = this.grantable(actor, input.permissions);
     return runWithTenant(tenantId, async () => {
-      if ((await this.grantOf(input.name)) !== undefined) throw new HttpError(409, { detail: `The organisation already has a role ${input.name}.` });
+      if ((await this.grantOf(input.name)) !== undefined)
+        throw new HttpError(409, { detail: `The organisation already has a role ${input.name}.` });
       const row = await this.custom.create({ name: input.name, description: input.description, permissions });
       return this.view({ role: row.name, permissions: row.permissions }, row.description, false);
     });
   }
 
   /** Returns the role as changed, and whether its permissions changed (its holders' tokens must then stop). */
-  async update(actor: RoleGrant, tenantId: string, name: string, input: { description?: string | undefined; permissions?: readonly string[] | undefined }): Promise<{ role: RoleView; permissionsChanged: boolean }> {
+  async update(
+    actor: RoleGrant,
+    tenantId: string,
+    name: string,
+    input: { description?: string | undefined; permissions?: readonly string[] | undefined },
+  ): Promise<{ role: RoleView; permissionsChanged: boolean }> {
     return runWithTenant(tenantId, async () => {
       const row = await this.ownRole(actor, name);
       const permissions = input.permissions === undefined ? row.permissions : this.grantable(actor, input.permissions);
       const permissionsChanged = permissions.join(',') !== row.permissions.join(',');
-      const updated = (await this.custom.update(row.id, { description: input.description ?? row.description, permissions })) ?? row;
-      return { role: this.view({ role: updated.name, permissions: updated.permissions }, updated.description, false), permissionsChanged };
+      const updated =
+        (await this.custom.update(row.id, { description: input.description ?? row.description, permissions })) ?? row;
+      return {
+        role: this.view({ role: updated.name, permissions: updated.permissions }, updated.description, false),
+        permissionsChanged,
+      };
     });
   }
 
-  async remove(actor: RoleGrant, tenantId: string, name: string, holders: (role: string) => Promise<number>): Promise<void> {
+  async remove(
+    actor: RoleGrant,
+    tenantId: string,
+    name: string,
+    holders: (role: string) => Promise<number>,
+  ): Promise<void> {
     await runWithTenant(tenantId, async () => {
       const row = await this.ownRole(actor, name);
       const count = await holders(name);
-      if (count > 0) throw new HttpError(409, { detail: `${String(count)} account(s) hold the role ${name}; give them another role first.` });
+      if (count > 0)
+        throw new HttpError(409, {
+          detail: `${String(count)} account(s) hold the role ${name}; give them another role first.`,
+        });
       await this.custom.delete(row.id);
     });
   }
@@ -145,13 +169,21 @@ export class Roles {
   private grantable(actor: RoleGrant, permissions: readonly string[]): string[] {
     const known = new Set(this.declared.map((permission) => permission.name));
     const unknown = permissions.filter((permission) => !known.has(permission));
-    if (unknown.length > 0) throw new ValidationError([{ in: 'body', path: 'permissions', message: `No module declares ${unknown.join(', ')}.` }]);
+    if (unknown.length > 0)
+      throw new ValidationError([
+        { in: 'body', path: 'permissions', message: `No module declares ${unknown.join(', ')}.` },
+      ]);
     const wanted = [...new Set(permissions)].filter((permission) => !heldByEveryone(permission)).sort();
     if (!wanted.every((permission) => roleHas(actor, permission))) throw aboveOwn();
     return wanted;
   }
 
   private view(grant: RoleGrant, description: string, builtIn: boolean): RoleView {
-    return { name: grant.role, description, builtIn, permissions: this.declared.map((p) => p.name).filter((name) => roleHas(grant, name)) };
+    return {
+      name: grant.role,
+      description,
+      builtIn,
+      permissions: this.declared.map((p) => p.name).filter((name) => roleHas(grant, name)),
+    };
   }
 }

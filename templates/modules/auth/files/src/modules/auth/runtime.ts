@@ -46,12 +46,32 @@ const PROVIDER_ENV: Record<OAuthProvider, string[]> = {
 function providerSettings(config: ModuleContext['config'], provider: OAuthProvider): ProviderSettings | undefined {
   const env = config.env;
   const settings = {
-    google: { clientId: env.AUTH_GOOGLE_CLIENT_ID, clientSecret: env.AUTH_GOOGLE_CLIENT_SECRET, server: env.AUTH_GOOGLE_ISSUER },
-    github: { clientId: env.AUTH_GITHUB_CLIENT_ID, clientSecret: env.AUTH_GITHUB_CLIENT_SECRET, server: env.AUTH_GITHUB_BASE, apiBase: env.AUTH_GITHUB_API_BASE },
-    oidc: { clientId: env.AUTH_OIDC_CLIENT_ID, clientSecret: env.AUTH_OIDC_CLIENT_SECRET, server: env.AUTH_OIDC_ISSUER },
+    google: {
+      clientId: env.AUTH_GOOGLE_CLIENT_ID,
+      clientSecret: env.AUTH_GOOGLE_CLIENT_SECRET,
+      server: env.AUTH_GOOGLE_ISSUER,
+    },
+    github: {
+      clientId: env.AUTH_GITHUB_CLIENT_ID,
+      clientSecret: env.AUTH_GITHUB_CLIENT_SECRET,
+      server: env.AUTH_GITHUB_BASE,
+      apiBase: env.AUTH_GITHUB_API_BASE,
+    },
+    oidc: {
+      clientId: env.AUTH_OIDC_CLIENT_ID,
+      clientSecret: env.AUTH_OIDC_CLIENT_SECRET,
+      server: env.AUTH_OIDC_ISSUER,
+    },
   }[provider];
   const { clientId, clientSecret, server } = settings;
-  if (clientId === undefined || clientId === '' || clientSecret === undefined || clientSecret === '' || server === undefined) return undefined;
+  if (
+    clientId === undefined ||
+    clientId === '' ||
+    clientSecret === undefined ||
+    clientSecret === '' ||
+    server === undefined
+  )
+    return undefined;
   return { ...settings, clientId, clientSecret, server };
 }
 
@@ -62,22 +82,33 @@ function providerSettings(config: ModuleContext['config'], provider: OAuthProvid
 function assertSafeConfig(config: ModuleContext['config']): void {
   const auth = config.auth;
   const problems: string[] = [];
-  if (auth.passwordMinLength < 8 || auth.passwordMinLength > 64) problems.push('AUTH_PASSWORD_MIN_LENGTH must be 8..64');
-  if (auth.accessTokenTtlSeconds < 60 || auth.accessTokenTtlSeconds > 3600) problems.push('AUTH_ACCESS_TOKEN_TTL_SECONDS must be 60..3600');
-  if (auth.lockoutThreshold < 1 || auth.lockoutWindowSeconds < 1) problems.push('AUTH_LOCKOUT_THRESHOLD and AUTH_LOCKOUT_WINDOW_SECONDS must be positive');
-  if (auth.sessionTimeout < 60 || auth.sessionAbsoluteSeconds < auth.sessionTimeout) problems.push('AUTH_SESSION_TIMEOUT must be at least 60 and at most AUTH_SESSION_ABSOLUTE_SECONDS');
+  if (auth.passwordMinLength < 8 || auth.passwordMinLength > 64)
+    problems.push('AUTH_PASSWORD_MIN_LENGTH must be 8..64');
+  if (auth.accessTokenTtlSeconds < 60 || auth.accessTokenTtlSeconds > 3600)
+    problems.push('AUTH_ACCESS_TOKEN_TTL_SECONDS must be 60..3600');
+  if (auth.lockoutThreshold < 1 || auth.lockoutWindowSeconds < 1)
+    problems.push('AUTH_LOCKOUT_THRESHOLD and AUTH_LOCKOUT_WINDOW_SECONDS must be positive');
+  if (auth.sessionTimeout < 60 || auth.sessionAbsoluteSeconds < auth.sessionTimeout)
+    problems.push('AUTH_SESSION_TIMEOUT must be at least 60 and at most AUTH_SESSION_ABSOLUTE_SECONDS');
   const secret = config.env.AUTH_JWT_SECRET;
-  if (secret !== undefined && secret !== '' && secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  if (secret !== undefined && secret !== '' && secret.length < 32)
+    problems.push('AUTH_JWT_SECRET must be at least 32 characters');
   const unknownMethods = auth.mfaMethods.filter((method) => !FACTOR_KINDS.includes(method as FactorKind));
-  if (unknownMethods.length > 0) problems.push(`AUTH_MFA_METHODS may list ${FACTOR_KINDS.join(', ')}, not ${unknownMethods.join(', ')}`);
-  if (auth.mfaCodeTtlSeconds < 60 || auth.mfaCodeTtlSeconds > 600) problems.push('AUTH_MFA_CODE_TTL_SECONDS must be 60..600');
+  if (unknownMethods.length > 0)
+    problems.push(`AUTH_MFA_METHODS may list ${FACTOR_KINDS.join(', ')}, not ${unknownMethods.join(', ')}`);
+  if (auth.mfaCodeTtlSeconds < 60 || auth.mfaCodeTtlSeconds > 600)
+    problems.push('AUTH_MFA_CODE_TTL_SECONDS must be 60..600');
   const production = config.env.NODE_ENV === 'production';
   // Codes in a log are codes anyone with log access can use; a cleartext provider URL leaks them on the wire.
-  if (production && auth.mfaMethods.includes('sms') && config.env.AUTH_SMS_TRANSPORT === 'log') problems.push('SMS codes need AUTH_SMS_TRANSPORT=http in production');
-  if (production && config.env.AUTH_SMS_TRANSPORT === 'http' && !config.env.AUTH_SMS_API_BASE.startsWith('https://')) problems.push('AUTH_SMS_API_BASE must be https:// in production');
+  if (production && auth.mfaMethods.includes('sms') && config.env.AUTH_SMS_TRANSPORT === 'log')
+    problems.push('SMS codes need AUTH_SMS_TRANSPORT=http in production');
+  if (production && config.env.AUTH_SMS_TRANSPORT === 'http' && !config.env.AUTH_SMS_API_BASE.startsWith('https://'))
+    problems.push('AUTH_SMS_API_BASE must be https:// in production');
   for (const provider of auth.oauthProviders) {
-    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider)) problems.push(`AUTH_OAUTH_PROVIDERS may list ${OAUTH_PROVIDERS.join(', ')}, not ${provider}`);
-    else if (providerSettings(config, provider as OAuthProvider) === undefined) problems.push(`oauth provider ${provider} needs ${PROVIDER_ENV[provider as OAuthProvider].join(', ')}`);
+    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider))
+      problems.push(`AUTH_OAUTH_PROVIDERS may list ${OAUTH_PROVIDERS.join(', ')}, not ${provider}`);
+    else if (providerSettings(config, provider as OAuthProvider) === undefined)
+      problems.push(`oauth provider ${provider} needs ${PROVIDER_ENV[provider as OAuthProvider].join(', ')}`);
   }
   if (problems.length > 0) throw new Error(`auth configuration is unsafe: ${problems.join('; ')}`);
 }
@@ -92,12 +123,27 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
   const { config } = context;
   assertSafeConfig(config);
   const auth = config.auth;
-  const secrets = [config.env.AUTH_JWT_SECRET ?? config.env.APP_SECRET, config.env.AUTH_JWT_PREVIOUS_SECRET].filter((s): s is string => s !== undefined && s !== '');
-  const tokens = new AccessTokens(secrets, { issuer: auth.jwtIssuer, audience: auth.jwtAudience, ttlSeconds: auth.accessTokenTtlSeconds });
-  const revocations = config.env.REDIS_URL === undefined ? memoryRevocationList() : redisRevocationList(config.env.REDIS_URL);
-  const lockout = new Lockout(context.rateLimiters, { threshold: auth.lockoutThreshold, windowSeconds: auth.lockoutWindowSeconds });
+  const secrets = [config.env.AUTH_JWT_SECRET ?? config.env.APP_SECRET, config.env.AUTH_JWT_PREVIOUS_SECRET].filter(
+    (s): s is string => s !== undefined && s !== '',
+  );
+  const tokens = new AccessTokens(secrets, {
+    issuer: auth.jwtIssuer,
+    audience: auth.jwtAudience,
+    ttlSeconds: auth.accessTokenTtlSeconds,
+  });
+  const revocations =
+    config.env.REDIS_URL === undefined ? memoryRevocationList() : redisRevocationList(config.env.REDIS_URL);
+  const lockout = new Lockout(context.rateLimiters, {
+    threshold: auth.lockoutThreshold,
+    windowSeconds: auth.lockoutWindowSeconds,
+  });
   // Every auth limit fails closed: while Redis is down, auth endpoints answer 503 rather than count per replica.
-  const ipLimiter = context.rateLimiters.create({ name: 'auth-client', points: auth.loginIpLimit, windowSeconds: auth.lockoutWindowSeconds, failClosed: true });
+  const ipLimiter = context.rateLimiters.create({
+    name: 'auth-client',
+    points: auth.loginIpLimit,
+    windowSeconds: auth.lockoutWindowSeconds,
+    failClosed: true,
+  });
   const store = new AuthStore(context.dataSource, config.core.rowLevelSecurity);
   const production = config.env.NODE_ENV === 'production';
   const { mailer } = context;
@@ -114,9 +160,24 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
     rowLevelSecurity: config.core.rowLevelSecurity,
     encryption: context.encryption,
     codeKey: deriveKey(config.env.APP_SECRET, 'auth-recovery-codes'),
-    attempts: context.rateLimiters.create({ name: 'auth-mfa-challenge', points: 5, windowSeconds: 600, failClosed: true }),
-    sendsPerBinding: context.rateLimiters.create({ name: 'auth-mfa-sends', points: 3, windowSeconds: 600, failClosed: true }),
-    sendsPerUser: context.rateLimiters.create({ name: 'auth-mfa-sends-user', points: 10, windowSeconds: 3600, failClosed: true }),
+    attempts: context.rateLimiters.create({
+      name: 'auth-mfa-challenge',
+      points: 5,
+      windowSeconds: 600,
+      failClosed: true,
+    }),
+    sendsPerBinding: context.rateLimiters.create({
+      name: 'auth-mfa-sends',
+      points: 3,
+      windowSeconds: 600,
+      failClosed: true,
+    }),
+    sendsPerUser: context.rateLimiters.create({
+      name: 'auth-mfa-sends-user',
+      points: 10,
+      windowSeconds: 3600,
+      failClosed: true,
+    }),
     codeTtlSeconds: auth.mfaCodeTtlSeconds,
     methods: auth.mfaMethods.filter((method): method is FactorKind => FACTOR_KINDS.includes(method as FactorKind)),
     mailer,
@@ -131,8 +192,14 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
     const claims = await tokens.verify(token);
     return claims === undefined || (await revocations.isRevoked(claims)) ? undefined : claims;
   });
-  const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider => (OAUTH_PROVIDERS as readonly string[]).includes(provider));
-  const oauth = new OAuthClients(Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])), config.env.AUTH_OAUTH_CALLBACK_BASE, production);
+  const offered = auth.oauthProviders.filter((provider): provider is OAuthProvider =>
+    (OAUTH_PROVIDERS as readonly string[]).includes(provider),
+  );
+  const oauth = new OAuthClients(
+    Object.fromEntries(offered.map((provider) => [provider, providerSettings(config, provider)])),
+    config.env.AUTH_OAUTH_CALLBACK_BASE,
+    production,
+  );
   return {
     context,
     tokens,

@@ -36,7 +36,10 @@ export interface HttpSmsOptions {
  * Plain fetch, because the vendor SDKs pull in an HTTP stack of their own for this one call.
  */
 export function httpSms(options: HttpSmsOptions): SmsSender {
-  const url = new URL(`2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`, options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`);
+  const url = new URL(
+    `2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`,
+    options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`,
+  );
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   return {
     async send(message) {

@@ -132,7 +132,9 @@ export class AccessTokens {
         requiredClaims: ['sub', 'exp'],
       });
       const { sub, tenant, cid } = payload as Record<string, unknown>;
-      return typeof sub === 'string' && typeof tenant === 'string' && typeof cid === 'string' ? { sub, tenant, cid } : undefined;
+      return typeof sub === 'string' && typeof tenant === 'string' && typeof cid === 'string'
+        ? { sub, tenant, cid }
+        : undefined;
     } catch (error) {
       if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
       throw error;
@@ -157,7 +159,8 @@ export class AccessTokens {
 
   private keyFor(header: JWTHeaderParameters): Uint8Array {
     // jku, x5u, jwk and x5c name keys elsewhere; a token that carries them is refused rather than followed.
-    if ('jku' in header || 'x5u' in header || 'jwk' in header || 'x5c' in header) throw new errors.JWSInvalid('external key reference');
+    if ('jku' in header || 'x5u' in header || 'jwk' in header || 'x5c' in header)
+      throw new errors.JWSInvalid('external key reference');
     const key = typeof header.kid === 'string' ? this.byKid.get(header.kid) : undefined;
     if (key === undefined) throw new errors.JWKSNoMatchingKey();
     return key;
@@ -208,6 +211,7 @@ export function newLinkToken(tenantId: string): string {
 
 export function tenantOfLinkToken(token: string): string | undefined {
   const [tenantId, secret, ...rest] = token.split('.');
-  if (rest.length > 0 || tenantId === undefined || secret === undefined || !TENANT_ID_PATTERN.test(tenantId)) return undefined;
+  if (rest.length > 0 || tenantId === undefined || secret === undefined || !TENANT_ID_PATTERN.test(tenantId))
+    return undefined;
   return tenantId;
 }

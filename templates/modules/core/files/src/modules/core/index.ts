@@ -68,7 +68,15 @@ export {
   type SecurityRequirement,
 } from './http/route.js';
 export { parseRequest, type RequestSchemas, type ParsedRequest } from './http/validation.js';
-export { found, HttpError, NotFoundError, ValidationError, PROBLEM_CONTENT_TYPE, type Problem, type FieldError } from './http/problem.js';
+export {
+  found,
+  HttpError,
+  NotFoundError,
+  ValidationError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  type FieldError,
+} from './http/problem.js';
 export { rateLimit, rateLimitHeaders, tooManyRequests, byClientAddress, type KeyOf } from './rate-limit/middleware.js';
 export type { Limiter, LimiterOptions, RateLimiterFactory } from './rate-limit/rate-limiter.js';
 
@@ -98,7 +106,12 @@ export {
 } from './tenancy/pagination.js';
 export { runWithTenant, currentTenantId, findCurrentTenantId, TENANT_ID_PATTERN } from './tenancy/tenant-context.js';
 export { createTenant, type NewTenant } from './tenancy/tenants.js';
-export { enableRowLevelSecurity, grantDataAccess, assertRowLevelSecurityRole, tenantTables } from './tenancy/row-level-security.js';
+export {
+  enableRowLevelSecurity,
+  grantDataAccess,
+  assertRowLevelSecurityRole,
+  tenantTables,
+} from './tenancy/row-level-security.js';
 export { timestampColumns, tenantScopedColumns, softDeleteColumn, tenantIndex } from './migrations/columns.js';
 
 // Security helpers
@@ -113,7 +126,13 @@ export { createMailer, logMailer, smtpMailer, type Mailer, type MailMessage } fr
 // App assembly, used by src/app.ts and src/main.ts
 export { createLogger, type Logger, type LoggerExtension } from './logger.js';
 export { noopMetrics, type Metrics, type MetricSpec, type MetricLabels } from './metrics.js';
-export { runReadiness, coreReadinessChecks, type ReadinessCheck, type ReadinessReport, type CheckResult } from './health/readiness.js';
+export {
+  runReadiness,
+  coreReadinessChecks,
+  type ReadinessCheck,
+  type ReadinessReport,
+  type CheckResult,
+} from './health/readiness.js';
 export { createHookRegistry, type HookCollector } from './hooks.js';
 export { loadSecurityKeys, MIN_APP_SECRET_LENGTH } from './security/secrets.js';
 export { securityHeaders, corsFromAllowlist } from './security/headers.js';
@@ -134,7 +153,10 @@ export { exitGracefullyOnSignals } from './lifecycle/shutdown.js';
 export { createExtensionPoints } from './extension-points.js';
 
 /** Tenant-scoped access to `entity` for the current request's tenant. */
-export function tenantRepository<T extends TenantScopedEntity>(context: ModuleContext, entity: EntityTarget<T>): TenantRepository<T> {
+export function tenantRepository<T extends TenantScopedEntity>(
+  context: ModuleContext,
+  entity: EntityTarget<T>,
+): TenantRepository<T> {
   return new TenantRepository(context.dataSource, entity, { rowLevelSecurity: context.config.core.rowLevelSecurity });
 }
 

@@ -17,8 +17,20 @@ export interface LoggerExtension {
 export const REDACTED = '[redacted]';
 /** Credential headers and secret-bearing keys, censored wherever they appear in a logged object. */
 export const SECRET_KEYS = [
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-csrf-token',
-  'password', 'token', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'api_key', 'apiKey',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-csrf-token',
+  'password',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'client_secret',
+  'api_key',
+  'apiKey',
   // A failed query's bound values (TypeORM's QueryFailedError.parameters): passwords, tokens, personal data.
   'parameters',
 ];
@@ -74,10 +86,15 @@ export function secretCensor(keys: Iterable<string>): (line: Record<string, unkn
  * Modules extend the logger through `logging` (mixins, exact pino redaction paths, a transport).
  * `destination` replaces stdout (tests read lines from it).
  */
-export function createLogger(config: AppConfig, modules: readonly AppModule[] = [], destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  config: AppConfig,
+  modules: readonly AppModule[] = [],
+  destination?: pino.DestinationStream,
+): Logger {
   const extensions = modules.flatMap((module) => module.logging?.(config) ?? []);
   const mixins = extensions.flatMap((extension) => extension.mixin ?? []);
-  const transport = destination === undefined ? extensions.find((extension) => extension.transport)?.transport : undefined;
+  const transport =
+    destination === undefined ? extensions.find((extension) => extension.transport)?.transport : undefined;
   const censor = secretCensor([...SECRET_KEYS, ...modules.flatMap((module) => module.sensitiveFields ?? [])]);
   const paths = extensions.flatMap((extension) => extension.redact ?? []);
   const options: pino.LoggerOptions = {
@@ -86,7 +103,11 @@ export function createLogger(config: AppConfig, modules: readonly AppModule[] = 
     // Errors are plain, censored objects by now (pino's own serializer would rename their type to Object).
     serializers: { err: (value: unknown) => value },
     ...(paths.length === 0 ? {} : { redact: { paths, censor: REDACTED } }),
-    ...(mixins.length === 0 ? {} : { mixin: mixins.length === 1 ? mixins[0] : () => Object.assign({}, ...mixins.map((mixin) => mixin())) as object }),
+    ...(mixins.length === 0
+      ? {}
+      : {
+          mixin: mixins.length === 1 ? mixins[0] : () => Object.assign({}, ...mixins.map((mixin) => mixin())) as object,
+        }),
     ...(transport === undefined ? {} : { transport }),
   };
   const logger = destination === undefined ? pino(options) : pino(options, destination);

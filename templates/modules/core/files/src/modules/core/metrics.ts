@@ -23,7 +23,8 @@ export interface Metrics {
 export function noopMetrics(declared: readonly MetricSpec[]): Metrics {
   const types = new Map(declared.map((spec) => [spec.name, spec.type]));
   const check = (name: string, type: MetricSpec['type']) => {
-    if (types.get(name) !== type) throw new Error(`metric ${name} is not declared as a ${type} in any module's \`metrics\``);
+    if (types.get(name) !== type)
+      throw new Error(`metric ${name} is not declared as a ${type} in any module's \`metrics\``);
   };
   return {
     increment: (name) => {

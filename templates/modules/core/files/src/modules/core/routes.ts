@@ -5,7 +5,11 @@ import type { ReadinessReport } from './health/readiness.js';
 import type { Csrf } from './security/csrf.js';
 
 const HealthSchema = z.object({ status: z.literal('ok') });
-const CheckSchema = z.object({ status: z.enum(['ok', 'failed']), ms: z.number(), reason: z.enum(['timeout', 'error']).optional() });
+const CheckSchema = z.object({
+  status: z.enum(['ok', 'failed']),
+  ms: z.number(),
+  reason: z.enum(['timeout', 'error']).optional(),
+});
 const ReadySchema = z.object({ status: z.literal('ready'), checks: z.record(z.string(), CheckSchema) });
 const CsrfTokenSchema = z.object({ token: z.string(), header: z.string() });
 
@@ -26,7 +30,8 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
       path: '/ready',
       public: true,
       summary: 'Readiness: every dependency answers in time',
-      description: 'Checks the database, Redis when configured, and every check a module contributes, each with a timeout.',
+      description:
+        'Checks the database, Redis when configured, and every check a module contributes, each with a timeout.',
       tags: ['core'],
       responses: {
         200: { description: 'Ready to serve, with each check', schema: ReadySchema },
@@ -36,7 +41,10 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
         const report = await readiness();
         if (!report.ready) {
           const failed = Object.keys(report.checks).filter((name) => report.checks[name]?.status === 'failed');
-          throw new HttpError(503, { detail: `Not ready: ${failed.join(', ')}.`, extensions: { checks: report.checks } });
+          throw new HttpError(503, {
+            detail: `Not ready: ${failed.join(', ')}.`,
+            extensions: { checks: report.checks },
+          });
         }
         return { status: 'ready' as const, checks: report.checks };
       },
@@ -46,7 +54,8 @@ export function coreRoutes(readiness: () => Promise<ReadinessReport>, csrf: Csrf
       path: '/csrf-token',
       public: true,
       summary: 'Issue a CSRF token for cookie-authenticated requests',
-      description: 'Sets the token cookie and returns the same token; send it back in the named header on unsafe requests.',
+      description:
+        'Sets the token cookie and returns the same token; send it back in the named header on unsafe requests.',
       tags: ['core'],
       responses: { 200: { description: 'A fresh token', schema: CsrfTokenSchema } },
       handler: (_input, { req, res }) => ({ token: csrf.issue(req, res), header: 'X-CSRF-Token' }),

@@ -18,7 +18,8 @@ export { startTracing, stopTracing, currentTraceIds } from './tracing.js';
 
 /** This app's prom-client registry, when observability provides the metrics backend. */
 export function promMetricsOf(context: ModuleContext): PromMetrics {
-  if (!(context.metrics instanceof PromMetrics)) throw new Error('observability: another module provides the metrics backend');
+  if (!(context.metrics instanceof PromMetrics))
+    throw new Error('observability: another module provides the metrics backend');
   return context.metrics;
 }
 
@@ -28,7 +29,8 @@ export const observabilityModule: AppModule = {
   securitySchemes: () => metricsSecuritySchemes,
   // Prometheus scrapes the whole app, not a tenant.
   platformPaths: ['/metrics'],
-  metricsBackend: (declared, config) => new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),
+  metricsBackend: (declared, config) =>
+    new PromMetrics(declared, { defaultMetrics: config.observability.defaultMetrics }),
   logging: loggingExtension,
   // Tracing patches libraries process-wide, so it belongs to the process (src/main.ts), not to one app.
   onBoot: async (config, logger) => {

@@ -54,7 +54,9 @@ export function loggingExtension(config: AppConfig): LoggerExtension {
   const pretty = config.env.NODE_ENV === 'development' && config.observability.prettyLogs && prettyAvailable();
   return {
     mixin: correlationIds,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
   };
 }
 
@@ -79,7 +81,10 @@ export function compactAccessLine(logger: Logger): AccessLine {
   return (req, status, ms) => {
     const level = levelOf(status);
     if (!logger.isLevelEnabled(level)) return;
-    logger[level]({ req: { method: req.method, path: pathOf(req) }, res: { status }, ms: Math.round(ms * 10) / 10 }, status === 499 ? 'request aborted' : 'request');
+    logger[level](
+      { req: { method: req.method, path: pathOf(req) }, res: { status }, ms: Math.round(ms * 10) / 10 },
+      status === 499 ? 'request aborted' : 'request',
+    );
   };
 }
 

@@ -10,7 +10,10 @@ export const metricsSecuritySchemes: Readonly<Record<string, SecurityScheme>> = 
 };
 
 /** GET /metrics in the Prometheus text format, behind `allow` (token or address allowlist). */
-export function metricsRoutes(metrics: PromMetrics, allow: (req: Parameters<RouteDefinition['handler']>[1]['req']) => void): RouteDefinition[] {
+export function metricsRoutes(
+  metrics: PromMetrics,
+  allow: (req: Parameters<RouteDefinition['handler']>[1]['req']) => void,
+): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get',

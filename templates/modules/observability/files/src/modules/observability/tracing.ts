@@ -13,7 +13,10 @@ export function urlWithoutQuery(options: RequestOptions): string {
   const name = options.hostname ?? options.host ?? 'localhost';
   // An IPv6 address goes in brackets; any other name with a colon is a `host` that already carries its port.
   const ipv6 = isIPv6(name);
-  const port = options.port === undefined || options.port === null || (!ipv6 && name.includes(':')) ? '' : `:${String(options.port)}`;
+  const port =
+    options.port === undefined || options.port === null || (!ipv6 && name.includes(':'))
+      ? ''
+      : `:${String(options.port)}`;
   return `${options.protocol ?? 'http:'}//${ipv6 ? `[${name}]` : name}${port}${(options.path ?? '/').split('?', 1)[0] ?? '/'}`;
 }
 
@@ -38,15 +41,21 @@ const INSTRUMENTED = ['http', 'https', 'express', 'pg', 'pg-pool', 'ioredis'];
 export async function startTracing({ endpoint, serviceName }: TracingOptions): Promise<boolean> {
   if (endpoint === undefined) return false;
   if (sdk !== undefined) return true;
-  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { ExpressInstrumentation }, { PgInstrumentation }, { IORedisInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-express'),
-      import('@opentelemetry/instrumentation-pg'),
-      import('@opentelemetry/instrumentation-ioredis'),
-    ]);
+  const [
+    { NodeSDK },
+    { OTLPTraceExporter },
+    { HttpInstrumentation },
+    { ExpressInstrumentation },
+    { PgInstrumentation },
+    { IORedisInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-express'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-ioredis'),
+  ]);
   // Metrics go to Prometheus and logs to stdout: unless asked for, the SDK must not export either over OTLP.
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
@@ -58,7 +67,8 @@ export async function startTracing({ endpoint, serviceName }: TracingOptions): P
       // return override the instrumentation's own, and an undefined value is never set on the span.
       new HttpInstrumentation({
         startIncomingSpanHook: () => ({ [ATTR_URL_QUERY]: undefined }),
-        startOutgoingSpanHook: (options) => (options.path?.includes('?') === true ? { [ATTR_URL_FULL]: urlWithoutQuery(options) } : {}),
+        startOutgoingSpanHook: (options) =>
+          options.path?.includes('?') === true ? { [ATTR_URL_FULL]: urlWithoutQuery(options) } : {},
       }),
       new ExpressInstrumentation(),
       new PgInstrumentation(),
@@ -94,5 +104,7 @@ export interface TraceIds {
 export function currentTraceIds(): TraceIds | undefined {
   if (sdk === undefined) return undefined; // off: no span can be active, so skip the context lookup (every line asks)
   const context = trace.getActiveSpan()?.spanContext();
-  return context !== undefined && isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
+  return context !== undefined && isSpanContextValid(context)
+    ? { traceId: context.traceId, spanId: context.spanId }
+    : undefined;
 }

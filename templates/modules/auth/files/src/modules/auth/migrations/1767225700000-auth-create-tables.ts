@@ -2,7 +2,12 @@ import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptio
 import { tenantIndex, tenantScopedColumns } from '../../core/index.js';
 
 const instant = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable });
-const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
+const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable,
+});
 
 export class AuthCreateTables1767225700000 implements MigrationInterface {
   name = 'AuthCreateTables1767225700000';
@@ -71,14 +76,26 @@ export class AuthCreateTables1767225700000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'auth_mfa_factors',
-        columns: [...tenantScopedColumns(queryRunner), text('userId', 36), text('kind', 10), text('secret', 500), instant('confirmedAt', true), instant('lastUsedStep', true)],
+        columns: [
+          ...tenantScopedColumns(queryRunner),
+          text('userId', 36),
+          text('kind', 10),
+          text('secret', 500),
+          instant('confirmedAt', true),
+          instant('lastUsedStep', true),
+        ],
         indices: [tenantIndex(), { columnNames: ['userId'] }],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'auth_recovery_codes',
-        columns: [...tenantScopedColumns(queryRunner), text('userId', 36), text('codeHash', 64), instant('usedAt', true)],
+        columns: [
+          ...tenantScopedColumns(queryRunner),
+          text('userId', 36),
+          text('codeHash', 64),
+          instant('usedAt', true),
+        ],
         indices: [tenantIndex(), { columnNames: ['userId'] }],
       }),
     );

@@ -16,7 +16,11 @@ export class AuthIdentities1767225900000 implements MigrationInterface {
           { name: 'subject', type: 'varchar', length: '255' },
           { name: 'email', type: 'varchar', length: '254' },
         ],
-        indices: [tenantIndex(), { columnNames: ['userId'] }, { columnNames: ['tenantId', 'provider', 'subject'], isUnique: true }],
+        indices: [
+          tenantIndex(),
+          { columnNames: ['userId'] },
+          { columnNames: ['tenantId', 'provider', 'subject'], isUnique: true },
+        ],
       }),
     );
   }

@@ -26,7 +26,9 @@ export function sessionRoutes(runtime: AuthRuntime, transport: TokenTransport): 
   const { claims } = runtime;
   // The refresh token comes in the body, or in cookie mode in its cookie: the cookie is one way, not the only one.
   const refreshAccess: RouteAccess =
-    runtime.context.config.auth.tokenTransport === 'cookie' ? { security: [{ refreshCookie: [] }, {}] } : { public: true };
+    runtime.context.config.auth.tokenTransport === 'cookie'
+      ? { security: [{ refreshCookie: [] }, {}] }
+      : { public: true };
   return [
     defineRoute({
       method: 'post',

@@ -82,10 +82,16 @@ export function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp
 }
 
 /** Registers a new organisation and its owner through the API. */
-export async function registerOwner(t: TestApp, overrides: { email?: string; password?: string } = {}): Promise<Account> {
+export async function registerOwner(
+  t: TestApp,
+  overrides: { email?: string; password?: string } = {},
+): Promise<Account> {
   const email = overrides.email ?? uniqueEmail('owner');
   const password = overrides.password ?? strongPassword();
-  const response = await request(t.app).post('/auth/register').send({ email, password, tenantName: 'Acme Inc' }).expect(201);
+  const response = await request(t.app)
+    .post('/auth/register')
+    .send({ email, password, tenantName: 'Acme Inc' })
+    .expect(201);
   const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
   return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
 }
@@ -94,20 +100,31 @@ export async function registerOwner(t: TestApp, overrides: { email?: string; pas
 export async function addMember(t: TestApp, inviter: Account, role = 'member'): Promise<Account> {
   const email = uniqueEmail(role);
   const password = strongPassword();
-  await request(t.app).post('/auth/invitations').set('authorization', `Bearer ${inviter.accessToken}`).send({ email, role }).expect(201);
+  await request(t.app)
+    .post('/auth/invitations')
+    .set('authorization', `Bearer ${inviter.accessToken}`)
+    .send({ email, role })
+    .expect(201);
   const token = lastMailTo(t, email)?.token ?? '';
-  const response = await request(t.app).post('/auth/register').send({ email, password, inviteToken: token }).expect(201);
+  const response = await request(t.app)
+    .post('/auth/register')
+    .send({ email, password, inviteToken: token })
+    .expect(201);
   const body = response.body as { accessToken: string; refreshToken: string; tenantId: string };
   return { tenantId: body.tenantId, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
 }
 
 export function login(t: TestApp, account: Pick<Account, 'email' | 'password' | 'tenantId'>): request.Test {
-  return request(t.app).post('/auth/login').send({ email: account.email, password: account.password, tenant: account.tenantId });
+  return request(t.app)
+    .post('/auth/login')
+    .send({ email: account.email, password: account.password, tenant: account.tenantId });
 }
 
 /** The last email `t` sent to `email` (whose subject matches `subject`). */
 export function lastMailTo(t: TestApp, email: string, subject?: RegExp) {
-  return t.sentMail.filter((message) => message.to === email && (subject === undefined || subject.test(message.subject))).at(-1);
+  return t.sentMail
+    .filter((message) => message.to === email && (subject === undefined || subject.test(message.subject)))
+    .at(-1);
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

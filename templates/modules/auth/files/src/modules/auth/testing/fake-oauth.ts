@@ -49,7 +49,13 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
   };
 
   const idToken = (grant: Grant) =>
-    new SignJWT({ email: grant.user.email, email_verified: grant.user.emailVerified, ...(grant.nonce === undefined && fake.forgedNonce === undefined ? {} : { nonce: fake.forgedNonce ?? grant.nonce }) })
+    new SignJWT({
+      email: grant.user.email,
+      email_verified: grant.user.emailVerified,
+      ...(grant.nonce === undefined && fake.forgedNonce === undefined
+        ? {}
+        : { nonce: fake.forgedNonce ?? grant.nonce }),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
       .setIssuer(fake.url)
       .setAudience(grant.clientId)
@@ -69,7 +75,9 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
   });
 
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
@@ -97,12 +105,22 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
       case '/login/oauth/authorize': {
         // The person approves at once; the provider sends them back with a code and the state untouched.
         const q = url.searchParams;
-        if (q.get('client_id') !== fake.clientId || q.get('code_challenge_method') !== 'S256' || q.get('code_challenge') === null) {
+        if (
+          q.get('client_id') !== fake.clientId ||
+          q.get('code_challenge_method') !== 'S256' ||
+          q.get('code_challenge') === null
+        ) {
           json(res, 400, { error: 'invalid_request' });
           return;
         }
         const code = randomBytes(16).toString('hex');
-        grants.set(code, { clientId: fake.clientId, redirectUri: q.get('redirect_uri') ?? '', challenge: q.get('code_challenge') ?? '', nonce: q.get('nonce') ?? undefined, user: { ...fake.user } });
+        grants.set(code, {
+          clientId: fake.clientId,
+          redirectUri: q.get('redirect_uri') ?? '',
+          challenge: q.get('code_challenge') ?? '',
+          nonce: q.get('nonce') ?? undefined,
+          user: { ...fake.user },
+        });
         const back = new URL(q.get('redirect_uri') ?? '');
         back.searchParams.set('code', code);
         if (q.get('state') !== null) back.searchParams.set('state', q.get('state') ?? '');
@@ -113,7 +131,8 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
       case '/login/oauth/access_token': {
         const form = new URLSearchParams(body);
         const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-        const [basicId, basicSecret] = basic === undefined ? [] : Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent);
+        const [basicId, basicSecret] =
+          basic === undefined ? [] : Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent);
         const clientId = form.get('client_id') ?? basicId;
         const clientSecret = form.get('client_secret') ?? basicSecret;
         const grant = grants.get(form.get('code') ?? '');
@@ -131,7 +150,13 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
         const accessToken = randomBytes(16).toString('hex');
         accessTokens.set(accessToken, grant.user);
         const github = url.pathname.startsWith('/login/');
-        json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: 'openid email', ...(github ? {} : { id_token: await idToken(grant) }) });
+        json(res, 200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'openid email',
+          ...(github ? {} : { id_token: await idToken(grant) }),
+        });
         return;
       }
       case '/userinfo':
@@ -142,9 +167,15 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
           json(res, 401, { message: 'Bad credentials' });
           return;
         }
-        if (url.pathname === '/userinfo') json(res, 200, { sub: user.subject, email: user.email, email_verified: user.emailVerified });
-        else if (url.pathname === '/user') json(res, 200, { id: Number(user.subject.replace(/\D/g, '') || '1'), login: 'octocat' });
-        else json(res, 200, [{ email: `old-${user.email}`, primary: false, verified: true }, { email: user.email, primary: true, verified: user.emailVerified }]);
+        if (url.pathname === '/userinfo')
+          json(res, 200, { sub: user.subject, email: user.email, email_verified: user.emailVerified });
+        else if (url.pathname === '/user')
+          json(res, 200, { id: Number(user.subject.replace(/\D/g, '') || '1'), login: 'octocat' });
+        else
+          json(res, 200, [
+            { email: `old-${user.email}`, primary: false, verified: true },
+            { email: user.email, primary: true, verified: user.emailVerified },
+          ]);
         return;
       }
       default:

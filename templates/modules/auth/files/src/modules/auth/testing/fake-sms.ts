@@ -33,7 +33,12 @@ export async function startFakeSms(credentials: { accountSid: string; authToken:
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       };
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      const message = { accountSid: credentials.accountSid, to: form.get('To') ?? '', from: form.get('From') ?? '', body: form.get('Body') ?? '' };
+      const message = {
+        accountSid: credentials.accountSid,
+        to: form.get('To') ?? '',
+        from: form.get('From') ?? '',
+        body: form.get('Body') ?? '',
+      };
       if (fake.failWith !== undefined) answer(fake.failWith, { message: 'provider down' });
       else if (req.method !== 'POST' || req.url !== path) answer(404, { message: 'not found' });
       else if (req.headers.authorization !== expectedAuth) answer(401, { message: 'authenticate' });

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
 import { ARGON2_OPTIONS } from '../passwords.js';
-import { addMember, bearer, lastMailTo, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail } from '../testing/auth-helpers.js';
+import {
+  addMember,
+  bearer,
+  lastMailTo,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  strongPassword,
+  uniqueEmail,
+} from '../testing/auth-helpers.js';
 import { startFakeSmtp } from '../../core/testing/fake-smtp.js';
 import argon2 from 'argon2';
 
@@ -19,7 +28,12 @@ describe('POST /auth/register', () => {
   it('when a new organisation registers, then it gets a tenant, an owner account and tokens', async () => {
     const owner = await registerOwner(t);
     const me = await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(200);
-    expect(me.body).toMatchObject({ email: owner.email, role: 'owner', tenantId: owner.tenantId, emailVerified: false });
+    expect(me.body).toMatchObject({
+      email: owner.email,
+      role: 'owner',
+      tenantId: owner.tenantId,
+      emailVerified: false,
+    });
   });
 
   it.each([
@@ -28,34 +42,61 @@ describe('POST /auth/register', () => {
     ['a common password', 'Password1234'],
     ['one repeated character', 'aaaaaaaaaaaaaaa'],
   ])('when the password is %s, then it is refused with 422 naming the field', async (_case, password) => {
-    const response = await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password, tenantName: 'X' }).expect(422);
+    const response = await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail(), password, tenantName: 'X' })
+      .expect(422);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.body).toMatchObject({ errors: [{ path: 'password' }] });
   });
 
   it('when the password has no digits, capitals or symbols but is long, then it is accepted (no composition rules)', async () => {
-    await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: 'purple tiger sleeps under mango trees', tenantName: 'X' }).expect(201);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail(), password: 'purple tiger sleeps under mango trees', tenantName: 'X' })
+      .expect(201);
   });
 
   it('when the credentials are oversized or malformed, then it answers 422 without hashing', async () => {
-    await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: 'p'.repeat(5000), tenantName: 'X' }).expect(422);
-    await request(t.app).post('/auth/register').send({ email: 'not-an-email', password: strongPassword(), tenantName: 'X' }).expect(422);
-    await request(t.app).post('/auth/register').send({ email: ['a@b.c'], password: { $gt: '' }, tenantName: 'X' }).expect(422);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail(), password: 'p'.repeat(5000), tenantName: 'X' })
+      .expect(422);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: 'not-an-email', password: strongPassword(), tenantName: 'X' })
+      .expect(422);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: ['a@b.c'], password: { $gt: '' }, tenantName: 'X' })
+      .expect(422);
   });
 
   it('when the body tries to choose its role or tenant, then those keys are ignored', async () => {
-    const response = await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X', role: 'admin', tenantId: 'victim' }).expect(201);
-    const me = await request(t.app).get('/auth/me').set(bearer((response.body as { accessToken: string }).accessToken)).expect(200);
+    const response = await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X', role: 'admin', tenantId: 'victim' })
+      .expect(201);
+    const me = await request(t.app)
+      .get('/auth/me')
+      .set(bearer((response.body as { accessToken: string }).accessToken))
+      .expect(200);
     expect(me.body).toMatchObject({ role: 'owner' });
     expect((me.body as { tenantId: string }).tenantId).not.toBe('victim');
   });
 
   it('when an invitation token is forged or reused, then registration is refused', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), inviteToken: 'f'.repeat(43) }).expect(400);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail(), password: strongPassword(), inviteToken: 'f'.repeat(43) })
+      .expect(400);
     const member = await addMember(t, owner);
     const token = lastMailTo(t, member.email)?.token ?? '';
-    await request(t.app).post('/auth/register').send({ email: member.email, password: strongPassword(), inviteToken: token }).expect(400);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: member.email, password: strongPassword(), inviteToken: token })
+      .expect(400);
   });
 
   it('when someone else uses an invitation sent to another address, then it is refused', async () => {
@@ -63,7 +104,10 @@ describe('POST /auth/register', () => {
     const invited = uniqueEmail();
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: invited }).expect(201);
     const token = lastMailTo(t, invited)?.token ?? '';
-    await request(t.app).post('/auth/register').send({ email: uniqueEmail('thief'), password: strongPassword(), inviteToken: token }).expect(400);
+    await request(t.app)
+      .post('/auth/register')
+      .send({ email: uniqueEmail('thief'), password: strongPassword(), inviteToken: token })
+      .expect(400);
   });
 });
 
@@ -71,7 +115,10 @@ describe('registration modes', () => {
   it('when registration is closed, then nobody can register', async () => {
     const closed = await startAuthTestApp({ auth: { registration: 'closed' } });
     try {
-      await request(closed.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X' }).expect(403);
+      await request(closed.app)
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X' })
+        .expect(403);
     } finally {
       await closed.close();
     }
@@ -80,7 +127,10 @@ describe('registration modes', () => {
   it('when registration is by invitation, then creating an organisation is refused', async () => {
     const invite = await startAuthTestApp({ auth: { registration: 'invite' } });
     try {
-      await request(invite.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X' }).expect(403);
+      await request(invite.app)
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'X' })
+        .expect(403);
     } finally {
       await invite.close();
     }
@@ -92,12 +142,19 @@ describe('POST /auth/login', () => {
     const owner = await registerOwner(t);
     const response = await login(t, owner).expect(200);
     expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, tenantId: owner.tenantId });
-    await request(t.app).get('/auth/me').set(bearer((response.body as { accessToken: string }).accessToken)).expect(200);
+    await request(t.app)
+      .get('/auth/me')
+      .set(bearer((response.body as { accessToken: string }).accessToken))
+      .expect(200);
   });
 
   it('when the tenant comes from the tenant header instead of the body, then it works the same', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/login').set('x-tenant-id', owner.tenantId).send({ email: owner.email, password: owner.password }).expect(200);
+    await request(t.app)
+      .post('/auth/login')
+      .set('x-tenant-id', owner.tenantId)
+      .send({ email: owner.email, password: owner.password })
+      .expect(200);
   });
 
   it('when the email is spelt with other case and spaces, then it is the same account', async () => {
@@ -120,7 +177,11 @@ describe('POST /auth/login', () => {
     const member = await addMember(t, owner);
     await request(t.app).get('/auth/users').set(bearer(owner.accessToken)).expect(200);
     const row = await t.dataSource.getRepository(User).findOneByOrFail({ email: member.email });
-    await request(t.app).patch(`/auth/users/${row.id}`).set(bearer(owner.accessToken)).send({ disabled: true }).expect(200);
+    await request(t.app)
+      .patch(`/auth/users/${row.id}`)
+      .set(bearer(owner.accessToken))
+      .send({ disabled: true })
+      .expect(200);
     await login(t, member).expect(401);
   });
 
@@ -194,7 +255,11 @@ describe('POST /auth/password', () => {
     const owner = await registerOwner(t);
     const other = (await login(t, owner).expect(200)).body as { accessToken: string; refreshToken: string };
     const newPassword = strongPassword();
-    await request(t.app).post('/auth/password').set(bearer(owner.accessToken)).send({ currentPassword: owner.password, newPassword }).expect(204);
+    await request(t.app)
+      .post('/auth/password')
+      .set(bearer(owner.accessToken))
+      .send({ currentPassword: owner.password, newPassword })
+      .expect(204);
     await request(t.app).get('/auth/me').set(bearer(other.accessToken)).expect(401);
     await request(t.app).post('/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
     await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(200);
@@ -204,13 +269,21 @@ describe('POST /auth/password', () => {
 
   it('when the current password is wrong, then it answers 403 and nothing changes', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/password').set(bearer(owner.accessToken)).send({ currentPassword: strongPassword(), newPassword: strongPassword() }).expect(403);
+    await request(t.app)
+      .post('/auth/password')
+      .set(bearer(owner.accessToken))
+      .send({ currentPassword: strongPassword(), newPassword: strongPassword() })
+      .expect(403);
     await login(t, owner).expect(200);
   });
 
   it('when the new password breaks the policy, then it answers 422', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/password').set(bearer(owner.accessToken)).send({ currentPassword: owner.password, newPassword: 'qwerty123456' }).expect(422);
+    await request(t.app)
+      .post('/auth/password')
+      .set(bearer(owner.accessToken))
+      .send({ currentPassword: owner.password, newPassword: 'qwerty123456' })
+      .expect(422);
   });
 });
 
@@ -229,7 +302,10 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
   it('when the account does not exist, then the answer is the same 202 and no mail is sent', async () => {
     const owner = await registerOwner(t);
     const ghost = uniqueEmail('ghost');
-    const response = await request(t.app).post('/auth/password/forgot').send({ email: ghost, tenant: owner.tenantId }).expect(202);
+    const response = await request(t.app)
+      .post('/auth/password/forgot')
+      .send({ email: ghost, tenant: owner.tenantId })
+      .expect(202);
     expect(response.text).toBe('');
     expect(lastMailTo(t, ghost)).toBeUndefined();
   });
@@ -246,12 +322,17 @@ describe('POST /auth/password/forgot and /auth/password/reset', () => {
     const owner = await registerOwner(t);
     await request(t.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
     const token = lastMailTo(t, owner.email, /Reset/)?.token ?? '';
-    await t.dataSource.query(`UPDATE auth_one_time_tokens SET "expiresAt" = 1 WHERE "purpose" = 'reset' AND "email" = '${owner.email}'`);
+    await t.dataSource.query(
+      `UPDATE auth_one_time_tokens SET "expiresAt" = 1 WHERE "purpose" = 'reset' AND "email" = '${owner.email}'`,
+    );
     await request(t.app).post('/auth/password/reset').send({ token, newPassword: strongPassword() }).expect(400);
   });
 
   it('when a reset token is guessed, then it is refused', async () => {
-    await request(t.app).post('/auth/password/reset').send({ token: 'A'.repeat(43), newPassword: strongPassword() }).expect(400);
+    await request(t.app)
+      .post('/auth/password/reset')
+      .send({ token: 'A'.repeat(43), newPassword: strongPassword() })
+      .expect(400);
   });
 });
 
@@ -300,11 +381,18 @@ describe('email verification required', () => {
 describe('account emails through the core mailer', () => {
   it('when MAIL_TRANSPORT is smtp, then the reset link goes out through the SMTP server', async () => {
     const smtp = await startFakeSmtp();
-    const mailing = await startAuthTestApp({ env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, MAIL_FROM: 'accounts@example.test' } });
+    const mailing = await startAuthTestApp({
+      env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, MAIL_FROM: 'accounts@example.test' },
+    });
     try {
       const owner = await registerOwner(mailing);
-      await request(mailing.app).post('/auth/password/forgot').send({ email: owner.email, tenant: owner.tenantId }).expect(202);
-      const mail = smtp.received.find((message) => message.to.some((to) => to.includes(owner.email)) && message.data.includes('Reset your password'));
+      await request(mailing.app)
+        .post('/auth/password/forgot')
+        .send({ email: owner.email, tenant: owner.tenantId })
+        .expect(202);
+      const mail = smtp.received.find(
+        (message) => message.to.some((to) => to.includes(owner.email)) && message.data.includes('Reset your password'),
+      );
       expect(mail?.from).toContain('accounts@example.test');
       // The body is quoted-printable: undo soft line breaks and the escaped '='.
       const body = (mail?.data ?? '').replace(/=\r\n/g, '').replace(/=3D/g, '=');

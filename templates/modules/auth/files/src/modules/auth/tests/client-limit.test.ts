@@ -8,7 +8,9 @@ describe('per-address limit on auth endpoints', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const response = await request(limited.app).post('/auth/login').send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
+        const response = await request(limited.app)
+          .post('/auth/login')
+          .send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
         statuses.push(response.status);
         if (response.status === 429) {
           expect(response.headers['retry-after']).toBeDefined();

@@ -5,7 +5,15 @@ import { defineRoute, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
 import { stepAt, totpCode } from '../totp.js';
-import { addMember, bearer, login, registerOwner, startAuthTestApp, uniqueEmail, type Account } from '../testing/auth-helpers.js';
+import {
+  addMember,
+  bearer,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  uniqueEmail,
+  type Account,
+} from '../testing/auth-helpers.js';
 
 /** A module with permissions a tenant can hand out through roles of its own. */
 const invoicesModule: AppModule = {
@@ -43,13 +51,23 @@ afterAll(async () => {
   await t.close();
 });
 
-const createRole = (as: Account, body: object) => request(t.app).post('/auth/roles').set(bearer(as.accessToken)).send(body);
-const call = (as: Account, action: string) => request(t.app).post(`/test-invoices/${action}`).set(bearer(as.accessToken)).send({});
+const createRole = (as: Account, body: object) =>
+  request(t.app).post('/auth/roles').set(bearer(as.accessToken)).send(body);
+const call = (as: Account, action: string) =>
+  request(t.app).post(`/test-invoices/${action}`).set(bearer(as.accessToken)).send({});
 
 describe('roles a tenant defines for itself', () => {
   it('when the owner defines a role, then its holders may do exactly what it grants', async () => {
-    const created = await createRole(owner, { name: 'approver', description: 'Approves invoices', permissions: ['invoices:read', 'invoices:approve'] }).expect(201);
-    expect(created.body).toMatchObject({ name: 'approver', builtIn: false, permissions: ['auth:basic', 'auth:session', 'invoices:read', 'invoices:approve'] });
+    const created = await createRole(owner, {
+      name: 'approver',
+      description: 'Approves invoices',
+      permissions: ['invoices:read', 'invoices:approve'],
+    }).expect(201);
+    expect(created.body).toMatchObject({
+      name: 'approver',
+      builtIn: false,
+      permissions: ['auth:basic', 'auth:session', 'invoices:read', 'invoices:approve'],
+    });
     const approver = await addMember(t, owner, 'approver');
     await call(approver, 'read').expect(200);
     await call(approver, 'approve').expect(200);
@@ -89,23 +107,46 @@ describe('roles a tenant defines for itself', () => {
   });
 
   it('when a role manager grants a permission they do not hold, by defining, changing or handing out a role, then 403', async () => {
-    await createRole(owner, { name: 'deputy', permissions: ['auth:users:invite', 'auth:users:manage', 'auth:roles:manage', 'invoices:read'] }).expect(201);
+    await createRole(owner, {
+      name: 'deputy',
+      permissions: ['auth:users:invite', 'auth:users:manage', 'auth:roles:manage', 'invoices:read'],
+    }).expect(201);
     await createRole(owner, { name: 'deleter', permissions: ['invoices:read', 'invoices:delete'] }).expect(201);
     const deputy = await addMember(t, owner, 'deputy');
     // Defining: a role with more than the deputy holds.
     await createRole(deputy, { name: 'escalate', permissions: ['invoices:delete'] }).expect(403);
     // Changing: a role the deputy could hold, widened.
     await createRole(deputy, { name: 'reader', permissions: ['invoices:read'] }).expect(201);
-    await request(t.app).patch('/auth/roles/reader').set(bearer(deputy.accessToken)).send({ permissions: ['invoices:read', 'invoices:delete'] }).expect(403);
+    await request(t.app)
+      .patch('/auth/roles/reader')
+      .set(bearer(deputy.accessToken))
+      .send({ permissions: ['invoices:read', 'invoices:delete'] })
+      .expect(403);
     // Handing out: an invitation or a role change to a role that holds more.
-    await request(t.app).post('/auth/invitations').set(bearer(deputy.accessToken)).send({ email: uniqueEmail(), role: 'deleter' }).expect(403);
-    await request(t.app).post('/auth/invitations').set(bearer(deputy.accessToken)).send({ email: uniqueEmail(), role: 'admin' }).expect(403);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(deputy.accessToken))
+      .send({ email: uniqueEmail(), role: 'deleter' })
+      .expect(403);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(deputy.accessToken))
+      .send({ email: uniqueEmail(), role: 'admin' })
+      .expect(403);
     const memberId = (await t.dataSource.getRepository(User).findOneByOrFail({ email: member.email })).id;
-    await request(t.app).patch(`/auth/users/${memberId}`).set(bearer(deputy.accessToken)).send({ role: 'deleter' }).expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${memberId}`)
+      .set(bearer(deputy.accessToken))
+      .send({ role: 'deleter' })
+      .expect(403);
     // Nor may they give themselves more: a token claiming permissions without the signature to back them.
     const [header, payload = '', signature] = deputy.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { perms: string[] };
-    const forged = [header, Buffer.from(JSON.stringify({ ...claims, perms: [...claims.perms, 'invoices:delete'] })).toString('base64url'), signature].join('.');
+    const forged = [
+      header,
+      Buffer.from(JSON.stringify({ ...claims, perms: [...claims.perms, 'invoices:delete'] })).toString('base64url'),
+      signature,
+    ].join('.');
     await request(t.app).post('/test-invoices/delete').set(bearer(forged)).send({}).expect(401);
   });
 
@@ -113,7 +154,11 @@ describe('roles a tenant defines for itself', () => {
     await createRole(owner, { name: 'clerk', permissions: ['invoices:read'] }).expect(201);
     const clerk = await addMember(t, owner, 'clerk');
     await call(clerk, 'approve').expect(403);
-    await request(t.app).patch('/auth/roles/clerk').set(bearer(owner.accessToken)).send({ permissions: ['invoices:read', 'invoices:approve'] }).expect(200);
+    await request(t.app)
+      .patch('/auth/roles/clerk')
+      .set(bearer(owner.accessToken))
+      .send({ permissions: ['invoices:read', 'invoices:approve'] })
+      .expect(200);
     await call(clerk, 'read').expect(401);
     const again = (await login(t, clerk).expect(200)).body as { accessToken: string };
     await call({ ...clerk, accessToken: again.accessToken }, 'approve').expect(200);
@@ -124,19 +169,38 @@ describe('roles a tenant defines for itself', () => {
     const temp = await addMember(t, owner, 'temp');
     await request(t.app).delete('/auth/roles/temp').set(bearer(owner.accessToken)).expect(409);
     const tempId = (await t.dataSource.getRepository(User).findOneByOrFail({ email: temp.email })).id;
-    await request(t.app).patch(`/auth/users/${tempId}`).set(bearer(owner.accessToken)).send({ role: 'member' }).expect(200);
+    await request(t.app)
+      .patch(`/auth/users/${tempId}`)
+      .set(bearer(owner.accessToken))
+      .send({ role: 'member' })
+      .expect(200);
     await request(t.app).delete('/auth/roles/temp').set(bearer(owner.accessToken)).expect(204);
-    await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: uniqueEmail(), role: 'temp' }).expect(422);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(owner.accessToken))
+      .send({ email: uniqueEmail(), role: 'temp' })
+      .expect(422);
     await request(t.app).delete('/auth/roles/owner').set(bearer(owner.accessToken)).expect(403);
   });
 
   it('when another tenant has a role of the same name, then neither tenant sees or grants the other’s', async () => {
     const other = await registerOwner(t);
-    await createRole(other, { name: 'auditor', permissions: ['invoices:read', 'invoices:approve', 'invoices:delete'] }).expect(201);
+    await createRole(other, {
+      name: 'auditor',
+      permissions: ['invoices:read', 'invoices:approve', 'invoices:delete'],
+    }).expect(201);
     const ours = await request(t.app).get('/auth/roles').set(bearer(owner.accessToken)).expect(200);
     expect((ours.body as { items: { name: string }[] }).items.some((role) => role.name === 'auditor')).toBe(false);
-    await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: uniqueEmail(), role: 'auditor' }).expect(422);
-    await request(t.app).patch('/auth/roles/auditor').set(bearer(owner.accessToken)).send({ permissions: [] }).expect(404);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(owner.accessToken))
+      .send({ email: uniqueEmail(), role: 'auditor' })
+      .expect(422);
+    await request(t.app)
+      .patch('/auth/roles/auditor')
+      .set(bearer(owner.accessToken))
+      .send({ permissions: [] })
+      .expect(404);
     await request(t.app).delete('/auth/roles/auditor').set(bearer(owner.accessToken)).expect(404);
   });
 });

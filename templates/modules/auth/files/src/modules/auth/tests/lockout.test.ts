@@ -4,7 +4,14 @@ import type { AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import type { AuthEvent } from '../events.js';
 import { User } from '../entities/user.entity.js';
-import { bearer, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail } from '../testing/auth-helpers.js';
+import {
+  bearer,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  strongPassword,
+  uniqueEmail,
+} from '../testing/auth-helpers.js';
 
 const events: AuthEvent[] = [];
 /** A module that keeps an audit trail through the onAuthEvent hook. */
@@ -36,7 +43,10 @@ describe('account lockout', () => {
     const wrong = await login(t, { ...owner, password: strongPassword() }).expect(401);
     for (let i = 0; i < 2; i++) await login(t, { ...owner, password: strongPassword() }).expect(401);
     const locked = await login(t, owner).expect(401);
-    expect(locked.body).toMatchObject({ title: (wrong.body as { title: string }).title, detail: (wrong.body as { detail: string }).detail });
+    expect(locked.body).toMatchObject({
+      title: (wrong.body as { title: string }).title,
+      detail: (wrong.body as { detail: string }).detail,
+    });
     expect(events.some((event) => event.type === 'account.locked' && event.tenantId === owner.tenantId)).toBe(true);
   });
 
@@ -44,7 +54,11 @@ describe('account lockout', () => {
     const owner = await registerOwner(t);
     await login(t, { ...owner, email: owner.email.toUpperCase(), password: strongPassword() }).expect(401);
     await login(t, { ...owner, email: ` ${owner.email} `, password: strongPassword() }).expect(401);
-    await login(t, { ...owner, email: `${owner.email.slice(0, 3).toUpperCase()}${owner.email.slice(3)}`, password: strongPassword() }).expect(401);
+    await login(t, {
+      ...owner,
+      email: `${owner.email.slice(0, 3).toUpperCase()}${owner.email.slice(3)}`,
+      password: strongPassword(),
+    }).expect(401);
     await login(t, owner).expect(401);
   });
 
@@ -52,7 +66,11 @@ describe('account lockout', () => {
     const owner = await registerOwner(t);
     const ghost = uniqueEmail('ghost');
     for (let i = 0; i < 4; i++) await login(t, { ...owner, email: ghost, password: strongPassword() }).expect(401);
-    expect(events.some((event) => event.type === 'account.locked' && event.userId === undefined && event.tenantId === owner.tenantId)).toBe(true);
+    expect(
+      events.some(
+        (event) => event.type === 'account.locked' && event.userId === undefined && event.tenantId === owner.tenantId,
+      ),
+    ).toBe(true);
   });
 
   it('when an admin unlocks the account, then it works at once and the unlock is recorded', async () => {
@@ -88,14 +106,19 @@ describe('account lockout expiry', () => {
     await login(quick, owner).expect(200);
   });
 
-  it.concurrent('when the account locks again after a lock expired, then the second lock lasts longer (growing back-off)', async () => {
-    const owner = await registerOwner(quick);
-    for (let i = 0; i < 3; i++) await login(quick, { ...owner, password: strongPassword() }).expect(401);
-    await sleep(1300);
-    for (let i = 0; i < 3; i++) await login(quick, { ...owner, password: strongPassword() }).expect(401);
-    await sleep(1300);
-    await login(quick, owner).expect(401);
-    const locks = events.filter((event) => event.type === 'account.locked' && event.tenantId === owner.tenantId).map((event) => event.detail?.seconds);
-    expect(locks).toEqual([1, 2]);
-  });
+  it.concurrent(
+    'when the account locks again after a lock expired, then the second lock lasts longer (growing back-off)',
+    async () => {
+      const owner = await registerOwner(quick);
+      for (let i = 0; i < 3; i++) await login(quick, { ...owner, password: strongPassword() }).expect(401);
+      await sleep(1300);
+      for (let i = 0; i < 3; i++) await login(quick, { ...owner, password: strongPassword() }).expect(401);
+      await sleep(1300);
+      await login(quick, owner).expect(401);
+      const locks = events
+        .filter((event) => event.type === 'account.locked' && event.tenantId === owner.tenantId)
+        .map((event) => event.detail?.seconds);
+      expect(locks).toEqual([1, 2]);
+    },
+  );
 });

@@ -3,7 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TestApp } from '../../core/testing/test-app.js';
 import { MfaFactor } from '../entities/mfa.entity.js';
 import { codeIn, startFakeSms, type FakeSms } from '../testing/fake-sms.js';
-import { bearer, lastMailTo, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail, type Account } from '../testing/auth-helpers.js';
+import {
+  bearer,
+  lastMailTo,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  strongPassword,
+  uniqueEmail,
+  type Account,
+} from '../testing/auth-helpers.js';
 
 const SMS = { accountSid: 'AC00000000000000000000000000000001', authToken: 'fake-sms-auth-token-for-tests' };
 
@@ -13,7 +22,13 @@ beforeAll(async () => {
   sms = await startFakeSms(SMS);
   // The real HTTP transport, pointed at the provider's stand-in on loopback.
   t = await startAuthTestApp({
-    env: { AUTH_SMS_TRANSPORT: 'http', AUTH_SMS_API_BASE: sms.apiBase, AUTH_SMS_ACCOUNT_SID: SMS.accountSid, AUTH_SMS_AUTH_TOKEN: SMS.authToken, AUTH_SMS_FROM: '+15550000000' },
+    env: {
+      AUTH_SMS_TRANSPORT: 'http',
+      AUTH_SMS_API_BASE: sms.apiBase,
+      AUTH_SMS_ACCOUNT_SID: SMS.accountSid,
+      AUTH_SMS_AUTH_TOKEN: SMS.authToken,
+      AUTH_SMS_FROM: '+15550000000',
+    },
   });
 });
 afterAll(async () => {
@@ -34,15 +49,31 @@ interface Enrolled extends Account {
 }
 
 async function enrolEmail(app: TestApp, account: Account): Promise<Enrolled> {
-  await request(app.app).post('/auth/mfa/email/setup').set(bearer(account.accessToken)).send({ password: account.password }).expect(202);
-  const confirm = await request(app.app).post('/auth/mfa/email/confirm').set(bearer(account.accessToken)).send({ code: mailedCode(app, account.email) }).expect(200);
+  await request(app.app)
+    .post('/auth/mfa/email/setup')
+    .set(bearer(account.accessToken))
+    .send({ password: account.password })
+    .expect(202);
+  const confirm = await request(app.app)
+    .post('/auth/mfa/email/confirm')
+    .set(bearer(account.accessToken))
+    .send({ code: mailedCode(app, account.email) })
+    .expect(200);
   const body = confirm.body as { recoveryCodes: string[]; accessToken: string };
   return { ...account, accessToken: body.accessToken, recoveryCodes: body.recoveryCodes };
 }
 
 async function enrolSms(app: TestApp, account: Account, phone: string): Promise<Account> {
-  await request(app.app).post('/auth/mfa/sms/setup').set(bearer(account.accessToken)).send({ password: account.password, phone }).expect(202);
-  const confirm = await request(app.app).post('/auth/mfa/sms/confirm').set(bearer(account.accessToken)).send({ code: codeIn(lastSmsTo(phone)?.body) }).expect(200);
+  await request(app.app)
+    .post('/auth/mfa/sms/setup')
+    .set(bearer(account.accessToken))
+    .send({ password: account.password, phone })
+    .expect(202);
+  const confirm = await request(app.app)
+    .post('/auth/mfa/sms/confirm')
+    .set(bearer(account.accessToken))
+    .send({ code: codeIn(lastSmsTo(phone)?.body) })
+    .expect(200);
   return { ...account, accessToken: (confirm.body as { accessToken: string }).accessToken };
 }
 
@@ -52,8 +83,10 @@ async function challenge(app: TestApp, account: Account): Promise<{ mfaToken: st
   return response.body as { mfaToken: string; methods: string[] };
 }
 
-const send = (app: TestApp, mfaToken: string, method: 'email' | 'sms') => request(app.app).post('/auth/mfa/challenge').send({ mfaToken, method });
-const verify = (app: TestApp, mfaToken: string, method: string, code: string) => request(app.app).post('/auth/mfa/verify').send({ mfaToken, method, code });
+const send = (app: TestApp, mfaToken: string, method: 'email' | 'sms') =>
+  request(app.app).post('/auth/mfa/challenge').send({ mfaToken, method });
+const verify = (app: TestApp, mfaToken: string, method: string, code: string) =>
+  request(app.app).post('/auth/mfa/verify').send({ mfaToken, method, code });
 
 describe('email codes', () => {
   it('when enrolled with the emailed code, then login asks for a second factor and an emailed code finishes it', async () => {
@@ -64,23 +97,40 @@ describe('email codes', () => {
     const sent = await send(t, mfaToken, 'email').expect(202);
     expect((sent.body as { sentTo: string }).sentTo).not.toContain(enrolled.email.split('@')[0]?.slice(1));
     const tokens = await verify(t, mfaToken, 'email', mailedCode(t, enrolled.email)).expect(200);
-    await request(t.app).get('/auth/me').set(bearer((tokens.body as { accessToken: string }).accessToken)).expect(200);
+    await request(t.app)
+      .get('/auth/me')
+      .set(bearer((tokens.body as { accessToken: string }).accessToken))
+      .expect(200);
   });
 
   it('when the password is wrong, then the factor cannot be added (re-authentication)', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: strongPassword() }).expect(403);
+    await request(t.app)
+      .post('/auth/mfa/email/setup')
+      .set(bearer(owner.accessToken))
+      .send({ password: strongPassword() })
+      .expect(403);
     expect(lastMailTo(t, owner.email, /verification code/)).toBeUndefined();
   });
 
   it('when the enrolment code is wrong, then the factor is not added', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: owner.password }).expect(202);
+    await request(t.app)
+      .post('/auth/mfa/email/setup')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password })
+      .expect(202);
     const wrong = mailedCode(t, owner.email) === '000000' ? '111111' : '000000';
-    await request(t.app).post('/auth/mfa/email/confirm').set(bearer(owner.accessToken)).send({ code: wrong }).expect(401);
-    await login(t, owner).expect(200).expect((response) => {
-      expect(response.body).toHaveProperty('accessToken');
-    });
+    await request(t.app)
+      .post('/auth/mfa/email/confirm')
+      .set(bearer(owner.accessToken))
+      .send({ code: wrong })
+      .expect(401);
+    await login(t, owner)
+      .expect(200)
+      .expect((response) => {
+        expect(response.body).toHaveProperty('accessToken');
+      });
   });
 
   it('when a code sent for one challenge is used on another, then it is refused (codes are bound to their challenge)', async () => {
@@ -131,7 +181,11 @@ describe('email codes', () => {
     const strict = await startAuthTestApp({ auth: { mfaMethods: ['totp'] } });
     try {
       const owner = await registerOwner(strict);
-      await request(strict.app).post('/auth/mfa/email/setup').set(bearer(owner.accessToken)).send({ password: owner.password }).expect(403);
+      await request(strict.app)
+        .post('/auth/mfa/email/setup')
+        .set(bearer(owner.accessToken))
+        .send({ password: owner.password })
+        .expect(403);
     } finally {
       await strict.close();
     }
@@ -149,7 +203,9 @@ describe('SMS codes through the HTTP provider', () => {
     expect((sent.body as { sentTo: string }).sentTo).not.toBe(phone);
     await verify(t, mfaToken, 'sms', codeIn(lastSmsTo(phone)?.body)).expect(200);
     const factors = await request(t.app).get('/auth/mfa').set(bearer(enrolled.accessToken)).expect(200);
-    expect(factors.body).toEqual([expect.objectContaining({ method: 'sms', destination: expect.stringMatching(/^\+1•+\d\d$/) as unknown })]);
+    expect(factors.body).toEqual([
+      expect.objectContaining({ method: 'sms', destination: expect.stringMatching(/^\+1•+\d\d$/) as unknown }),
+    ]);
   });
 
   it('when stored, then the phone number is encrypted', async () => {
@@ -163,7 +219,11 @@ describe('SMS codes through the HTTP provider', () => {
     const oldPhone = newPhone();
     const enrolled = await enrolSms(t, await registerOwner(t), oldPhone);
     const replacement = newPhone();
-    await request(t.app).post('/auth/mfa/sms/setup').set(bearer(enrolled.accessToken)).send({ password: strongPassword(), phone: replacement }).expect(403);
+    await request(t.app)
+      .post('/auth/mfa/sms/setup')
+      .set(bearer(enrolled.accessToken))
+      .send({ password: strongPassword(), phone: replacement })
+      .expect(403);
     await enrolSms(t, enrolled, replacement);
     const { mfaToken } = await challenge(t, enrolled);
     const before = sms.received.filter((message) => message.to === oldPhone).length;
@@ -182,14 +242,22 @@ describe('SMS codes through the HTTP provider', () => {
   it('when the provider is down, then the answer is 503 and the enrolment waits', async () => {
     const owner = await registerOwner(t);
     sms.failWith = 500;
-    const response = await request(t.app).post('/auth/mfa/sms/setup').set(bearer(owner.accessToken)).send({ password: owner.password, phone: newPhone() }).expect(503);
+    const response = await request(t.app)
+      .post('/auth/mfa/sms/setup')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password, phone: newPhone() })
+      .expect(503);
     expect(response.body).toMatchObject({ detail: expect.stringMatching(/SMS provider is unavailable/) as unknown });
     expect(JSON.stringify(response.body)).not.toContain('provider down');
   });
 
   it('when the number is not E.164, then it is refused', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/mfa/sms/setup').set(bearer(owner.accessToken)).send({ password: owner.password, phone: '555-1234; rm -rf /' }).expect(422);
+    await request(t.app)
+      .post('/auth/mfa/sms/setup')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password, phone: '555-1234; rm -rf /' })
+      .expect(422);
   });
 });
 
@@ -199,13 +267,27 @@ describe('several factors', () => {
     const withEmail = await enrolEmail(t, await registerOwner(t));
     const both = await enrolSms(t, withEmail, phone);
     expect((await challenge(t, both)).methods).toEqual(['email', 'sms', 'recovery_code']);
-    await request(t.app).delete('/auth/mfa/email').set(bearer(both.accessToken)).send({ password: strongPassword() }).expect(403);
-    await request(t.app).delete('/auth/mfa/email').set(bearer(both.accessToken)).send({ password: both.password }).expect(204);
+    await request(t.app)
+      .delete('/auth/mfa/email')
+      .set(bearer(both.accessToken))
+      .send({ password: strongPassword() })
+      .expect(403);
+    await request(t.app)
+      .delete('/auth/mfa/email')
+      .set(bearer(both.accessToken))
+      .send({ password: both.password })
+      .expect(204);
     expect((await challenge(t, both)).methods).toEqual(['sms', 'recovery_code']);
-    await request(t.app).delete('/auth/mfa/sms').set(bearer(both.accessToken)).send({ password: both.password }).expect(204);
-    await login(t, both).expect(200).expect((response) => {
-      expect(response.body).toHaveProperty('accessToken');
-    });
+    await request(t.app)
+      .delete('/auth/mfa/sms')
+      .set(bearer(both.accessToken))
+      .send({ password: both.password })
+      .expect(204);
+    await login(t, both)
+      .expect(200)
+      .expect((response) => {
+        expect(response.body).toHaveProperty('accessToken');
+      });
   });
 });
 
@@ -213,11 +295,18 @@ describe('POST /auth/email/change', () => {
   it('when confirmed from the new mailbox, then the account moves, the old address is told, and every session ends', async () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('moved');
-    await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: owner.password, newEmail }).expect(202);
+    await request(t.app)
+      .post('/auth/email/change')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password, newEmail })
+      .expect(202);
     expect(lastMailTo(t, owner.email, /being changed/)?.text).toContain(newEmail);
     // Nothing changes before the new address is proven.
     await login(t, owner).expect(200);
-    await request(t.app).post('/auth/email/change/confirm').send({ token: lastMailTo(t, newEmail)?.token }).expect(204);
+    await request(t.app)
+      .post('/auth/email/change/confirm')
+      .send({ token: lastMailTo(t, newEmail)?.token })
+      .expect(204);
     await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(401);
     await login(t, owner).expect(401);
     await login(t, { ...owner, email: newEmail }).expect(200);
@@ -226,14 +315,22 @@ describe('POST /auth/email/change', () => {
   it('when the password is wrong, then nothing is sent', async () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('hijack');
-    await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: strongPassword(), newEmail }).expect(403);
+    await request(t.app)
+      .post('/auth/email/change')
+      .set(bearer(owner.accessToken))
+      .send({ password: strongPassword(), newEmail })
+      .expect(403);
     expect(lastMailTo(t, newEmail)).toBeUndefined();
   });
 
   it('when the link is used twice, then the second use is refused', async () => {
     const owner = await registerOwner(t);
     const newEmail = uniqueEmail('twice');
-    await request(t.app).post('/auth/email/change').set(bearer(owner.accessToken)).send({ password: owner.password, newEmail }).expect(202);
+    await request(t.app)
+      .post('/auth/email/change')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password, newEmail })
+      .expect(202);
     const token = lastMailTo(t, newEmail)?.token;
     await request(t.app).post('/auth/email/change/confirm').send({ token }).expect(204);
     await request(t.app).post('/auth/email/change/confirm').send({ token }).expect(400);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   t = await startAuthTestApp({
     auth: { oauthProviders: ['google', 'github', 'oidc'] },
     env: {
-      ...Object.fromEntries(['GOOGLE', 'GITHUB', 'OIDC'].flatMap((name) => Object.entries(client).map(([key, value]) => [`AUTH_${name}_${key}`, value]))),
+      ...Object.fromEntries(
+        ['GOOGLE', 'GITHUB', 'OIDC'].flatMap((name) =>
+          Object.entries(client).map(([key, value]) => [`AUTH_${name}_${key}`, value]),
+        ),
+      ),
       AUTH_OIDC_ISSUER: provider.url,
       AUTH_GOOGLE_ISSUER: provider.url,
       AUTH_GITHUB_BASE: provider.url,
@@ -32,11 +36,17 @@ beforeEach(() => {
 });
 
 type Name = 'google' | 'github' | 'oidc';
-const cookieOf = (response: request.Response) => ((response.headers['set-cookie'] as unknown as string[] | undefined) ?? []).map((c) => c.split(';')[0] ?? '').join('; ');
+const cookieOf = (response: request.Response) =>
+  ((response.headers['set-cookie'] as unknown as string[] | undefined) ?? [])
+    .map((c) => c.split(';')[0] ?? '')
+    .join('; ');
 
 /** The browser's part: start here, let the provider send it back, arrive at the callback with the cookie. */
 async function begin(name: Name, tenant?: string) {
-  const start = await request(t.app).get(`/auth/oauth/${name}/start`).query(tenant === undefined ? {} : { tenant }).expect(302);
+  const start = await request(t.app)
+    .get(`/auth/oauth/${name}/start`)
+    .query(tenant === undefined ? {} : { tenant })
+    .expect(302);
   const atProvider = new URL(start.headers.location ?? '');
   expect(atProvider.searchParams.get('code_challenge_method')).toBe('S256');
   expect(atProvider.searchParams.get('state')).toBeTruthy();
@@ -62,12 +72,21 @@ async function tokensFrom(response: request.Response) {
 describe.each(['oidc', 'google', 'github'] as const)('signing in with %s', (name) => {
   it('when the provider verified the address of an existing account, then it links and logs in', async () => {
     const owner = await registerOwner(t);
-    provider.user = { subject: `${String(Date.now())}${String(Math.floor(Math.random() * 1000))}`, email: owner.email, emailVerified: true };
+    provider.user = {
+      subject: `${String(Date.now())}${String(Math.floor(Math.random() * 1000))}`,
+      email: owner.email,
+      emailVerified: true,
+    };
     const { exchange } = await tokensFrom(await signIn(name, owner.tenantId));
     expect(exchange.status).toBe(200);
-    const me = await request(t.app).get('/auth/me').set(bearer((exchange.body as { accessToken: string }).accessToken)).expect(200);
+    const me = await request(t.app)
+      .get('/auth/me')
+      .set(bearer((exchange.body as { accessToken: string }).accessToken))
+      .expect(200);
     expect(me.body).toMatchObject({ email: owner.email, tenantId: owner.tenantId });
-    const links = await t.dataSource.getRepository(Identity).find({ where: { provider: name, subject: provider.user.subject } });
+    const links = await t.dataSource
+      .getRepository(Identity)
+      .find({ where: { provider: name, subject: provider.user.subject } });
     expect(links).toHaveLength(1);
   });
 
@@ -134,8 +153,16 @@ describe('POST /auth/oauth/token', () => {
 
   it('when the account has a second factor, then the provider does not stand in for it', async () => {
     const owner = await registerOwner(t);
-    const setup = await request(t.app).post('/auth/mfa/totp/setup').set(bearer(owner.accessToken)).send({ password: owner.password }).expect(200);
-    await request(t.app).post('/auth/mfa/totp/confirm').set(bearer(owner.accessToken)).send({ code: totpCode((setup.body as { secret: string }).secret, stepAt(Date.now()) - 1) }).expect(200);
+    const setup = await request(t.app)
+      .post('/auth/mfa/totp/setup')
+      .set(bearer(owner.accessToken))
+      .send({ password: owner.password })
+      .expect(200);
+    await request(t.app)
+      .post('/auth/mfa/totp/confirm')
+      .set(bearer(owner.accessToken))
+      .send({ code: totpCode((setup.body as { secret: string }).secret, stepAt(Date.now()) - 1) })
+      .expect(200);
     provider.user = { subject: 'mfa-1', email: owner.email, emailVerified: true };
     const { exchange } = await tokensFrom(await signIn('oidc', owner.tenantId));
     expect(exchange.body).toMatchObject({ mfaRequired: true });
@@ -153,7 +180,10 @@ describe('accounts', () => {
   it('when no organisation is named and registration is open, then a new one is created with this person as owner', async () => {
     provider.user = { subject: 'founder-1', email: uniqueEmail('founder'), emailVerified: true };
     const { exchange } = await tokensFrom(await signIn('oidc'));
-    const me = await request(t.app).get('/auth/me').set(bearer((exchange.body as { accessToken: string }).accessToken)).expect(200);
+    const me = await request(t.app)
+      .get('/auth/me')
+      .set(bearer((exchange.body as { accessToken: string }).accessToken))
+      .expect(200);
     expect(me.body).toMatchObject({ email: provider.user.email, role: 'owner', emailVerified: true });
   });
 

@@ -55,11 +55,16 @@ afterAll(async () => {
   await t.close();
 });
 
-const idOf = async (account: Account) => (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
+const idOf = async (account: Account) =>
+  (await t.dataSource.getRepository(User).findOneByOrFail({ email: account.email })).id;
 
 describe('requirePermission (route permission)', () => {
   it('when a member reads, then it is allowed; when a member writes, then 403', async () => {
-    await request(t.app).get('/test-reports').set(bearer(member.accessToken)).set('x-tenant-id', member.tenantId).expect(200);
+    await request(t.app)
+      .get('/test-reports')
+      .set(bearer(member.accessToken))
+      .set('x-tenant-id', member.tenantId)
+      .expect(200);
     await request(t.app).post('/test-reports').set(bearer(member.accessToken)).expect(403);
     await request(t.app).post('/test-reports').set(bearer(admin.accessToken)).expect(204);
   });
@@ -76,8 +81,16 @@ describe('requirePermission (route permission)', () => {
 
   it("when a user names another tenant in the header, then they are refused (no acting outside one's tenant)", async () => {
     const outsider = await registerOwner(t);
-    await request(t.app).get('/test-reports').set(bearer(outsider.accessToken)).set('x-tenant-id', owner.tenantId).expect(403);
-    await request(t.app).get('/auth/users').set(bearer(outsider.accessToken)).set('x-tenant-id', owner.tenantId).expect(403);
+    await request(t.app)
+      .get('/test-reports')
+      .set(bearer(outsider.accessToken))
+      .set('x-tenant-id', owner.tenantId)
+      .expect(403);
+    await request(t.app)
+      .get('/auth/users')
+      .set(bearer(outsider.accessToken))
+      .set('x-tenant-id', owner.tenantId)
+      .expect(403);
   });
 });
 
@@ -97,15 +110,27 @@ describe('GET /auth/users', () => {
 
 describe('POST /auth/invitations', () => {
   it('when an admin invites an owner (above their own role), then 403', async () => {
-    await request(t.app).post('/auth/invitations').set(bearer(admin.accessToken)).send({ email: 'x@example.test', role: 'owner' }).expect(403);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(admin.accessToken))
+      .send({ email: 'x@example.test', role: 'owner' })
+      .expect(403);
   });
 
   it('when a member invites anyone, then 403', async () => {
-    await request(t.app).post('/auth/invitations').set(bearer(member.accessToken)).send({ email: 'x@example.test', role: 'member' }).expect(403);
+    await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(member.accessToken))
+      .send({ email: 'x@example.test', role: 'member' })
+      .expect(403);
   });
 
   it('when the owner invites an admin, then the invitation is sent', async () => {
-    const response = await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email: 'new-admin@example.test', role: 'admin' }).expect(201);
+    const response = await request(t.app)
+      .post('/auth/invitations')
+      .set(bearer(owner.accessToken))
+      .send({ email: 'new-admin@example.test', role: 'admin' })
+      .expect(201);
     expect(response.body).toMatchObject({ role: 'admin' });
   });
 });
@@ -113,28 +138,56 @@ describe('POST /auth/invitations', () => {
 describe('PATCH /auth/users/:id', () => {
   it('when an admin promotes a member to owner, then 403 (no granting above one’s own role)', async () => {
     const target = await addMember(t, owner);
-    await request(t.app).patch(`/auth/users/${await idOf(target)}`).set(bearer(admin.accessToken)).send({ role: 'owner' }).expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(target)}`)
+      .set(bearer(admin.accessToken))
+      .send({ role: 'owner' })
+      .expect(403);
   });
 
   it('when an admin demotes or disables the owner, then 403', async () => {
-    await request(t.app).patch(`/auth/users/${await idOf(owner)}`).set(bearer(admin.accessToken)).send({ role: 'member' }).expect(403);
-    await request(t.app).patch(`/auth/users/${await idOf(owner)}`).set(bearer(admin.accessToken)).send({ disabled: true }).expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(owner)}`)
+      .set(bearer(admin.accessToken))
+      .send({ role: 'member' })
+      .expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(owner)}`)
+      .set(bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(403);
   });
 
   it('when a user promotes themself, then 403', async () => {
-    await request(t.app).patch(`/auth/users/${await idOf(admin)}`).set(bearer(admin.accessToken)).send({ role: 'owner' }).expect(403);
-    await request(t.app).patch(`/auth/users/${await idOf(member)}`).set(bearer(member.accessToken)).send({ role: 'admin' }).expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(admin)}`)
+      .set(bearer(admin.accessToken))
+      .send({ role: 'owner' })
+      .expect(403);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(member)}`)
+      .set(bearer(member.accessToken))
+      .send({ role: 'admin' })
+      .expect(403);
   });
 
   it("when an owner changes another tenant's user by id, then 404 and nothing changes", async () => {
     const outsider = await registerOwner(t);
-    await request(t.app).patch(`/auth/users/${await idOf(member)}`).set(bearer(outsider.accessToken)).send({ role: 'admin', disabled: true }).expect(404);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(member)}`)
+      .set(bearer(outsider.accessToken))
+      .send({ role: 'admin', disabled: true })
+      .expect(404);
     await request(t.app).get('/auth/me').set(bearer(member.accessToken)).expect(200);
   });
 
   it('when the owner promotes a member, then the role changes and the old tokens stop', async () => {
     const target = await addMember(t, owner);
-    const response = await request(t.app).patch(`/auth/users/${await idOf(target)}`).set(bearer(owner.accessToken)).send({ role: 'admin' }).expect(200);
+    const response = await request(t.app)
+      .patch(`/auth/users/${await idOf(target)}`)
+      .set(bearer(owner.accessToken))
+      .send({ role: 'admin' })
+      .expect(200);
     expect(response.body).toMatchObject({ role: 'admin' });
     await request(t.app).get('/auth/me').set(bearer(target.accessToken)).expect(401);
     const fresh = (await login(t, target).expect(200)).body as { accessToken: string };
@@ -143,7 +196,11 @@ describe('PATCH /auth/users/:id', () => {
 
   it('when an admin disables a member, then the member’s live tokens stop at once', async () => {
     const target = await addMember(t, owner);
-    await request(t.app).patch(`/auth/users/${await idOf(target)}`).set(bearer(admin.accessToken)).send({ disabled: true }).expect(200);
+    await request(t.app)
+      .patch(`/auth/users/${await idOf(target)}`)
+      .set(bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(200);
     await request(t.app).get('/auth/me').set(bearer(target.accessToken)).expect(401);
     await request(t.app).post('/auth/refresh').send({ refreshToken: target.refreshToken }).expect(401);
   });
@@ -164,7 +221,11 @@ describe('tenant from the token (core tenant_resolution: token)', () => {
     try {
       const a = await registerOwner(tokenMode);
       const b = await registerOwner(tokenMode);
-      const response = await request(tokenMode.app).get('/test-reports').set(bearer(a.accessToken)).set('x-tenant-id', b.tenantId).expect(200);
+      const response = await request(tokenMode.app)
+        .get('/test-reports')
+        .set(bearer(a.accessToken))
+        .set('x-tenant-id', b.tenantId)
+        .expect(200);
       expect(response.body).toEqual({ tenant: a.tenantId });
       await request(tokenMode.app).get('/test-reports').expect(401);
     } finally {

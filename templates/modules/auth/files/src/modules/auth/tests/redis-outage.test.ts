@@ -1,7 +1,14 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { bearer, login, registerOwner, startAuthTestApp, strongPassword, uniqueEmail } from '../testing/auth-helpers.js';
+import {
+  bearer,
+  login,
+  registerOwner,
+  startAuthTestApp,
+  strongPassword,
+  uniqueEmail,
+} from '../testing/auth-helpers.js';
 
 /*
  * With several replicas, limits counted in each replica's memory would multiply an attacker's guesses by the
@@ -13,11 +20,16 @@ describe('auth while the configured Redis is unreachable', () => {
     const broken = await startAuthTestApp({ auth: { loginIpLimit: 3 }, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     try {
       for (let attempt = 0; attempt < 6; attempt++) {
-        const response = await request(broken.app).post('/auth/login').send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
+        const response = await request(broken.app)
+          .post('/auth/login')
+          .send({ email: uniqueEmail(), password: strongPassword(), tenant: 'acme' });
         expect(response.status).toBe(503);
         expect(response.headers['retry-after']).toBe('5');
       }
-      await request(broken.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'Acme' }).expect(503);
+      await request(broken.app)
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'Acme' })
+        .expect(503);
     } finally {
       // Core's limiter store rejects `quit` on a connection that never opened; the database still closes.
       await broken.close().catch(() => undefined);
@@ -37,7 +49,10 @@ describe.skipIf(process.env.REDIS_URL === undefined)('auth when Redis goes away 
 
       await proxy.cut();
       await login(t, owner).expect(503);
-      await request(t.app).post('/auth/register').send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'Beta' }).expect(503);
+      await request(t.app)
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: strongPassword(), tenantName: 'Beta' })
+        .expect(503);
       await request(t.app).get('/auth/me').set(bearer(owner.accessToken)).expect(503);
 
       await proxy.restore();
@@ -52,7 +67,10 @@ describe.skipIf(process.env.REDIS_URL === undefined)('auth when Redis goes away 
 });
 
 /** A TCP relay to Redis that a test can cut (every connection dropped, new ones refused) and restore on the same port. */
-async function cuttableProxy(host: string, port: number): Promise<{ port: number; cut: () => Promise<void>; restore: () => Promise<void> }> {
+async function cuttableProxy(
+  host: string,
+  port: number,
+): Promise<{ port: number; cut: () => Promise<void>; restore: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   const listen = (at: number) =>

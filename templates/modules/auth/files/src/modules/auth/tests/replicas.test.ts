@@ -62,7 +62,8 @@ describe.skipIf(process.env.REDIS_URL === undefined)('auth across two replicas s
 
   it('when failed logins are spread over both replicas, then they add up to one lockout', async () => {
     const owner = await registerOwner(first);
-    for (const replica of [first, second, first, second]) await login(replica, { ...owner, password: strongPassword() }).expect(401);
+    for (const replica of [first, second, first, second])
+      await login(replica, { ...owner, password: strongPassword() }).expect(401);
     // Locked on both: even the right password gets the generic 401.
     await login(first, owner).expect(401);
     await login(second, owner).expect(401);

@@ -16,11 +16,15 @@ afterAll(async () => {
   await t.close();
 });
 
-const b64 = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 function partsOf(token: string): { header: Record<string, unknown>; payload: JWTPayload } {
   const [header = '', payload = ''] = token.split('.');
-  return { header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>, payload: JSON.parse(Buffer.from(payload, 'base64url').toString()) as JWTPayload };
+  return {
+    header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+    payload: JSON.parse(Buffer.from(payload, 'base64url').toString()) as JWTPayload,
+  };
 }
 
 /** Signs `payload` with the app's real key, under any header: forging with the key in hand, to test the checks. */
@@ -67,7 +71,9 @@ describe('access tokens', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const rs = await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'RS256' }).sign(privateKey);
     await me(rs).expect(401);
-    const hs512 = await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'HS512' }).sign(new Uint8Array(64).fill(1));
+    const hs512 = await new SignJWT(payload)
+      .setProtectedHeader({ ...header, alg: 'HS512' })
+      .sign(new Uint8Array(64).fill(1));
     await me(hs512).expect(401);
   });
 
@@ -107,14 +113,16 @@ describe('access tokens', () => {
 describe('POST /auth/refresh', () => {
   it('when a refresh token is used, then new tokens come back and the old one is spent', async () => {
     const first = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    const second = (await request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body as { accessToken: string; refreshToken: string };
+    const second = (await request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200))
+      .body as { accessToken: string; refreshToken: string };
     expect(second.refreshToken).not.toBe(first.refreshToken);
     await me(second.accessToken).expect(200);
   });
 
   it('when a used refresh token is presented again, then the whole family is revoked', async () => {
     const first = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    const second = (await request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body as { accessToken: string; refreshToken: string };
+    const second = (await request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200))
+      .body as { accessToken: string; refreshToken: string };
     await request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
     await request(t.app).post('/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
     await me(second.accessToken).expect(401);
@@ -122,28 +130,40 @@ describe('POST /auth/refresh', () => {
 
   it('when one refresh token is used twice at once, then at most one family stays alive', async () => {
     const first = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    const results = await Promise.all([1, 2, 3].map(() => request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken })));
-    const winners = results.filter((response) => response.status === 200).map((response) => response.body as { refreshToken: string });
+    const results = await Promise.all(
+      [1, 2, 3].map(() => request(t.app).post('/auth/refresh').send({ refreshToken: first.refreshToken })),
+    );
+    const winners = results
+      .filter((response) => response.status === 200)
+      .map((response) => response.body as { refreshToken: string });
     expect(winners.length).toBeLessThanOrEqual(1);
     let alive = 0;
     for (const winner of winners) {
-      if ((await request(t.app).post('/auth/refresh').send({ refreshToken: winner.refreshToken })).status === 200) alive++;
+      if ((await request(t.app).post('/auth/refresh').send({ refreshToken: winner.refreshToken })).status === 200)
+        alive++;
     }
     expect(alive).toBeLessThanOrEqual(1);
   });
 
   it('when the refresh token is forged, malformed or empty, then it answers 401', async () => {
-    await request(t.app).post('/auth/refresh').send({ refreshToken: '00000000-0000-0000-0000-000000000000.abc' }).expect(401);
+    await request(t.app)
+      .post('/auth/refresh')
+      .send({ refreshToken: '00000000-0000-0000-0000-000000000000.abc' })
+      .expect(401);
     await request(t.app).post('/auth/refresh').send({ refreshToken: 'garbage' }).expect(401);
     await request(t.app).post('/auth/refresh').send({}).expect(401);
   });
 
   it('when the session has idled or passed its absolute lifetime, then refresh is refused', async () => {
     const idle = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    await t.dataSource.query(`UPDATE auth_refresh_tokens SET "idleExpiresAt" = 1 WHERE "usedAt" IS NULL AND "sessionId" = '${sessionIdOf(idle.refreshToken) ?? ''}'`);
+    await t.dataSource.query(
+      `UPDATE auth_refresh_tokens SET "idleExpiresAt" = 1 WHERE "usedAt" IS NULL AND "sessionId" = '${sessionIdOf(idle.refreshToken) ?? ''}'`,
+    );
     await request(t.app).post('/auth/refresh').send({ refreshToken: idle.refreshToken }).expect(401);
     const old = (await login(t, owner).expect(200)).body as { refreshToken: string };
-    await t.dataSource.query(`UPDATE auth_sessions SET "expiresAt" = 1 WHERE "id" = '${sessionIdOf(old.refreshToken) ?? ''}'`);
+    await t.dataSource.query(
+      `UPDATE auth_sessions SET "expiresAt" = 1 WHERE "id" = '${sessionIdOf(old.refreshToken) ?? ''}'`,
+    );
     await request(t.app).post('/auth/refresh').send({ refreshToken: old.refreshToken }).expect(401);
   });
 
@@ -182,7 +202,11 @@ describe('POST /auth/logout-all', () => {
 describe('GET /auth/sessions', () => {
   it('when listed, then each live session shows device, address, agent and which one is current', async () => {
     const account = await registerOwner(t);
-    await request(t.app).post('/auth/login').set('user-agent', 'Mozilla/5.0 (Windows NT 10.0) Firefox/120.0').send({ email: account.email, password: account.password, tenant: account.tenantId }).expect(200);
+    await request(t.app)
+      .post('/auth/login')
+      .set('user-agent', 'Mozilla/5.0 (Windows NT 10.0) Firefox/120.0')
+      .send({ email: account.email, password: account.password, tenant: account.tenantId })
+      .expect(200);
     const response = await request(t.app).get('/auth/sessions').set(bearer(account.accessToken)).expect(200);
     const sessions = (response.body as { items: { device: string; ip: string; current: boolean }[] }).items;
     expect(sessions).toHaveLength(2);

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { BeforeInsert, CreateDateColumn, DeleteDateColumn, Index, PrimaryColumn, Column, UpdateDateColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Index,
+  PrimaryColumn,
+  Column,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** createdAt / updatedAt, maintained by TypeORM. */
 export abstract class TimestampedEntity {

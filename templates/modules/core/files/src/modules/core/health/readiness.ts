@@ -26,7 +26,10 @@ export interface ReadinessReport {
   checks: Record<string, CheckResult>;
 }
 
-async function runOne({ check, timeoutMs = DEFAULT_TIMEOUT_MS }: ReadinessCheck): Promise<CheckResult & { error?: unknown }> {
+async function runOne({
+  check,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+}: ReadinessCheck): Promise<CheckResult & { error?: unknown }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -70,15 +73,23 @@ function sqliteFileCheck(file: string): () => Promise<void> {
   return async () => {
     const current = await stat(file, { bigint: true });
     opened ??= current;
-    if (current.ino !== opened.ino || current.dev !== opened.dev) throw new Error(`${file} is no longer the database file the app opened`);
+    if (current.ino !== opened.ino || current.dev !== opened.dev)
+      throw new Error(`${file} is no longer the database file the app opened`);
     await access(file, constants.R_OK | constants.W_OK);
   };
 }
 
 /** Core's own checks: the database, and Redis when REDIS_URL configures it; `timeoutMs` defaults to 2000. */
-export function coreReadinessChecks(dataSource: DataSource, rateLimiters: RateLimiterFactory, timeoutMs?: number): ReadinessCheck[] {
+export function coreReadinessChecks(
+  dataSource: DataSource,
+  rateLimiters: RateLimiterFactory,
+  timeoutMs?: number,
+): ReadinessCheck[] {
   const { options } = dataSource;
-  const sqliteFile = options.type === 'better-sqlite3' && options.database !== ':memory:' ? sqliteFileCheck(options.database) : undefined;
+  const sqliteFile =
+    options.type === 'better-sqlite3' && options.database !== ':memory:'
+      ? sqliteFileCheck(options.database)
+      : undefined;
   const checks: ReadinessCheck[] = [
     {
       name: 'database',

@@ -7,7 +7,11 @@ import { HttpError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 const BODY_PARSER_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
   'entity.too.large': { status: 413, title: 'Content Too Large', detail: 'The request body exceeds the size limit.' },
   'entity.parse.failed': { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
-  'encoding.unsupported': { status: 415, title: 'Unsupported Media Type', detail: 'The body encoding is not supported.' },
+  'encoding.unsupported': {
+    status: 415,
+    title: 'Unsupported Media Type',
+    detail: 'The body encoding is not supported.',
+  },
   'charset.unsupported': { status: 415, title: 'Unsupported Media Type', detail: 'The body charset is not supported.' },
   'request.aborted': { status: 400, title: 'Bad Request', detail: 'The request was aborted.' },
 };
@@ -29,7 +33,8 @@ function isUniqueViolation(error: unknown): boolean {
 
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (isUniqueViolation(error)) return new HttpError(409, { detail: 'The request conflicts with a resource that already exists.' });
+  if (isUniqueViolation(error))
+    return new HttpError(409, { detail: 'The request conflicts with a resource that already exists.' });
   if (typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string') {
     const known = BODY_PARSER_ERRORS[error.type];
     if (known !== undefined) return new HttpError(known.status, { title: known.title, detail: known.detail });
@@ -43,7 +48,9 @@ function toHttpError(error: unknown): HttpError | undefined {
  */
 function bearerChallenge(req: Request): string {
   const presented = /^bearer\s+\S/i.test(req.get('authorization') ?? '');
-  return presented ? 'Bearer error="invalid_token", error_description="The access token is invalid or expired"' : 'Bearer';
+  return presented
+    ? 'Bearer error="invalid_token", error_description="The access token is invalid or expired"'
+    : 'Bearer';
 }
 
 /**
@@ -61,7 +68,8 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
       if (known.status >= 500) logger.error({ err: error, requestId: req.id }, 'request failed');
       // The refusing step's headers win over earlier ones, e.g. a login limiter's RateLimit over the global one.
       res.set(known.headers);
-      if (known.status === 401 && res.get('WWW-Authenticate') === undefined) res.set('WWW-Authenticate', bearerChallenge(req));
+      if (known.status === 401 && res.get('WWW-Authenticate') === undefined)
+        res.set('WWW-Authenticate', bearerChallenge(req));
       sendProblem(res, {
         ...known.extensions,
         type: known.type,

@@ -35,7 +35,13 @@ export class HttpError extends Error {
 
   constructor(
     status: number,
-    options: { type?: string; title?: string; detail?: string; extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    options: {
+      type?: string;
+      title?: string;
+      detail?: string;
+      extensions?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     const title = options.title ?? STATUS_CODES[status] ?? 'Error';
     super(options.detail ?? title);

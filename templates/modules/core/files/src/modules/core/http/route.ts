@@ -108,7 +108,10 @@ export function toRequestHandler(route: RouteDefinition, authorizers: readonly A
   };
   const run = (req: Request, res: Response): Promise<void> | undefined => {
     const result = route.handler(parseRequest(req, schemas), { req, res, principal: req.principal });
-    if (result instanceof Promise) return result.then((value: unknown) => { send(res, value); });
+    if (result instanceof Promise)
+      return result.then((value: unknown) => {
+        send(res, value);
+      });
     send(res, result);
     return undefined;
   };

@@ -24,7 +24,10 @@ export function logMailer(logger: Logger, production: boolean): Mailer {
   return {
     send(message) {
       if (production) {
-        logger.warn({ to: message.to, subject: message.subject }, 'mail not sent (log transport); its text is withheld from the log');
+        logger.warn(
+          { to: message.to, subject: message.subject },
+          'mail not sent (log transport); its text is withheld from the log',
+        );
         return Promise.resolve();
       }
       logger.info({ to: message.to, subject: message.subject }, `mail (log transport): ${message.text}`);

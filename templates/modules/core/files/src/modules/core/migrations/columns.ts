@@ -25,7 +25,11 @@ export function tenantScopedColumns(queryRunner: QueryRunner): TableColumnOption
 
 /** The extra column of a `SoftDeletableTenantEntity`. */
 export function softDeleteColumn(queryRunner: QueryRunner): TableColumnOptions {
-  return { name: 'deletedAt', type: String(queryRunner.dataSource.driver.mappedDataTypes.deleteDate), isNullable: true };
+  return {
+    name: 'deletedAt',
+    type: String(queryRunner.dataSource.driver.mappedDataTypes.deleteDate),
+    isNullable: true,
+  };
 }
 
 /** The tenantId index every tenant table carries; named by TypeORM's naming strategy so the schema diff stays empty. */

@@ -34,7 +34,10 @@ export interface RateLimiterFactory {
  * If Redis becomes unreachable, each limiter falls back to memory counters instead of failing requests, unless it
  * was created `failClosed`.
  */
-export function createRateLimiterFactory(options: { redisUrl: string | undefined; keyPrefix?: string }): RateLimiterFactory {
+export function createRateLimiterFactory(options: {
+  redisUrl: string | undefined;
+  keyPrefix?: string;
+}): RateLimiterFactory {
   const prefix = options.keyPrefix ?? 'rl';
   const redis =
     options.redisUrl === undefined
@@ -49,7 +52,11 @@ export function createRateLimiterFactory(options: { redisUrl: string | undefined
       const backend =
         redis === undefined
           ? new RateLimiterMemory(common)
-          : new RateLimiterRedis({ ...common, storeClient: redis, ...(failClosed ? {} : { insuranceLimiter: new RateLimiterMemory(common) }) });
+          : new RateLimiterRedis({
+              ...common,
+              storeClient: redis,
+              ...(failClosed ? {} : { insuranceLimiter: new RateLimiterMemory(common) }),
+            });
       return { name, points, windowSeconds, backend };
     },
     async connect() {

@@ -51,7 +51,15 @@ export class Csrf {
         next();
         return;
       }
-      next(this.verify(req) ? undefined : new HttpError(403, { type: 'urn:problem:csrf-failed', title: 'CSRF check failed', detail: 'Send the token from GET /csrf-token in the X-CSRF-Token header.' }));
+      next(
+        this.verify(req)
+          ? undefined
+          : new HttpError(403, {
+              type: 'urn:problem:csrf-failed',
+              title: 'CSRF check failed',
+              detail: 'Send the token from GET /csrf-token in the X-CSRF-Token header.',
+            }),
+      );
     };
   }
 

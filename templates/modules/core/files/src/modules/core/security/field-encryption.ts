@@ -44,7 +44,10 @@ export class FieldEncryption {
   private readonly current: EncryptionKey;
 
   constructor(keys: readonly EncryptionKey[]) {
-    const newest = keys.reduce<EncryptionKey | undefined>((best, key) => (best === undefined || key.version > best.version ? key : best), undefined);
+    const newest = keys.reduce<EncryptionKey | undefined>(
+      (best, key) => (best === undefined || key.version > best.version ? key : best),
+      undefined,
+    );
     if (newest === undefined) throw new Error('FieldEncryption needs at least one key');
     this.current = newest;
     this.keys = new Map(keys.map((entry) => [entry.version, entry.key]));
@@ -87,7 +90,13 @@ export class FieldEncryption {
 
   private split(ciphertext: string): { version: number; payload: Buffer } {
     const [prefix, version, payload, ...rest] = ciphertext.split(':');
-    if (prefix !== PREFIX || version === undefined || payload === undefined || rest.length > 0 || !/^\d+$/.test(version)) {
+    if (
+      prefix !== PREFIX ||
+      version === undefined ||
+      payload === undefined ||
+      rest.length > 0 ||
+      !/^\d+$/.test(version)
+    ) {
       throw new Error('Not a field-encryption ciphertext');
     }
     const bytes = Buffer.from(payload, 'base64url');

@@ -19,7 +19,13 @@ export function corsFromAllowlist(origins: readonly string[], tenantHeader?: str
       callback(null, origin !== undefined && allowed.has(origin));
     },
     credentials: true,
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token', 'X-Request-Id', ...(tenantHeader === undefined ? [] : [tenantHeader])],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'X-CSRF-Token',
+      'X-Request-Id',
+      ...(tenantHeader === undefined ? [] : [tenantHeader]),
+    ],
     exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
     maxAge: 600,
   });

@@ -24,6 +24,7 @@ export function loadSecurityKeys(config: AppConfig): SecurityKeys {
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (problems.length > 0 || encryption === undefined) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  if (problems.length > 0 || encryption === undefined)
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   return { encryption, csrfKey: deriveKey(config.env.APP_SECRET, 'csrf') };
 }

@@ -32,14 +32,11 @@ export const PageQuery = z.object({
       default: DEFAULT_PAGE_SIZE,
       description: `Rows per page, 1 to ${String(MAX_PAGE_SIZE)}; anything else is a 400`,
     }),
-  cursor: z
-    .string()
-    .optional()
-    .meta({
-      description: 'The `nextCursor` of the previous page; leave out for the first page',
-      maxLength: MAX_CURSOR_LENGTH,
-      pattern: '^[A-Za-z0-9_-]+$',
-    }),
+  cursor: z.string().optional().meta({
+    description: 'The `nextCursor` of the previous page; leave out for the first page',
+    maxLength: MAX_CURSOR_LENGTH,
+    pattern: '^[A-Za-z0-9_-]+$',
+  }),
 });
 
 export interface PageRequest {
@@ -89,7 +86,6 @@ export interface CursorScope {
   tenantId: string;
   valueType: 'string' | 'number';
 }
-
 
 export function encodeCursor(scope: Omit<CursorScope, 'valueType'>, position: CursorPosition): string {
   return Buffer.from(JSON.stringify([scope.list, scope.tenantId, position.value, position.id])).toString('base64url');

@@ -50,11 +50,16 @@ function sourceFor(config: AppConfig['core']): TenantSource {
  * tenancy altogether. A malformed, unknown or inactive tenant is refused with the same answer, so tenant ids
  * cannot be probed.
  */
-export function resolveTenant(config: AppConfig['core'], directory: TenantDirectory, modulePlatformPaths: readonly string[] = []): RequestHandler {
+export function resolveTenant(
+  config: AppConfig['core'],
+  directory: TenantDirectory,
+  modulePlatformPaths: readonly string[] = [],
+): RequestHandler {
   const read = sourceFor(config);
   const platformPaths = new Set([...CORE_PLATFORM_PATHS, ...modulePlatformPaths]);
   const isPlatform = (path: string) => platformPaths.has(path) || path.startsWith('/docs/');
-  const refuse = () => new HttpError(400, { title: 'Unknown tenant', detail: 'The request names no known, active tenant.' });
+  const refuse = () =>
+    new HttpError(400, { title: 'Unknown tenant', detail: 'The request names no known, active tenant.' });
   return (req, _res, next) => {
     if (isPlatform(req.path)) {
       next();

@@ -9,7 +9,9 @@ const POLICY = 'tenant_isolation';
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 export function tenantTables(dataSource: DataSource): string[] {
-  const tables = dataSource.entityMetadatas.filter((meta) => meta.findColumnWithPropertyName('tenantId') !== undefined).map((meta) => meta.tableName);
+  const tables = dataSource.entityMetadatas
+    .filter((meta) => meta.findColumnWithPropertyName('tenantId') !== undefined)
+    .map((meta) => meta.tableName);
   return [...new Set(tables)].sort();
 }
 

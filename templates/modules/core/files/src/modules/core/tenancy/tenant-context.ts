@@ -31,6 +31,7 @@ export function findCurrentTenantId(): string | undefined {
 /** The tenant of the current request; tenant-scoped data access refuses to run without one. */
 export function currentTenantId(): string {
   const tenantId = findCurrentTenantId();
-  if (tenantId === undefined) throw new HttpError(400, { title: 'Tenant required', detail: 'This request names no tenant.' });
+  if (tenantId === undefined)
+    throw new HttpError(400, { title: 'Tenant required', detail: 'This request names no tenant.' });
   return tenantId;
 }

@@ -20,7 +20,9 @@ export class TenantDirectory {
     const now = Date.now();
     const cached = this.cache.get(tenantId);
     if (cached !== undefined && cached.expires > now) return cached.active;
-    const tenant = await this.dataSource.getRepository(Tenant).findOne({ where: { id: tenantId }, select: { id: true, active: true } });
+    const tenant = await this.dataSource
+      .getRepository(Tenant)
+      .findOne({ where: { id: tenantId }, select: { id: true, active: true } });
     const active = tenant?.active === true;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(tenantId, { active, expires: now + (active ? TTL_MS : NEGATIVE_TTL_MS) });

@@ -99,7 +99,9 @@ export class TenantRepository<T extends TenantScopedEntity> {
 
   async findById(id: unknown): Promise<T | null> {
     if (!isUsableId(id)) return null;
-    return this.scoped((repository, tenantId) => repository.findOne({ where: this.where({ id } as FindOptionsWhere<T>, tenantId) }));
+    return this.scoped((repository, tenantId) =>
+      repository.findOne({ where: this.where({ id } as FindOptionsWhere<T>, tenantId) }),
+    );
   }
 
   /** The tenant's rows that match; every one of them unless `take` says how many. */
@@ -183,7 +185,10 @@ export class TenantRepository<T extends TenantScopedEntity> {
    */
   async updateWhere(criteria: FindOptionsWhere<T>, values: WritableFields<T>): Promise<number> {
     return this.scoped(async (repository, tenantId) => {
-      const result = await repository.update(this.where(criteria, tenantId), withoutProtectedKeys(values) as Parameters<Repository<T>['update']>[1]);
+      const result = await repository.update(
+        this.where(criteria, tenantId),
+        withoutProtectedKeys(values) as Parameters<Repository<T>['update']>[1],
+      );
       return result.affected ?? 0;
     });
   }
@@ -215,7 +220,9 @@ export class TenantRepository<T extends TenantScopedEntity> {
       const deletedAt = repository.metadata.deleteDateColumn?.propertyName;
       // TypeORM 1.x's softDelete skips deleted rows by itself; saying so here keeps the 404 from resting on that.
       const result =
-        deletedAt === undefined ? await repository.delete(criteria) : await repository.softDelete({ ...criteria, [deletedAt]: IsNull() });
+        deletedAt === undefined
+          ? await repository.delete(criteria)
+          : await repository.softDelete({ ...criteria, [deletedAt]: IsNull() });
       return (result.affected ?? 0) > 0;
     });
   }

@@ -18,7 +18,8 @@ export interface RowLevelSecurityDatabase {
 export async function rowLevelSecurityDatabase(): Promise<RowLevelSecurityDatabase> {
   const database = await freshDatabase();
   const ownerUrl = database.env.DATABASE_URL;
-  if (ownerUrl?.startsWith('postgres') !== true) throw new Error('row-level security needs DATABASE_URL to name PostgreSQL');
+  if (ownerUrl?.startsWith('postgres') !== true)
+    throw new Error('row-level security needs DATABASE_URL to name PostgreSQL');
   const role = `app_rls_${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
   const admin = new pg.Client({ connectionString: ownerUrl });

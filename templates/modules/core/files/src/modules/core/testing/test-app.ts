@@ -47,7 +47,9 @@ export async function startTestApp(
   const rls = options.rowLevelSecurity === true ? await rowLevelSecurityDatabase() : undefined;
   const loaded = testConfig({ ...options.env, ...rls?.env });
   const config = options.configure === undefined ? loaded : options.configure(loaded);
-  const installed = installedModules.map((module) => options.replaceModules?.find((replacement) => replacement.name === module.name) ?? module);
+  const installed = installedModules.map(
+    (module) => options.replaceModules?.find((replacement) => replacement.name === module.name) ?? module,
+  );
   const modules = [...installed, ...(options.modules ?? [])];
   if (rls !== undefined) await migrate(config, modules);
   const dataSource = createDataSource(config, modules, { connectTimeoutMs: options.timeouts?.connectMs });
@@ -62,7 +64,14 @@ export async function startTestApp(
       sentMail.push(message);
     },
   };
-  const instance = createApp({ config, dataSource, modules, logger, mailer, readinessTimeoutMs: options.timeouts?.readinessMs });
+  const instance = createApp({
+    config,
+    dataSource,
+    modules,
+    logger,
+    mailer,
+    readinessTimeoutMs: options.timeouts?.readinessMs,
+  });
   await instance.start();
   return {
     app: instance.app,

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../config.js';
 import { testEncryptionKey } from '../testing/test-config.js';
 
-const valid = { APP_SECRET: randomBytes(32).toString('base64url'), ENCRYPTION_KEYS: `${testEncryptionKey(1)},${testEncryptionKey(2)}` };
+const valid = {
+  APP_SECRET: randomBytes(32).toString('base64url'),
+  ENCRYPTION_KEYS: `${testEncryptionKey(1)},${testEncryptionKey(2)}`,
+};
 
 /** The issues loadConfig reports for `env`, or [] when it accepts it. */
 function issuesOf(env: Record<string, string | undefined>): string[] {
@@ -50,11 +53,15 @@ describe('loadConfig', () => {
   });
 
   it('when the secrets are missing or blank, then each is reported as required', () => {
-    expect(issuesOf({ APP_SECRET: '' })).toEqual(expect.arrayContaining(['APP_SECRET: is required', 'ENCRYPTION_KEYS: is required']));
+    expect(issuesOf({ APP_SECRET: '' })).toEqual(
+      expect.arrayContaining(['APP_SECRET: is required', 'ENCRYPTION_KEYS: is required']),
+    );
   });
 
   it('when ENCRYPTION_KEYS holds no key or a key without a version, then it is refused', () => {
     expect(issuesOf({ ...valid, ENCRYPTION_KEYS: ' , ' })).toEqual([expect.stringMatching(/^ENCRYPTION_KEYS: /)]);
-    expect(issuesOf({ ...valid, ENCRYPTION_KEYS: randomBytes(32).toString('base64') })).toEqual([expect.stringMatching(/^ENCRYPTION_KEYS\[0\]: /)]);
+    expect(issuesOf({ ...valid, ENCRYPTION_KEYS: randomBytes(32).toString('base64') })).toEqual([
+      expect.stringMatching(/^ENCRYPTION_KEYS\[0\]: /),
+    ]);
   });
 });

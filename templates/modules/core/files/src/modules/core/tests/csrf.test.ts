@@ -16,7 +16,14 @@ const sessionModule: AppModule = {
       },
     },
     routes: [
-      defineRoute({ method: 'post', path: '/echo', public: true, summary: 'Echo', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+      defineRoute({
+        method: 'post',
+        path: '/echo',
+        public: true,
+        summary: 'Echo',
+        responses: { 200: { description: 'ok' } },
+        handler: () => ({ ok: true }),
+      }),
     ],
   }),
 };
@@ -44,28 +51,53 @@ describe('CSRF protection', () => {
 
   it('when the token from GET /csrf-token is sent as cookie and header, then the POST is accepted', async () => {
     const { token, cookie } = await tokenFor('s1');
-    await request(t.app).post('/echo').set('Cookie', `sid=s1; ${cookie}`).set('X-CSRF-Token', token).send({}).expect(200);
+    await request(t.app)
+      .post('/echo')
+      .set('Cookie', `sid=s1; ${cookie}`)
+      .set('X-CSRF-Token', token)
+      .send({})
+      .expect(200);
   });
 
-  it("when a token issued for another session is replayed, then it is refused", async () => {
+  it('when a token issued for another session is replayed, then it is refused', async () => {
     const { token, cookie } = await tokenFor('attacker-session');
-    await request(t.app).post('/echo').set('Cookie', `sid=victim-session; ${cookie}`).set('X-CSRF-Token', token).send({}).expect(403);
+    await request(t.app)
+      .post('/echo')
+      .set('Cookie', `sid=victim-session; ${cookie}`)
+      .set('X-CSRF-Token', token)
+      .send({})
+      .expect(403);
   });
 
   it('when the header does not match the cookie, then it is refused', async () => {
     const first = await tokenFor('s1');
     const second = await tokenFor('s1');
-    await request(t.app).post('/echo').set('Cookie', `sid=s1; ${first.cookie}`).set('X-CSRF-Token', second.token).send({}).expect(403);
+    await request(t.app)
+      .post('/echo')
+      .set('Cookie', `sid=s1; ${first.cookie}`)
+      .set('X-CSRF-Token', second.token)
+      .send({})
+      .expect(403);
   });
 
   it('when the signature is tampered with, then it is refused', async () => {
     const { token } = await tokenFor('s1');
     const forged = `${token.split('.')[0] ?? ''}.AAAA`;
-    await request(t.app).post('/echo').set('Cookie', `sid=s1; csrf=${forged}`).set('X-CSRF-Token', forged).send({}).expect(403);
+    await request(t.app)
+      .post('/echo')
+      .set('Cookie', `sid=s1; csrf=${forged}`)
+      .set('X-CSRF-Token', forged)
+      .send({})
+      .expect(403);
   });
 
   it('when the request is authenticated by a bearer token, then no CSRF token is needed', async () => {
-    await request(t.app).post('/echo').set('Cookie', 'sid=s1').set('Authorization', 'Bearer abc.def').send({}).expect(200);
+    await request(t.app)
+      .post('/echo')
+      .set('Cookie', 'sid=s1')
+      .set('Authorization', 'Bearer abc.def')
+      .send({})
+      .expect(200);
   });
 
   it('when the request carries no cookie at all, then no CSRF token is needed', async () => {
@@ -92,7 +124,14 @@ const cookieLoginModule: AppModule = {
       },
     },
     routes: [
-      defineRoute({ method: 'post', path: '/act', public: true, summary: 'Act', responses: { 200: { description: 'ok' } }, handler: () => ({ ok: true }) }),
+      defineRoute({
+        method: 'post',
+        path: '/act',
+        public: true,
+        summary: 'Act',
+        responses: { 200: { description: 'ok' } },
+        handler: () => ({ ok: true }),
+      }),
     ],
   }),
 };

@@ -12,30 +12,30 @@ const reportsModule: AppModule = {
   name: 'test_reports',
   setup: (context) => ({
     routes: [
-        defineRoute({
-          method: 'post',
-          path: '/reports/export',
-          public: true,
-          summary: 'Export a report (plans with reports.export)',
-          status: 202,
-          responses: { 202: { description: 'Started' }, 403: { description: 'Not in the plan' } },
-          handler: async () => {
-            await context.entitlements.require(currentTenantId(), 'reports.export');
-            return { started: true };
-          },
-        }),
-        defineRoute({
-          method: 'get',
-          path: '/reports/quota',
-          public: true,
-          summary: 'How many reports the plan allows',
-          responses: { 200: { description: 'The limit, null when unlimited' } },
-          handler: async () => {
-            const limit = await context.entitlements.limit(currentTenantId(), 'reports');
-            return { limit: Number.isFinite(limit) ? limit : null };
-          },
-        }),
-      ],
+      defineRoute({
+        method: 'post',
+        path: '/reports/export',
+        public: true,
+        summary: 'Export a report (plans with reports.export)',
+        status: 202,
+        responses: { 202: { description: 'Started' }, 403: { description: 'Not in the plan' } },
+        handler: async () => {
+          await context.entitlements.require(currentTenantId(), 'reports.export');
+          return { started: true };
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/reports/quota',
+        public: true,
+        summary: 'How many reports the plan allows',
+        responses: { 200: { description: 'The limit, null when unlimited' } },
+        handler: async () => {
+          const limit = await context.entitlements.limit(currentTenantId(), 'reports');
+          return { limit: Number.isFinite(limit) ? limit : null };
+        },
+      }),
+    ],
     router: express
       .Router()
       .get('/reports/raw', requireEntitlement(context, 'reports.export'), (_req, res) => void res.json({ ok: true })),

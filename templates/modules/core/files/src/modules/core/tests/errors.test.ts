@@ -61,7 +61,11 @@ afterAll(async () => {
 function expectProblem(response: request.Response, status: number): void {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, type: expect.any(String) as string, title: expect.any(String) as string });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String) as string,
+    title: expect.any(String) as string,
+  });
   expect((response.body as { requestId: string }).requestId).toBe(response.headers['x-request-id']);
 }
 
@@ -119,7 +123,9 @@ describe('request bodies', () => {
   });
 
   it('when the body is larger than the limit, then 413 problem+json', async () => {
-    const response = await request(t.app).post('/sink').send({ blob: 'x'.repeat(4096) });
+    const response = await request(t.app)
+      .post('/sink')
+      .send({ blob: 'x'.repeat(4096) });
     expectProblem(response, 413);
   });
 

@@ -45,7 +45,10 @@ describe('production timeouts', () => {
 
   it('when a readiness check names no timeout, then it fails as a timeout after 2000 ms, not before', async () => {
     vi.useFakeTimers();
-    const report = runReadiness([{ name: 'silent', check: () => new Promise<void>(() => undefined) }], createLogger(t.config));
+    const report = runReadiness(
+      [{ name: 'silent', check: () => new Promise<void>(() => undefined) }],
+      createLogger(t.config),
+    );
     let settled = false;
     void report.then(() => (settled = true));
     await vi.advanceTimersByTimeAsync(1999);

@@ -44,7 +44,9 @@ describe('the log mail transport', () => {
 describe('the SMTP mail transport', () => {
   it('when MAIL_TRANSPORT is smtp, then context.mailer of the app delivers through SMTP_URL from MAIL_FROM', async () => {
     const smtp = await startFakeSmtp();
-    const t = await startTestApp({ env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, MAIL_FROM: 'app@example.test' } });
+    const t = await startTestApp({
+      env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, MAIL_FROM: 'app@example.test' },
+    });
     try {
       await t.instance.context.mailer.send(reset);
       const mail = smtp.received.find((message) => message.to.some((to) => to.includes('ann@example.com')));

@@ -39,7 +39,8 @@ describe('migrations', () => {
     const queryRunner = dataSource.createQueryRunner();
     try {
       const left: string[] = [];
-      for (const { tableName } of dataSource.entityMetadatas) if (await queryRunner.hasTable(tableName)) left.push(tableName);
+      for (const { tableName } of dataSource.entityMetadatas)
+        if (await queryRunner.hasTable(tableName)) left.push(tableName);
       expect(left).toEqual([]);
     } finally {
       await queryRunner.release();

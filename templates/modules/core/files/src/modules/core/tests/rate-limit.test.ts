@@ -7,7 +7,9 @@ import { startTestApp, type TestApp } from '../testing/test-app.js';
 let t: TestApp;
 beforeAll(async () => {
   // REDIS_URL (when set) exercises the shared store; the limiter's counters then live in Redis.
-  t = await startTestApp({ env: { CORE_RATE_LIMIT_POINTS: '3', CORE_RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL } });
+  t = await startTestApp({
+    env: { CORE_RATE_LIMIT_POINTS: '3', CORE_RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL },
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -52,7 +54,9 @@ describe.skipIf(process.env.REDIS_URL === undefined)('rate limit shared through 
   let replica: TestApp;
   let redis: Redis;
   beforeAll(async () => {
-    replica = await startTestApp({ env: { CORE_RATE_LIMIT_POINTS: '3', CORE_RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL } });
+    replica = await startTestApp({
+      env: { CORE_RATE_LIMIT_POINTS: '3', CORE_RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL },
+    });
     redis = new Redis(process.env.REDIS_URL ?? '');
   });
   afterAll(async () => {

@@ -61,7 +61,10 @@ describe.skipIf(!onPostgres)('npm run migration:run with row-level security', ()
     await dataSource.initialize();
     try {
       const tables = tenantTables(dataSource);
-      const { rows } = await admin.query<{ relname: string }>('SELECT relname FROM pg_class WHERE relforcerowsecurity AND relname = ANY($1)', [tables]);
+      const { rows } = await admin.query<{ relname: string }>(
+        'SELECT relname FROM pg_class WHERE relforcerowsecurity AND relname = ANY($1)',
+        [tables],
+      );
       expect(rows.map((row) => row.relname).sort()).toEqual(tables);
     } finally {
       await dataSource.destroy();

@@ -56,7 +56,10 @@ describe.skipIf(!onPostgres)('row-level security on PostgreSQL', () => {
   it('when the migrations ran, then every tenant table has FORCE row-level security and a policy', async () => {
     const tables = tenantTables(app);
     expect(tables).toContain('test_widgets');
-    const { rows } = await admin.query<{ relname: string }>('SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity AND relname = ANY($1)', [tables]);
+    const { rows } = await admin.query<{ relname: string }>(
+      'SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity AND relname = ANY($1)',
+      [tables],
+    );
     expect(rows.map((row) => row.relname).sort()).toEqual(tables);
   });
 
@@ -66,7 +69,10 @@ describe.skipIf(!onPostgres)('row-level security on PostgreSQL', () => {
   });
 
   it('when a tenant is set for the transaction, then it sees only its own rows', async () => {
-    const id = await runWithTenant(tenantA, async () => (await widgets().create({ name: 'a1', internalCode: null })).id);
+    const id = await runWithTenant(
+      tenantA,
+      async () => (await widgets().create({ name: 'a1', internalCode: null })).id,
+    );
     await runWithTenant(tenantB, () => widgets().create({ name: 'b1', internalCode: null }));
     expect(await runWithTenant(tenantB, () => widgets().findById(id))).toBeNull();
     expect((await runWithTenant(tenantA, () => widgets().list())).map((w) => w.name)).toEqual(['a1']);
@@ -80,11 +86,16 @@ describe.skipIf(!onPostgres)('row-level security on PostgreSQL', () => {
     expect(asOwner?.n).toBeGreaterThan(0);
   });
 
-  it("when a transaction for one tenant writes a row for another, then the policy refuses it", async () => {
+  it('when a transaction for one tenant writes a row for another, then the policy refuses it', async () => {
     await expect(
       app.transaction(async (manager) => {
         await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantA]);
-        await manager.getRepository(Widget).insert({ id: randomBytes(16).toString('hex').slice(0, 36), name: 'forged', tenantId: tenantB, internalCode: null });
+        await manager.getRepository(Widget).insert({
+          id: randomBytes(16).toString('hex').slice(0, 36),
+          name: 'forged',
+          tenantId: tenantB,
+          internalCode: null,
+        });
       }),
     ).rejects.toThrow(/row-level security/);
   });

@@ -53,7 +53,9 @@ describe('CORS', () => {
   });
 
   it('when the tenant header is renamed, then a preflight allows the configured name', async () => {
-    const renamed = await startTestApp({ env: { CORE_CORS_ORIGINS: 'https://app.example.test', CORE_TENANT_HEADER: 'x-org' } });
+    const renamed = await startTestApp({
+      env: { CORE_CORS_ORIGINS: 'https://app.example.test', CORE_TENANT_HEADER: 'x-org' },
+    });
     try {
       const response = await request(renamed.app)
         .options('/widgets')
@@ -61,7 +63,9 @@ describe('CORS', () => {
         .set('Access-Control-Request-Method', 'POST')
         .set('Access-Control-Request-Headers', 'x-org')
         .expect(204);
-      const allowed = String(response.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/);
+      const allowed = String(response.headers['access-control-allow-headers'])
+        .toLowerCase()
+        .split(/\s*,\s*/);
       expect(allowed).toContain('x-org');
       expect(allowed).not.toContain('x-tenant-id');
     } finally {

@@ -52,6 +52,8 @@ describe('crypto helpers', () => {
 
 describe('loadSecurityKeys', () => {
   it('when APP_SECRET is short and ENCRYPTION_KEYS malformed, then both problems are listed', () => {
-    expect(() => loadSecurityKeys(testConfig({ APP_SECRET: 'short', ENCRYPTION_KEYS: 'nope' }))).toThrow(/APP_SECRET[\s\S]*ENCRYPTION_KEYS/);
+    expect(() => loadSecurityKeys(testConfig({ APP_SECRET: 'short', ENCRYPTION_KEYS: 'nope' }))).toThrow(
+      /APP_SECRET[\s\S]*ENCRYPTION_KEYS/,
+    );
   });
 });

@@ -18,7 +18,9 @@ const leakyModule: AppModule = {
         public: true,
         summary: 'Returns a user record with its hash, nested',
         responses: { 200: { description: 'ok' } },
-        handler: () => ({ users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }] }),
+        handler: () => ({
+          users: [{ email: 'a@example.test', passwordHash: '$argon2id$...', profile: { password: 'hunter2' } }],
+        }),
       }),
       defineRoute({
         method: 'get',
@@ -55,9 +57,13 @@ describe('sensitive fields', () => {
     expect(response.text).not.toContain('passwordHash');
   });
 
-  it("when a module marks its own field sensitive, then the stored value never reaches a response", async () => {
+  it('when a module marks its own field sensitive, then the stored value never reaches a response', async () => {
     const tenant = await t.newTenant();
-    const created = await request(t.app).post('/widgets').set('x-tenant-id', tenant).send({ name: 'w', internalCode: 'XK-99' }).expect(201);
+    const created = await request(t.app)
+      .post('/widgets')
+      .set('x-tenant-id', tenant)
+      .send({ name: 'w', internalCode: 'XK-99' })
+      .expect(201);
     const id = (created.body as { id: string }).id;
     const read = await request(t.app).get(`/widgets/${id}`).set('x-tenant-id', tenant).expect(200);
     const list = await request(t.app).get('/widgets').set('x-tenant-id', tenant).expect(200);

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 const child = path.join('src', 'modules', 'core', 'testing', 'shutdown-child.ts');
 
 /** Resolves with the first stdout line matching `pattern`; rejects when the process exits first. */
-function lineMatching(output: { text: string }, process: ReturnType<typeof spawn>, pattern: RegExp): Promise<RegExpExecArray> {
+function lineMatching(
+  output: { text: string },
+  process: ReturnType<typeof spawn>,
+  pattern: RegExp,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const match = pattern.exec(output.text);
@@ -24,7 +28,10 @@ function lineMatching(output: { text: string }, process: ReturnType<typeof spawn
 describe('graceful shutdown', () => {
   it('when SIGTERM arrives during a request, then the request finishes, new connections are refused, and the process exits 0', async () => {
     // Node with tsx's loader, not the tsx command: that starts a second Node process and relays the signal to it.
-    const app = spawn(process.execPath, ['--import=tsx', child], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const app = spawn(process.execPath, ['--import=tsx', child], {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output = { text: '' };
     app.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
     app.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));

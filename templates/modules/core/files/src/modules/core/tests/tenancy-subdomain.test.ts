@@ -10,7 +10,10 @@ describe('tenant from a subdomain under a base domain', () => {
   let t: TestApp;
   let tenant: string;
   beforeAll(async () => {
-    t = await startTestApp({ modules: [widgetsModule], env: { CORE_TENANT_RESOLUTION: 'subdomain', CORE_TENANT_BASE_DOMAIN: 'example.test' } });
+    t = await startTestApp({
+      modules: [widgetsModule],
+      env: { CORE_TENANT_RESOLUTION: 'subdomain', CORE_TENANT_BASE_DOMAIN: 'example.test' },
+    });
     tenant = await t.newTenant();
   });
   afterAll(async () => {
@@ -19,24 +22,35 @@ describe('tenant from a subdomain under a base domain', () => {
 
   it("when a tenant's subdomain calls, then its rows are reached and another tenant's are not", async () => {
     const other = await t.newTenant();
-    const created = await request(t.app).post('/widgets').set('Host', `${tenant}.example.test`).send({ name: 'mine' }).expect(201);
+    const created = await request(t.app)
+      .post('/widgets')
+      .set('Host', `${tenant}.example.test`)
+      .send({ name: 'mine' })
+      .expect(201);
     const id = (created.body as { id: string }).id;
     await request(t.app).get(`/widgets/${id}`).set('Host', `${tenant}.example.test`).expect(200);
     await request(t.app).get(`/widgets/${id}`).set('Host', `${other}.example.test`).expect(404);
   });
 
-  it.each(['api.example.test', 'www.example.test', 'example.test', 'no-such-tenant.example.test', '127.0.0.1', 'elsewhere.test'])(
-    'when %s asks for an infrastructure route, then it answers without a tenant',
+  it.each([
+    'api.example.test',
+    'www.example.test',
+    'example.test',
+    'no-such-tenant.example.test',
+    '127.0.0.1',
+    'elsewhere.test',
+  ])('when %s asks for an infrastructure route, then it answers without a tenant', async (host) => {
+    for (const path of INFRASTRUCTURE) await request(t.app).get(path).set('Host', host).expect(200);
+    await request(t.app).get('/docs/').set('Host', host).expect(200);
+  });
+
+  it.each(['api.example.test', 'www.example.test', 'example.test', 'elsewhere.test'])(
+    'when %s calls a tenant route, then it names no tenant',
     async (host) => {
-      for (const path of INFRASTRUCTURE) await request(t.app).get(path).set('Host', host).expect(200);
-      await request(t.app).get('/docs/').set('Host', host).expect(200);
+      const response = await request(t.app).get('/widgets').set('Host', host).expect(400);
+      expect(response.body).toMatchObject({ title: 'Tenant required' });
     },
   );
-
-  it.each(['api.example.test', 'www.example.test', 'example.test', 'elsewhere.test'])('when %s calls a tenant route, then it names no tenant', async (host) => {
-    const response = await request(t.app).get('/widgets').set('Host', host).expect(400);
-    expect(response.body).toMatchObject({ title: 'Tenant required' });
-  });
 
   it('when an unknown subdomain calls a tenant route, then it is refused as an unknown tenant', async () => {
     const response = await request(t.app).get('/widgets').set('Host', 'no-such-tenant.example.test').expect(400);

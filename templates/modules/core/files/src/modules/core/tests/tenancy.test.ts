@@ -80,12 +80,15 @@ describe('GET /widgets/:id', () => {
     expect(response.body).toMatchObject({ id, name: 'first', tenantId: tenant });
   });
 
-  it("when another tenant asks for the widget by id, then it answers 404 as if it did not exist", async () => {
+  it('when another tenant asks for the widget by id, then it answers 404 as if it did not exist', async () => {
     const owner = await t.newTenant();
     const intruder = await t.newTenant();
     const id = await createWidget(owner);
     const stolen = await request(t.app).get(`/widgets/${id}`).set('x-tenant-id', intruder).expect(404);
-    const missing = await request(t.app).get('/widgets/00000000-0000-0000-0000-000000000000').set('x-tenant-id', intruder).expect(404);
+    const missing = await request(t.app)
+      .get('/widgets/00000000-0000-0000-0000-000000000000')
+      .set('x-tenant-id', intruder)
+      .expect(404);
     expect(stolen.body).toMatchObject({ status: 404, detail: (missing.body as { detail: string }).detail });
   });
 });
@@ -102,7 +105,7 @@ describe('GET /widgets', () => {
 });
 
 describe('PATCH /widgets/:id', () => {
-  it("when another tenant updates the widget by id, then it answers 404 and the row is unchanged", async () => {
+  it('when another tenant updates the widget by id, then it answers 404 and the row is unchanged', async () => {
     const owner = await t.newTenant();
     const intruder = await t.newTenant();
     const id = await createWidget(owner, 'original');
@@ -115,7 +118,11 @@ describe('PATCH /widgets/:id', () => {
     const owner = await t.newTenant();
     const other = await t.newTenant();
     const id = await createWidget(owner);
-    const response = await request(t.app).patch(`/widgets/${id}`).set('x-tenant-id', owner).send({ name: 'renamed', tenantId: other, id: 'x' }).expect(200);
+    const response = await request(t.app)
+      .patch(`/widgets/${id}`)
+      .set('x-tenant-id', owner)
+      .send({ name: 'renamed', tenantId: other, id: 'x' })
+      .expect(200);
     expect(response.body).toMatchObject({ id, name: 'renamed', tenantId: owner });
   });
 });
@@ -124,7 +131,11 @@ describe('POST /widgets', () => {
   it('when the body names another tenant, then the row still belongs to the caller (mass assignment)', async () => {
     const owner = await t.newTenant();
     const other = await t.newTenant();
-    const response = await request(t.app).post('/widgets').set('x-tenant-id', owner).send({ name: 'w', tenantId: other, createdAt: '2000-01-01' }).expect(201);
+    const response = await request(t.app)
+      .post('/widgets')
+      .set('x-tenant-id', owner)
+      .send({ name: 'w', tenantId: other, createdAt: '2000-01-01' })
+      .expect(201);
     expect(response.body).toMatchObject({ tenantId: owner });
     expect((response.body as { createdAt: string }).createdAt).not.toContain('2000');
   });
@@ -141,12 +152,16 @@ describe('POST /widgets', () => {
 
   it('when the body carries a constructor key, then it is refused with 400', async () => {
     const owner = await t.newTenant();
-    await request(t.app).post('/widgets').set('x-tenant-id', owner).send({ name: 'w', constructor: { prototype: {} } }).expect(400);
+    await request(t.app)
+      .post('/widgets')
+      .set('x-tenant-id', owner)
+      .send({ name: 'w', constructor: { prototype: {} } })
+      .expect(400);
   });
 });
 
 describe('DELETE /widgets/:id', () => {
-  it("when another tenant deletes the widget by id, then it answers 404 and the row survives", async () => {
+  it('when another tenant deletes the widget by id, then it answers 404 and the row survives', async () => {
     const owner = await t.newTenant();
     const intruder = await t.newTenant();
     const id = await createWidget(owner);

@@ -50,7 +50,8 @@ const signedTokensModule: AppModule = {
         authenticate: (req) => {
           const token = /^Bearer (\w+)\.(\S+)$/.exec(req.headers.authorization ?? '');
           const subject = token?.[1];
-          if (subject === undefined || !constantTimeEqual(sign(subject), token?.[0].slice(7) ?? '')) return Promise.resolve(undefined);
+          if (subject === undefined || !constantTimeEqual(sign(subject), token?.[0].slice(7) ?? ''))
+            return Promise.resolve(undefined);
           subjects.set(req, subject);
           return Promise.resolve({ subject, via: 'bearer' as const });
         },
@@ -107,9 +108,14 @@ describe('two apps in one process', () => {
 
 describe('reading hooks during setup', () => {
   it('when a module reads hooks in setup, then the app refuses to build, since later modules are missing', () => {
-    const eager: AppModule = { name: 'test_eager', setup: (context) => ({ hooks: { authorize: context.hooks.all('authorize')[0] } }) };
+    const eager: AppModule = {
+      name: 'test_eager',
+      setup: (context) => ({ hooks: { authorize: context.hooks.all('authorize')[0] } }),
+    };
     const config = testConfig();
     // Building the app touches no connection: the data source is never initialised.
-    expect(() => createApp({ config, dataSource: createDataSource(config), modules: [eager] })).toThrow(/read during setup/);
+    expect(() => createApp({ config, dataSource: createDataSource(config), modules: [eager] })).toThrow(
+      /read during setup/,
+    );
   });
 });

@@ -38,7 +38,9 @@ describe('POST /probe/:slot validation', () => {
   it('when params, query and body are all wrong, then 422 lists every field error', async () => {
     const response = await request(t.app).post('/probe/zero?mode=turbo').send({ email: 'nope', age: 12 }).expect(422);
     expect(response.headers['content-type']).toContain('application/problem+json');
-    const errors = (response.body as { errors: { in: string; path: string }[] }).errors.map((error) => `${error.in}:${error.path}`);
+    const errors = (response.body as { errors: { in: string; path: string }[] }).errors.map(
+      (error) => `${error.in}:${error.path}`,
+    );
     expect(errors).toEqual(expect.arrayContaining(['params:slot', 'query:mode', 'body:email', 'body:age']));
   });
 
@@ -47,7 +49,11 @@ describe('POST /probe/:slot validation', () => {
       .post('/probe/2?mode=safe&extra=1')
       .send({ email: 'a@example.test', age: 30, role: 'user', isAdmin: true, tenantId: 'other' })
       .expect(200);
-    expect(response.body).toEqual({ params: { slot: 2 }, query: { mode: 'safe' }, body: { email: 'a@example.test', age: 30, role: 'user' } });
+    expect(response.body).toEqual({
+      params: { slot: 2 },
+      query: { mode: 'safe' },
+      body: { email: 'a@example.test', age: 30, role: 'user' },
+    });
   });
 
   it('when the body is missing, then 422 says so', async () => {

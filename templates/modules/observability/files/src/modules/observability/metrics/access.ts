@@ -19,7 +19,8 @@ function blockListOf(entries: readonly string[]): BlockList {
   for (const entry of entries) {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (isIP(address) === 0) throw new Error(`observability metrics_allowlist: ${entry} is not an address or CIDR subnet`);
+    if (isIP(address) === 0)
+      throw new Error(`observability metrics_allowlist: ${entry} is not an address or CIDR subnet`);
     if (prefix === undefined) list.addAddress(address, family);
     else list.addSubnet(address, Number(prefix), family);
   }
@@ -45,16 +46,21 @@ export function metricsAccess({ token, allowlist, production }: MetricsAccessOpt
   const open = token === undefined && allowlist.length === 0;
   return (req) => {
     if (open) {
-      if (production) throw new HttpError(403, { detail: `Metrics are closed: set METRICS_TOKEN or ${ALLOWLIST_VARIABLE}.` });
+      if (production)
+        throw new HttpError(403, { detail: `Metrics are closed: set METRICS_TOKEN or ${ALLOWLIST_VARIABLE}.` });
       return;
     }
     const header = req.get('authorization');
-    if (token !== undefined && header?.startsWith('Bearer ') === true && constantTimeEqual(header.slice(7), token)) return;
+    if (token !== undefined && header?.startsWith('Bearer ') === true && constantTimeEqual(header.slice(7), token))
+      return;
     const address = clientAddress(req);
     const family = isIP(address);
     if (family !== 0 && allowed.check(address, family === 6 ? 'ipv6' : 'ipv4')) return;
     if (token !== undefined) {
-      throw new HttpError(401, { detail: 'A valid bearer token is required.', headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } });
+      throw new HttpError(401, {
+        detail: 'A valid bearer token is required.',
+        headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
+      });
     }
     throw new HttpError(403, { detail: 'This address may not read metrics.' });
   };

@@ -3,7 +3,23 @@ import type { DataSource } from 'typeorm';
 import type { AfterQueryEvent, EntitySubscriberInterface } from 'typeorm';
 import type { PromMetrics } from './registry.js';
 
-const OPERATIONS = new Set(['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'start', 'savepoint', 'release', 'create', 'alter', 'drop', 'with', 'set']);
+const OPERATIONS = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'begin',
+  'commit',
+  'rollback',
+  'start',
+  'savepoint',
+  'release',
+  'create',
+  'alter',
+  'drop',
+  'with',
+  'set',
+]);
 
 /** The SQL verb of a query (`select`, `insert`, …, or `other`): a bounded label, never the SQL itself. */
 export function sqlOperation(query: string): string {
@@ -44,7 +60,12 @@ function keepSubscribed(dataSource: DataSource, subscriber: EntitySubscriberInte
     },
   });
   return () => {
-    Object.defineProperty(dataSource, 'subscribers', { configurable: true, enumerable: true, writable: true, value: current.filter((s) => s !== subscriber) });
+    Object.defineProperty(dataSource, 'subscribers', {
+      configurable: true,
+      enumerable: true,
+      writable: true,
+      value: current.filter((s) => s !== subscriber),
+    });
   };
 }
 
@@ -56,7 +77,8 @@ export function instrumentDatabase(metrics: PromMetrics, dataSource: DataSource)
   const subscriber: EntitySubscriberInterface = {
     afterQuery(event: AfterQueryEvent) {
       const operation = sqlOperation(event.query);
-      if (event.success && event.executionTime !== undefined) metrics.dbDuration.observe({ operation }, event.executionTime / 1000);
+      if (event.success && event.executionTime !== undefined)
+        metrics.dbDuration.observe({ operation }, event.executionTime / 1000);
       else if (!event.success) metrics.dbErrors.inc({ operation });
     },
   };

@@ -21,7 +21,8 @@ export function exportReadiness(metrics: PromMetrics, readiness: () => Promise<R
     labelNames: ['check'] as const,
     registers: [metrics.registry],
     async collect() {
-      for (const [check, result] of Object.entries((await report()).checks)) this.set({ check }, result.status === 'ok' ? 1 : 0);
+      for (const [check, result] of Object.entries((await report()).checks))
+        this.set({ check }, result.status === 'ok' ? 1 : 0);
     },
   });
 }

@@ -49,7 +49,12 @@ export class PromMetrics implements Metrics {
       buckets: DB_DURATION_BUCKETS,
       registers,
     });
-    this.dbErrors = new client.Counter({ name: 'db_query_errors_total', help: 'Database queries that failed, by SQL operation', labelNames: ['operation'] as const, registers });
+    this.dbErrors = new client.Counter({
+      name: 'db_query_errors_total',
+      help: 'Database queries that failed, by SQL operation',
+      labelNames: ['operation'] as const,
+      registers,
+    });
     for (const spec of declared) this.declare(spec);
   }
 
@@ -58,12 +63,17 @@ export class PromMetrics implements Metrics {
     const common = { name, help, labelNames: [...labelNames], registers: [this.registry] };
     if (type === 'counter') this.counters.set(name, new client.Counter(common));
     else if (type === 'gauge') this.gauges.set(name, new client.Gauge(common));
-    else this.histograms.set(name, new client.Histogram({ ...common, ...(buckets === undefined ? {} : { buckets: [...buckets] }) }));
+    else
+      this.histograms.set(
+        name,
+        new client.Histogram({ ...common, ...(buckets === undefined ? {} : { buckets: [...buckets] }) }),
+      );
   }
 
   private find<T>(map: Map<string, T>, name: string, type: MetricSpec['type']): T {
     const metric = map.get(name);
-    if (metric === undefined) throw new Error(`metric ${name} is not declared as a ${type} in any module's \`metrics\``);
+    if (metric === undefined)
+      throw new Error(`metric ${name} is not declared as a ${type} in any module's \`metrics\``);
     return metric;
   }
 

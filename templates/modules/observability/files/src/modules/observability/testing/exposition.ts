@@ -68,7 +68,11 @@ export function parseExposition(text: string): Map<string, Family> {
     const match = SAMPLE.exec(line);
     if (match === null) throw new Error(`exposition: malformed line ${line}`);
     const [, name = '', labels = '', value = ''] = match;
-    const owner = families.get(name) ?? SUFFIXES.map((suffix) => (name.endsWith(suffix) ? families.get(name.slice(0, -suffix.length)) : undefined)).find(Boolean);
+    const owner =
+      families.get(name) ??
+      SUFFIXES.map((suffix) => (name.endsWith(suffix) ? families.get(name.slice(0, -suffix.length)) : undefined)).find(
+        Boolean,
+      );
     if (owner === undefined) throw new Error(`exposition: sample ${name} has no TYPE line before it`);
     owner.samples.push({ name, labels: parseLabels(labels, line), value: parseValue(value, line) });
   }

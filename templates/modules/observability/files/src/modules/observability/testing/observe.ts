@@ -26,7 +26,10 @@ export interface CapturedLogs {
 }
 
 /** The app's real logger (redaction, mixins of every module) writing into memory at `env` (LOG_LEVEL info unless set). */
-export function captureLogs(modules: readonly AppModule[] = installedModules, env: Record<string, string> = {}): CapturedLogs {
+export function captureLogs(
+  modules: readonly AppModule[] = installedModules,
+  env: Record<string, string> = {},
+): CapturedLogs {
   let written = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -26,7 +26,8 @@ interface ExportRequest {
     scopeSpans?: { spans?: (Omit<ReceivedSpan, 'attributes' | 'service'> & { attributes?: OtlpAttributes })[] }[];
   }[];
 }
-const attributesOf = (list: OtlpAttributes = []) => Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
+const attributesOf = (list: OtlpAttributes = []) =>
+  Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
 
 /** A local stand-in for an OpenTelemetry collector: accepts POST /v1/traces (JSON) on loopback and keeps the spans. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
@@ -41,7 +42,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           const service = attributesOf(resource.resource?.attributes)['service.name'];
           for (const scope of resource.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
-              spans.push({ traceId: span.traceId, spanId: span.spanId, name: span.name, kind: span.kind, attributes: attributesOf(span.attributes), service });
+              spans.push({
+                traceId: span.traceId,
+                spanId: span.spanId,
+                name: span.name,
+                kind: span.kind,
+                attributes: attributesOf(span.attributes),
+                service,
+              });
             }
           }
         }

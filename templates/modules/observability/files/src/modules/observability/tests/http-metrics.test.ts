@@ -38,7 +38,11 @@ let server: Server;
 beforeAll(async () => {
   logs = captureLogs([...installedModules, slowModule]);
   // The compact writer is the one that logs a hang-up as `request aborted`, whatever the manifest picked.
-  t = await startTestApp({ modules: [slowModule], logger: logs.logger, env: { ...SCRAPER_ENV, OBSERVABILITY_ACCESS_LOG: 'compact' } });
+  t = await startTestApp({
+    modules: [slowModule],
+    logger: logs.logger,
+    env: { ...SCRAPER_ENV, OBSERVABILITY_ACCESS_LOG: 'compact' },
+  });
   server = await new Promise<Server>((resolve) => {
     const listening = t.app.listen(0, '127.0.0.1', () => {
       resolve(listening);
@@ -54,13 +58,20 @@ const inFlight = async () => (await scrape(t.app)).get('http_requests_in_flight'
 const slowCount = async (status: string) =>
   (await scrape(t.app))
     .get('http_request_duration_seconds')
-    ?.samples.find((sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.route === '/slow' && sample.labels.status === status)?.value;
+    ?.samples.find(
+      (sample) =>
+        sample.name === 'http_request_duration_seconds_count' &&
+        sample.labels.route === '/slow' &&
+        sample.labels.status === status,
+    )?.value;
 
 describe('http_requests_in_flight', () => {
   it('when a request is being served, then the gauge counts it, and no longer once it is answered', async () => {
     const idle = await inFlight(); // the scrape itself is in flight while it reads the gauge
     const reached = inHandler();
-    const pending = request(t.app).get('/slow').then((response) => response.status); // then() sends it
+    const pending = request(t.app)
+      .get('/slow')
+      .then((response) => response.status); // then() sends it
     await reached;
     expect(await inFlight()).toBe((idle ?? 0) + 1);
     release();

@@ -51,19 +51,36 @@ describe.each(['compact', 'pino-http'])('access log (%s)', (engine) => {
   let tenant: string;
   beforeAll(async () => {
     logs = captureLogs(modules);
-    t = await startTestApp({ modules: [widgetsModule, testUserModule], logger: logs.logger, env: { OBSERVABILITY_ACCESS_LOG: engine } });
+    t = await startTestApp({
+      modules: [widgetsModule, testUserModule],
+      logger: logs.logger,
+      env: { OBSERVABILITY_ACCESS_LOG: engine },
+    });
     tenant = await t.newTenant();
   });
   afterAll(async () => {
     await t.close();
   });
-  const accessLine = (requestId: string) => logs.lines().find((line) => line.msg === 'request' && line.requestId === requestId);
+  const accessLine = (requestId: string) =>
+    logs.lines().find((line) => line.msg === 'request' && line.requestId === requestId);
 
   it('when a tenant user calls a route, then one JSON line carries request, tenant and user ids, method, path, status, duration', async () => {
-    const response = await request(t.app).post('/widgets?draft=1').set('x-tenant-id', tenant).set('x-test-user', 'user-42').send({ name: 'logged' }).expect(201);
+    const response = await request(t.app)
+      .post('/widgets?draft=1')
+      .set('x-tenant-id', tenant)
+      .set('x-test-user', 'user-42')
+      .send({ name: 'logged' })
+      .expect(201);
     const requestId = String(response.headers['x-request-id']);
     const line = accessLine(requestId);
-    expect(line).toMatchObject({ level: 30, requestId, tenantId: tenant, userId: 'user-42', req: { method: 'POST', path: '/widgets' }, res: { status: 201 } });
+    expect(line).toMatchObject({
+      level: 30,
+      requestId,
+      tenantId: tenant,
+      userId: 'user-42',
+      req: { method: 'POST', path: '/widgets' },
+      res: { status: 201 },
+    });
     expect(typeof line?.ms).toBe('number');
     expect(logs.lines().filter((entry) => entry.requestId === requestId && entry.msg === 'request')).toHaveLength(1);
   });
@@ -104,9 +121,17 @@ describe('logging inside a request', () => {
     const probeLogs = captureLogs([...modules, probe]);
     const app = await startTestApp({ modules: [widgetsModule, testUserModule, probe], logger: probeLogs.logger });
     try {
-      const response = await request(app.app).get('/probe').set('x-tenant-id', await app.newTenant()).set('x-test-user', 'user-7').expect(200);
+      const response = await request(app.app)
+        .get('/probe')
+        .set('x-tenant-id', await app.newTenant())
+        .set('x-test-user', 'user-7')
+        .expect(200);
       const line = probeLogs.lines().find((entry) => entry.msg === 'handler says hi');
-      expect(line).toMatchObject({ requestId: String(response.headers['x-request-id']), userId: 'user-7', step: 'inside' });
+      expect(line).toMatchObject({
+        requestId: String(response.headers['x-request-id']),
+        userId: 'user-7',
+        step: 'inside',
+      });
       expect(line?.tenantId).toMatch(/^t-/);
     } finally {
       await app.close();
@@ -138,7 +163,10 @@ describe('redaction', () => {
   it('when code logs headers, passwords, tokens or a field a module marks sensitive, then each is redacted', () => {
     logs.logger.info(
       {
-        req: { headers: { authorization: `Bearer ${secrets.bearer}`, cookie: `sid=${secrets.cookie}`, host: 'example.test' }, query: { token: secrets.query } },
+        req: {
+          headers: { authorization: `Bearer ${secrets.bearer}`, cookie: `sid=${secrets.cookie}`, host: 'example.test' },
+          query: { token: secrets.query },
+        },
         res: { headers: { 'set-cookie': [`sid=${secrets.cookie}`] } },
         password: secrets.password,
         user: { name: 'ann', password: secrets.password, token: secrets.token, apiSecret: secrets.sensitive },
@@ -148,7 +176,10 @@ describe('redaction', () => {
     );
     const line = logs.lines().find((entry) => entry.msg === 'redaction probe');
     expect(line).toMatchObject({
-      req: { headers: { authorization: '[redacted]', cookie: '[redacted]', host: 'example.test' }, query: { token: '[redacted]' } },
+      req: {
+        headers: { authorization: '[redacted]', cookie: '[redacted]', host: 'example.test' },
+        query: { token: '[redacted]' },
+      },
       res: { headers: { 'set-cookie': '[redacted]' } },
       password: '[redacted]',
       user: { name: 'ann', password: '[redacted]', token: '[redacted]', apiSecret: '[redacted]' },
@@ -158,10 +189,17 @@ describe('redaction', () => {
   });
 
   it('when a child logger is bound to a password, a token or a sensitive field, then its lines hold none of them', () => {
-    const child = logs.logger.child({ password: secrets.password, session: { token: secrets.token, apiSecret: secrets.sensitive } });
+    const child = logs.logger.child({
+      password: secrets.password,
+      session: { token: secrets.token, apiSecret: secrets.sensitive },
+    });
     child.info({ step: 1 }, 'child probe');
     const line = logs.lines().find((entry) => entry.msg === 'child probe');
-    expect(line).toMatchObject({ step: 1, password: '[redacted]', session: { token: '[redacted]', apiSecret: '[redacted]' } });
+    expect(line).toMatchObject({
+      step: 1,
+      password: '[redacted]',
+      session: { token: '[redacted]', apiSecret: '[redacted]' },
+    });
     for (const secret of Object.values(secrets)) expect(JSON.stringify(line)).not.toContain(secret);
   });
 
@@ -190,8 +228,12 @@ describe('redaction', () => {
     logs.logger.warn({ context: { error: failed } }, 'nested error probe');
     const line = logs.lines().find((entry) => entry.msg === 'query probe');
     expect(line).toMatchObject({ err: { type: 'QueryFailedError', parameters: '[redacted]' } });
-    expect(logs.lines().find((entry) => entry.msg === 'refused')).toMatchObject({ err: { type: 'Error', token: '[redacted]', cause: { parameters: '[redacted]' } } });
-    expect(logs.lines().find((entry) => entry.msg === 'nested error probe')).toMatchObject({ context: { error: { type: 'QueryFailedError', parameters: '[redacted]' } } });
+    expect(logs.lines().find((entry) => entry.msg === 'refused')).toMatchObject({
+      err: { type: 'Error', token: '[redacted]', cause: { parameters: '[redacted]' } },
+    });
+    expect(logs.lines().find((entry) => entry.msg === 'nested error probe')).toMatchObject({
+      context: { error: { type: 'QueryFailedError', parameters: '[redacted]' } },
+    });
     for (const secret of [secrets.password, secrets.token]) expect(logs.text()).not.toContain(secret);
   });
 });
@@ -204,7 +246,12 @@ describe('LOG_LEVEL', () => {
       await request(app.app).get('/health').expect(200);
       await request(app.app).get('/no-such-route').expect(404);
       await request(app.app).get('/fail').expect(500);
-      expect(quiet.lines().filter((line) => line.msg === 'request').map((line) => [line.level, (line.res as { status: number }).status])).toEqual([
+      expect(
+        quiet
+          .lines()
+          .filter((line) => line.msg === 'request')
+          .map((line) => [line.level, (line.res as { status: number }).status]),
+      ).toEqual([
         [40, 404],
         [50, 500],
       ]);
@@ -220,8 +267,11 @@ describe('pretty output', () => {
     ['development', 'false', undefined],
     ['test', 'true', undefined],
     ['production', 'true', undefined],
-  ])('when NODE_ENV is %s and pretty_logs %s, then the transport is %s (JSON otherwise)', (nodeEnv, prettyLogs, target) => {
-    const extension = loggingExtension(testConfig({ NODE_ENV: nodeEnv, OBSERVABILITY_PRETTY_LOGS: prettyLogs }));
-    expect(extension.transport?.target).toBe(target);
-  });
+  ])(
+    'when NODE_ENV is %s and pretty_logs %s, then the transport is %s (JSON otherwise)',
+    (nodeEnv, prettyLogs, target) => {
+      const extension = loggingExtension(testConfig({ NODE_ENV: nodeEnv, OBSERVABILITY_PRETTY_LOGS: prettyLogs }));
+      expect(extension.transport?.target).toBe(target);
+    },
+  );
 });

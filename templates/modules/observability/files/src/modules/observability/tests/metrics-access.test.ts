@@ -15,20 +15,27 @@ afterEach(async () => {
 
 describe('GET /metrics with METRICS_TOKEN', () => {
   it('when no token, a wrong token or another scheme is sent, then 401; with the token, then 200', async () => {
-    t = await startTestApp({ env: { METRICS_TOKEN: 'the-metrics-token-0123456789abcdef', OBSERVABILITY_METRICS_ALLOWLIST: ELSEWHERE } });
+    t = await startTestApp({
+      env: { METRICS_TOKEN: 'the-metrics-token-0123456789abcdef', OBSERVABILITY_METRICS_ALLOWLIST: ELSEWHERE },
+    });
     const missing = await request(t.app).get('/metrics').expect(401);
     expect(missing.headers['www-authenticate']).toContain('Bearer');
     expect(missing.headers['content-type']).toContain('application/problem+json');
     await request(t.app).get('/metrics').set('Authorization', 'Bearer the-metrics-token-0123456789abcdee').expect(401);
     await request(t.app).get('/metrics').set('Authorization', 'Basic the-metrics-token-0123456789abcdef').expect(401);
-    const allowed = await request(t.app).get('/metrics').set('Authorization', 'Bearer the-metrics-token-0123456789abcdef').expect(200);
+    const allowed = await request(t.app)
+      .get('/metrics')
+      .set('Authorization', 'Bearer the-metrics-token-0123456789abcdef')
+      .expect(200);
     expect(allowed.text).toContain('http_requests_in_flight');
   });
 });
 
 describe('METRICS_TOKEN length', () => {
   it('when the token is shorter than 32 characters, then the app refuses to start; 32 are enough', () => {
-    expect(() => metricsAccess({ token: 'x'.repeat(31), allowlist: [], production: true })).toThrow(/METRICS_TOKEN: must be at least 32 characters/);
+    expect(() => metricsAccess({ token: 'x'.repeat(31), allowlist: [], production: true })).toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/,
+    );
     expect(() => metricsAccess({ token: 'x'.repeat(32), allowlist: [], production: true })).not.toThrow();
   });
 });

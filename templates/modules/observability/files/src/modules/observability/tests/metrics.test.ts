@@ -10,14 +10,19 @@ import { scrape, SCRAPER_ENV } from '../testing/observe.js';
 /** A module that declares its own metric through the contract, as billing or jobs would. */
 const countingModule: AppModule = {
   name: 'test_counting',
-  metrics: [{ name: 'test_things_total', help: 'Things counted by the test module', type: 'counter', labelNames: ['kind'] }],
+  metrics: [
+    { name: 'test_things_total', help: 'Things counted by the test module', type: 'counter', labelNames: ['kind'] },
+  ],
 };
 
 let t: TestApp;
 let tenant: string;
 beforeAll(async () => {
   // Process metrics asserted below are on whatever the manifest says.
-  t = await startTestApp({ modules: [widgetsModule, countingModule], env: { ...SCRAPER_ENV, OBSERVABILITY_DEFAULT_METRICS: 'true' } });
+  t = await startTestApp({
+    modules: [widgetsModule, countingModule],
+    env: { ...SCRAPER_ENV, OBSERVABILITY_DEFAULT_METRICS: 'true' },
+  });
   tenant = await t.newTenant();
 });
 afterAll(async () => {
@@ -26,7 +31,9 @@ afterAll(async () => {
 
 const samples = async (name: string): Promise<Sample[]> => (await scrape(t.app)).get(name)?.samples ?? [];
 const requestCounts = async (route: string) =>
-  (await samples('http_request_duration_seconds')).filter((sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.route === route);
+  (await samples('http_request_duration_seconds')).filter(
+    (sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.route === route,
+  );
 
 describe('GET /metrics', () => {
   it('when scraped after traffic, then the exposition parses and holds the HTTP, DB, readiness and process series', async () => {
@@ -35,21 +42,31 @@ describe('GET /metrics', () => {
 
     const duration = families.get('http_request_duration_seconds');
     expect(duration?.type).toBe('histogram');
-    const created = duration?.samples.filter((sample) => sample.labels.route === '/widgets' && sample.labels.method === 'POST');
+    const created = duration?.samples.filter(
+      (sample) => sample.labels.route === '/widgets' && sample.labels.method === 'POST',
+    );
     expect(created?.find((sample) => sample.name.endsWith('_count'))).toEqual({
       name: 'http_request_duration_seconds_count',
       labels: { method: 'POST', route: '/widgets', status: '201' },
       value: 1,
     });
-    expect(created?.filter((sample) => sample.name.endsWith('_bucket')).map((sample) => sample.labels.le)).toContain('+Inf');
+    expect(created?.filter((sample) => sample.name.endsWith('_bucket')).map((sample) => sample.labels.le)).toContain(
+      '+Inf',
+    );
     expect(families.get('http_requests_in_flight')?.type).toBe('gauge');
-    const inserts = families.get('db_query_duration_seconds')?.samples.find((sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert');
+    const inserts = families
+      .get('db_query_duration_seconds')
+      ?.samples.find((sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert');
     expect(inserts?.value).toBeGreaterThan(0);
     const pool = families.get('db_pool_connections')?.samples.map((sample) => sample.labels.state);
     expect(pool).toEqual(expect.arrayContaining(['in_use', 'idle', 'waiting']));
     expect(families.get('db_pool_max_connections')?.samples[0]?.value).toBeGreaterThanOrEqual(1);
     expect(families.get('app_ready')?.samples[0]?.value).toBe(1);
-    expect(families.get('app_readiness_check_up')?.samples).toContainEqual({ name: 'app_readiness_check_up', labels: { check: 'database' }, value: 1 });
+    expect(families.get('app_readiness_check_up')?.samples).toContainEqual({
+      name: 'app_readiness_check_up',
+      labels: { check: 'database' },
+      value: 1,
+    });
     expect(families.get('process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(families.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
   });
@@ -67,7 +84,13 @@ describe('GET /metrics', () => {
       );
     }
     const byId = await requestCounts('/widgets/:id');
-    expect(byId).toEqual([{ name: 'http_request_duration_seconds_count', labels: { method: 'GET', route: '/widgets/:id', status: '404' }, value: 500 }]);
+    expect(byId).toEqual([
+      {
+        name: 'http_request_duration_seconds_count',
+        labels: { method: 'GET', route: '/widgets/:id', status: '404' },
+        value: 500,
+      },
+    ]);
     const unmatched = await requestCounts(UNMATCHED_ROUTE);
     expect(unmatched).toHaveLength(1);
     expect(unmatched[0]?.value).toBe(500);
@@ -75,25 +98,31 @@ describe('GET /metrics', () => {
     expect([...routes].filter((route) => route !== undefined && /\d/.test(route))).toEqual([]);
   });
 
-  it.skipIf(process.env.DATABASE_URL === undefined)('when a PostgreSQL connection is held, then the pool counts it in use and reports its real size', async () => {
-    const runner = t.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT 1');
-      const families = await scrape(t.app);
-      const inUse = families.get('db_pool_connections')?.samples.find((sample) => sample.labels.state === 'in_use');
-      expect(inUse?.value).toBeGreaterThanOrEqual(1);
-      // The size the data source configures, not the fallback of one that SQLite reports.
-      const configured = (t.dataSource.options as { extra?: { max?: number } }).extra?.max;
-      expect(configured).toBeGreaterThan(1);
-      expect(families.get('db_pool_max_connections')?.samples[0]?.value).toBe(configured);
-    } finally {
-      await runner.release();
-    }
-  });
+  it.skipIf(process.env.DATABASE_URL === undefined)(
+    'when a PostgreSQL connection is held, then the pool counts it in use and reports its real size',
+    async () => {
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query('SELECT 1');
+        const families = await scrape(t.app);
+        const inUse = families.get('db_pool_connections')?.samples.find((sample) => sample.labels.state === 'in_use');
+        expect(inUse?.value).toBeGreaterThanOrEqual(1);
+        // The size the data source configures, not the fallback of one that SQLite reports.
+        const configured = (t.dataSource.options as { extra?: { max?: number } }).extra?.max;
+        expect(configured).toBeGreaterThan(1);
+        expect(families.get('db_pool_max_connections')?.samples[0]?.value).toBe(configured);
+      } finally {
+        await runner.release();
+      }
+    },
+  );
 
   it('when the database reconnects, then its queries are still timed', async () => {
-    const inserts = async () => (await samples('db_query_duration_seconds')).find((sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert')?.value ?? 0;
+    const inserts = async () =>
+      (await samples('db_query_duration_seconds')).find(
+        (sample) => sample.name.endsWith('_count') && sample.labels.operation === 'insert',
+      )?.value ?? 0;
     await t.dataSource.destroy();
     await t.dataSource.initialize();
     const before = await inserts();
@@ -103,7 +132,11 @@ describe('GET /metrics', () => {
 
   it('when a module records a metric it declared, then it is exported; an undeclared name throws', async () => {
     t.instance.context.metrics.increment('test_things_total', { kind: 'apple' }, 3);
-    expect(await samples('test_things_total')).toContainEqual({ name: 'test_things_total', labels: { kind: 'apple' }, value: 3 });
+    expect(await samples('test_things_total')).toContainEqual({
+      name: 'test_things_total',
+      labels: { kind: 'apple' },
+      value: 3,
+    });
     expect(() => {
       t.instance.context.metrics.increment('test_undeclared_total');
     }).toThrow(/not declared/);

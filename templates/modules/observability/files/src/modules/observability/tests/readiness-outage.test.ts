@@ -22,7 +22,10 @@ beforeAll(async () => {
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
   // Production's timeouts (readiness 2 s, connect 5 s) scaled down, in the same order: /ready gives up first.
-  t = await startTestApp({ env: { DATABASE_URL: proxied.toString() }, timeouts: { readinessMs: 500, connectMs: 1500 } });
+  t = await startTestApp({
+    env: { DATABASE_URL: proxied.toString() },
+    timeouts: { readinessMs: 500, connectMs: 1500 },
+  });
 });
 afterAll(async () => {
   if (databaseUrl === undefined) return;
@@ -33,7 +36,9 @@ afterAll(async () => {
 
 const readyStatus = async () => (await request(t.app).get('/ready')).status;
 const poolConnections = async (state: 'in_use' | 'idle') =>
-  (await promMetricsOf(t.instance.context).registry.getSingleMetric('db_pool_connections')?.get())?.values.find((value) => value.labels.state === state)?.value;
+  (await promMetricsOf(t.instance.context).registry.getSingleMetric('db_pool_connections')?.get())?.values.find(
+    (value) => value.labels.state === state,
+  )?.value;
 /** Connections the pool holds that are not idle: in use, or still connecting. */
 const busyConnections = () => poolConnections('in_use');
 /** Once the cut connections' close events are handled, the pool holds no idle one to hand out. */
@@ -45,7 +50,10 @@ describe.skipIf(databaseUrl === undefined)('GET /ready through a real PostgreSQL
     await proxy.refuse();
     await noIdleConnections();
     const down = await request(t.app).get('/ready').expect(503);
-    expect(down.body).toMatchObject({ detail: 'Not ready: database.', checks: { database: { status: 'failed', reason: 'error' } } });
+    expect(down.body).toMatchObject({
+      detail: 'Not ready: database.',
+      checks: { database: { status: 'failed', reason: 'error' } },
+    });
     await proxy.restore();
     await expect.poll(readyStatus, { timeout: 5000 }).toBe(200);
   });
@@ -81,7 +89,10 @@ describe.skipIf(databaseUrl !== undefined)('GET /ready through a real SQLite out
     renameSync(file, `${file}.moved`);
     try {
       const down = await request(sqlite.app).get('/ready').expect(503);
-      expect(down.body).toMatchObject({ detail: 'Not ready: database.', checks: { database: { status: 'failed', reason: 'error' } } });
+      expect(down.body).toMatchObject({
+        detail: 'Not ready: database.',
+        checks: { database: { status: 'failed', reason: 'error' } },
+      });
       expect(await appReady()).toBe(0);
       await request(sqlite.app).get('/health').expect(200); // the process itself is alive
     } finally {

@@ -13,7 +13,10 @@ describe('GET /ready with REDIS_URL', () => {
     // A loopback port nothing listens on: connection refused, at once.
     t = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     const response = await request(t.app).get('/ready').expect(503);
-    expect(response.body).toMatchObject({ detail: 'Not ready: redis.', checks: { database: { status: 'ok' }, redis: { status: 'failed' } } });
+    expect(response.body).toMatchObject({
+      detail: 'Not ready: redis.',
+      checks: { database: { status: 'ok' }, redis: { status: 'failed' } },
+    });
   });
 
   it.skipIf(process.env.REDIS_URL === undefined)('when Redis answers, then the redis check is ok', async () => {

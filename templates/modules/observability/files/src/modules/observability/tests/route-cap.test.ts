@@ -14,10 +14,15 @@ describe('the route label', () => {
         res.end();
       });
     }
-    for (let i = 0; i < 503; i++) await request(app).get(`/r${String(i)}/1`).expect(200);
+    for (let i = 0; i < 503; i++)
+      await request(app)
+        .get(`/r${String(i)}/1`)
+        .expect(200);
     await request(app).get('/r0/2').expect(200); // a template seen before the cap keeps its own series
 
-    const counts = (await metrics.httpDuration.get()).values.filter((value) => value.metricName === 'http_request_duration_seconds_count');
+    const counts = (await metrics.httpDuration.get()).values.filter(
+      (value) => value.metricName === 'http_request_duration_seconds_count',
+    );
     const routes = counts.map((value) => String(value.labels.route));
     expect(new Set(routes).size).toBe(501);
     expect(counts.find((value) => value.labels.route === 'other')?.value).toBe(3);

@@ -20,10 +20,17 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   logs = captureLogs([...installedModules, widgetsModule]);
   // As src/main.ts does: onBoot starts tracing from the config, then the data source and the app start.
-  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'tracing-test', REDIS_URL: process.env.REDIS_URL };
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_SERVICE_NAME: 'tracing-test',
+    REDIS_URL: process.env.REDIS_URL,
+  };
   stopAtExit = await observabilityModule.onBoot?.(testConfig(env), logs.logger);
   expect(stopAtExit).toBe(stopTracing);
-  expect(logs.lines().find((line) => line.msg === 'tracing on')).toMatchObject({ endpoint: receiver.endpoint, serviceName: 'tracing-test' });
+  expect(logs.lines().find((line) => line.msg === 'tracing on')).toMatchObject({
+    endpoint: receiver.endpoint,
+    serviceName: 'tracing-test',
+  });
   // With REDIS_URL, the rate limiter counts each request in Redis: its commands belong to the request's trace.
   t = await startTestApp({ modules: [widgetsModule], logger: logs.logger, env });
 });
@@ -36,8 +43,14 @@ afterAll(async () => {
 describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   it('when a request is served, then its log lines carry the trace id of the spans exported over OTLP', async () => {
     const tenant = await t.newTenant();
-    const response = await request(t.app).post(`/widgets?token=${QUERY_SECRET}`).set('x-tenant-id', tenant).send({ name: 'traced' }).expect(201);
-    const line = logs.lines().find((entry) => entry.msg === 'request' && entry.requestId === response.headers['x-request-id']);
+    const response = await request(t.app)
+      .post(`/widgets?token=${QUERY_SECRET}`)
+      .set('x-tenant-id', tenant)
+      .send({ name: 'traced' })
+      .expect(201);
+    const line = logs
+      .lines()
+      .find((entry) => entry.msg === 'request' && entry.requestId === response.headers['x-request-id']);
     const traceId = line?.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(line?.spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -46,7 +59,9 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const trace = receiver.spans.filter((span) => span.traceId === traceId);
     const server = trace.find((span) => span.kind === 2);
     expect(server?.attributes['http.route'] ?? server?.name).toContain('/widgets');
-    expect(trace.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^(middleware|request handler)/) as unknown]));
+    expect(trace.map((span) => span.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(middleware|request handler)/) as unknown]),
+    );
     expect(server?.attributes['url.path']).toBe('/widgets');
     expect(JSON.stringify(receiver.spans)).not.toContain(QUERY_SECRET);
     expect(new Set(trace.map((span) => span.service))).toEqual(new Set(['tracing-test']));
@@ -67,8 +82,12 @@ describe('tracing without an endpoint', () => {
 
 describe('the URL of an outgoing request with a query string, as its span records it', () => {
   it('when the request names a host, an IPv4 or an IPv6 address, then the URL keeps the port and drops the query', () => {
-    expect(urlWithoutQuery({ hostname: 'api.example.test', port: 8443, protocol: 'https:', path: '/v1/x?token=t' })).toBe('https://api.example.test:8443/v1/x');
-    expect(urlWithoutQuery({ host: 'api.example.test:8080', port: 8080, path: '/y?code=c' })).toBe('http://api.example.test:8080/y');
+    expect(
+      urlWithoutQuery({ hostname: 'api.example.test', port: 8443, protocol: 'https:', path: '/v1/x?token=t' }),
+    ).toBe('https://api.example.test:8443/v1/x');
+    expect(urlWithoutQuery({ host: 'api.example.test:8080', port: 8080, path: '/y?code=c' })).toBe(
+      'http://api.example.test:8080/y',
+    );
     expect(urlWithoutQuery({ hostname: '127.0.0.1', port: 3000, path: '/z?k=v' })).toBe('http://127.0.0.1:3000/z');
     expect(urlWithoutQuery({ hostname: '::1', port: 3000, path: '/z?k=v' })).toBe('http://[::1]:3000/z');
   });

@@ -21,7 +21,9 @@ export const widgetsModule: AppModule = {
   migrations: [TestCreateWidgets1767225600001],
   sensitiveFields: ['internalCode'],
   setup: (context) => {
-    const widgets = new TenantRepository(context.dataSource, Widget, { rowLevelSecurity: context.config.core.rowLevelSecurity });
+    const widgets = new TenantRepository(context.dataSource, Widget, {
+      rowLevelSecurity: context.config.core.rowLevelSecurity,
+    });
     return {
       routes: [
         defineRoute({
