@@ -32,6 +32,11 @@ const helpers: Record<string, (v: unknown) => string> = {
   json: (v) => JSON.stringify(v),
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, (v: unknown) => fn(unwrap(v)));
+// `{{#if app.description}}` asks whether there is any text, which printing it would not reveal.
+const builtinIf = hb.helpers.if as Handlebars.HelperDelegate;
+hb.registerHelper('if', function (this: unknown, condition: unknown, options: Handlebars.HelperOptions) {
+  return builtinIf.call(this, unwrap(condition), options) as unknown;
+});
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

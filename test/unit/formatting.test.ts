@@ -19,6 +19,8 @@ const implemented = [...registry.values()].map((m) => m.descriptor).filter((d) =
 const examples = readdirSync(join(forgeRoot, 'examples')).filter((f) => f.endsWith('.yaml')).sort();
 const manifests: [string, string][] = [
   ...examples.map((f): [string, string] => [f, readManifestText(join(forgeRoot, 'examples', f))]),
+  // What `forge new --modules` writes: no description.
+  ['forge new --modules auth', 'name: app\ndescription: ""\ndatabase: sqlite\nmodules:\n  - name: auth\n'],
   ...(['sqlite', 'postgres'] as const).map((database): [string, string] => [
     `every module on ${database}`,
     `name: every-module\ndescription: "All of it, <b> and 'single' quotes"\ndatabase: ${database}\nmodules:\n${implemented.map((d) => `  - name: ${d.name}\n`).join('')}`,

@@ -195,12 +195,12 @@ export class OAuthClients {
       if (insecure) oidc.allowInsecureRequests(config);
       return config;
     }
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: loopback fakes outside production only
     return oidc.discovery(
       new URL(settings.server),
       settings.clientId,
       settings.clientSecret,
       undefined,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: loopback fakes outside production only
       insecure ? { execute: [oidc.allowInsecureRequests] } : {},
     );
   }
