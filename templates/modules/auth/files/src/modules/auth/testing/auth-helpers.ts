@@ -5,6 +5,7 @@ import type { AppModule } from '../../core/index.js';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { createAuthModule } from '../index.js';
 import { ARGON2_OPTIONS } from '../passwords.js';
+import { stepAt, totpCode } from '../totp.js';
 
 /** A strong password nobody else uses. */
 export function strongPassword(): string {
@@ -128,3 +129,13 @@ export function lastMailTo(t: TestApp, email: string, subject?: RegExp) {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The TOTP code `offsetSteps` steps from now, as an authenticator app shows it. Taken early in a 30 s step: a code
+ * read in its last seconds could reach the server in the next step, where it is a step further off.
+ */
+export async function totpNow(secret: string, offsetSteps = 0): Promise<string> {
+  const intoStep = Date.now() % 30_000;
+  if (intoStep > 27_000) await new Promise((resolve) => setTimeout(resolve, 30_050 - intoStep));
+  return totpCode(secret, stepAt(Date.now()) + offsetSteps);
+}

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { defineRoute, type AppModule } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { User } from '../entities/user.entity.js';
-import { stepAt, totpCode } from '../totp.js';
 import {
   addMember,
   bearer,
@@ -13,6 +12,7 @@ import {
   startAuthTestApp,
   uniqueEmail,
   type Account,
+  totpNow,
 } from '../testing/auth-helpers.js';
 
 /** A module with permissions a tenant can hand out through roles of its own. */
@@ -97,7 +97,7 @@ describe('roles a tenant defines for itself', () => {
     const confirm = await request(t.app)
       .post('/auth/mfa/totp/confirm')
       .set(bearer(reader.accessToken))
-      .send({ code: totpCode(secret, stepAt(Date.now())) })
+      .send({ code: await totpNow(secret) })
       .expect(200);
     await call({ ...reader, accessToken: (confirm.body as { accessToken: string }).accessToken }, 'read').expect(200);
   });

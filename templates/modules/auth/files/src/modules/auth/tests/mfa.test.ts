@@ -10,8 +10,8 @@ import {
   startAuthTestApp,
   strongPassword,
   type Account,
+  totpNow,
 } from '../testing/auth-helpers.js';
-import { stepAt, totpCode } from '../totp.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,8 +26,6 @@ interface Enrolled extends Account {
   recoveryCodes: string[];
 }
 
-const codeAt = (secret: string, offsetSteps = 0) => totpCode(secret, stepAt(Date.now()) + offsetSteps);
-
 async function enrol(app: TestApp, account: Account): Promise<Enrolled> {
   const setup = await request(app.app)
     .post('/auth/mfa/totp/setup')
@@ -39,7 +37,7 @@ async function enrol(app: TestApp, account: Account): Promise<Enrolled> {
   const confirm = await request(app.app)
     .post('/auth/mfa/totp/confirm')
     .set(bearer(account.accessToken))
-    .send({ code: codeAt(secret, -1) })
+    .send({ code: await totpNow(secret, -1) })
     .expect(200);
   const body = confirm.body as { recoveryCodes: string[]; accessToken: string };
   return { ...account, accessToken: body.accessToken, secret, recoveryCodes: body.recoveryCodes };
@@ -94,7 +92,7 @@ describe('POST /auth/mfa/totp/confirm', () => {
       .set(bearer(owner.accessToken))
       .send({ password: owner.password })
       .expect(200);
-    const wrong = codeAt((setup.body as { secret: string }).secret) === '000000' ? '111111' : '000000';
+    const wrong = (await totpNow((setup.body as { secret: string }).secret)) === '000000' ? '111111' : '000000';
     await request(t.app)
       .post('/auth/mfa/totp/confirm')
       .set(bearer(owner.accessToken))
@@ -119,7 +117,7 @@ describe('POST /auth/mfa/verify', () => {
     const mfaToken = await passwordStep(t, enrolled);
     const response = await request(t.app)
       .post('/auth/mfa/verify')
-      .send({ mfaToken, code: codeAt(enrolled.secret) })
+      .send({ mfaToken, code: await totpNow(enrolled.secret) })
       .expect(200);
     const access = (response.body as { accessToken: string }).accessToken;
     const payload = JSON.parse(Buffer.from(access.split('.')[1] ?? '', 'base64url').toString()) as { mfa: boolean };
@@ -128,7 +126,7 @@ describe('POST /auth/mfa/verify', () => {
 
   it('when the same TOTP code is replayed in its window, then it is refused', async () => {
     const enrolled = await enrol(t, await registerOwner(t));
-    const code = codeAt(enrolled.secret);
+    const code = await totpNow(enrolled.secret);
     await request(t.app)
       .post('/auth/mfa/verify')
       .send({ mfaToken: await passwordStep(t, enrolled), code })
@@ -143,7 +141,7 @@ describe('POST /auth/mfa/verify', () => {
     const enrolled = await enrol(t, await registerOwner(t));
     await request(t.app)
       .post('/auth/mfa/verify')
-      .send({ mfaToken: await passwordStep(t, enrolled), code: codeAt(enrolled.secret, -3) })
+      .send({ mfaToken: await passwordStep(t, enrolled), code: await totpNow(enrolled.secret, -3) })
       .expect(401);
   });
 
@@ -163,7 +161,7 @@ describe('POST /auth/mfa/verify', () => {
   it('when five wrong codes are sent, then the challenge is over even for the right code', async () => {
     const enrolled = await enrol(t, await registerOwner(t));
     const mfaToken = await passwordStep(t, enrolled);
-    const right = codeAt(enrolled.secret);
+    const right = await totpNow(enrolled.secret);
     const wrong = right === '123456' ? '654321' : '123456';
     for (let i = 0; i < 5; i++)
       await request(t.app).post('/auth/mfa/verify').send({ mfaToken, code: wrong }).expect(401);
@@ -181,7 +179,7 @@ describe('POST /auth/mfa/verify', () => {
     const enrolled = await enrol(t, await registerOwner(t));
     await request(t.app)
       .post('/auth/mfa/verify')
-      .send({ mfaToken: enrolled.accessToken, code: codeAt(enrolled.secret) })
+      .send({ mfaToken: enrolled.accessToken, code: await totpNow(enrolled.secret) })
       .expect(401);
   });
 

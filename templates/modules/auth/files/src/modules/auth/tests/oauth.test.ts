@@ -3,8 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { Identity } from '../entities/identity.entity.js';
 import { startFakeOAuth, type FakeOAuth } from '../testing/fake-oauth.js';
-import { bearer, registerOwner, startAuthTestApp, uniqueEmail } from '../testing/auth-helpers.js';
-import { stepAt, totpCode } from '../totp.js';
+import { bearer, registerOwner, startAuthTestApp, uniqueEmail, totpNow } from '../testing/auth-helpers.js';
 
 let t: TestApp;
 let provider: FakeOAuth;
@@ -161,7 +160,7 @@ describe('POST /auth/oauth/token', () => {
     await request(t.app)
       .post('/auth/mfa/totp/confirm')
       .set(bearer(owner.accessToken))
-      .send({ code: totpCode((setup.body as { secret: string }).secret, stepAt(Date.now()) - 1) })
+      .send({ code: await totpNow((setup.body as { secret: string }).secret, -1) })
       .expect(200);
     provider.user = { subject: 'mfa-1', email: owner.email, emailVerified: true };
     const { exchange } = await tokensFrom(await signIn('oidc', owner.tenantId));

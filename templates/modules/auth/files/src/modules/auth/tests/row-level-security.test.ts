@@ -10,8 +10,8 @@ import {
   registerOwner,
   startAuthTestApp,
   strongPassword,
+  totpNow,
 } from '../testing/auth-helpers.js';
-import { stepAt, totpCode } from '../totp.js';
 
 const onPostgres = process.env.DATABASE_URL?.startsWith('postgres') === true;
 
@@ -74,7 +74,7 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     await request(t.app)
       .post('/auth/mfa/totp/confirm')
       .set(bearer(owner.accessToken))
-      .send({ code: totpCode(secret, stepAt(Date.now()) - 1) })
+      .send({ code: await totpNow(secret, -1) })
       .expect(200);
     await request(t.app)
       .post('/auth/mfa/email/setup')
@@ -89,7 +89,7 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
 
     const first = (await login(t, owner).expect(200)).body as { mfaToken: string; methods: string[] };
     expect(first.methods).toEqual(['totp', 'email', 'recovery_code']);
-    const code = totpCode(secret, stepAt(Date.now()));
+    const code = await totpNow(secret);
     await request(t.app).post('/auth/mfa/verify').send({ mfaToken: first.mfaToken, code }).expect(200);
     const second = (await login(t, owner).expect(200)).body as { mfaToken: string };
     await request(t.app).post('/auth/mfa/verify').send({ mfaToken: second.mfaToken, code }).expect(401);
