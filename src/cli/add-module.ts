@@ -10,6 +10,7 @@ import { resolve } from '../generator/resolve.js';
 import { parseManifest } from '../generator/manifest.js';
 import { readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
 import { applyChanges, parseStrategy } from './generate.js';
 import { getRegistry, out, recoverProject } from './shared.js';
 import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
@@ -23,7 +24,8 @@ interface EditOptions {
 }
 
 /** The manifest edit and the regeneration land together: forge.yaml is one more file of the same commit. */
-async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
+async function editAndRegenerate(opts: EditOptions, edited: string, setCode: (c: number) => void) {
+  const newText = withSchemaModeline(edited);
   const registry = await getRegistry();
   const previousExample = readGenerated(opts.dir)['.env.example'];
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });

@@ -5,6 +5,10 @@ import { drifts, readGenerated, writes, type Change } from '../generator/commit.
 import { commitChanges } from '../generator/journal.js';
 import type { Strategy } from '../generator/merge.js';
 import { regenerate } from '../generator/regenerate.js';
+import { parseManifest } from '../generator/manifest.js';
+import { readProjectManifestText } from '../manifest/load.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
+import { join } from 'node:path';
 import { changeSummary, getRegistry, json, out, printChanges, recoverProject } from './shared.js';
 import { addLocalSecrets, reportSecrets } from './tasks.js';
 
@@ -44,8 +48,15 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
       const strategy = parseStrategy(opts.strategy);
       recoverProject(opts.dir);
       const previousExample = readGenerated(opts.dir)['.env.example'];
-      const { changes, generated } = await regenerate(opts.dir, await getRegistry(), { strategy });
-      setCode(await applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
+      const registry = await getRegistry();
+      // A project made before forge kept a schema gets forge.yaml's modeline now, in the same commit; problems
+      // are reported against the file as it is, before the line is added.
+      const text = readProjectManifestText(opts.dir);
+      parseManifest(text, registry, join(opts.dir, 'forge.yaml'));
+      const manifestText = withSchemaModeline(text);
+      const { changes, generated } = await regenerate(opts.dir, registry, { strategy, manifestText });
+      const modeline: Change[] = manifestText === text ? [] : [{ kind: 'update', path: 'forge.yaml', before: text, after: manifestText }];
+      setCode(await applyChanges(opts.dir, [...changes, ...modeline], Boolean(opts.dryRun)));
       if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
     });
 }

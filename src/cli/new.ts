@@ -7,6 +7,7 @@ import { isEmptyDir } from '../generator/commit.js';
 import { createProject } from '../generator/pipeline.js';
 import { parseManifest } from '../generator/manifest.js';
 import { readManifestText } from '../manifest/load.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
 import { appName } from '../manifest/schema.js';
 import { getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
@@ -26,7 +27,7 @@ interface NewOptions {
 function manifestText(name: string, database: string, modules: string[]): string {
   const doc = new Document({ name, description: '', database, modules: modules.map((m) => ({ name: m })) });
   doc.commentBefore = ' The manifest this app is generated from. Edit it, then run `forge generate`.';
-  return doc.toString();
+  return withSchemaModeline(doc.toString());
 }
 
 async function ask(defaultName: string): Promise<{ name: string; database: string; modules: string[] }> {
@@ -93,6 +94,8 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
         throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for the modules every app has)');
       }
       const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
+      // Added once the manifest is checked, so a problem's line is the line of the file the user gave.
+      text = withSchemaModeline(text);
       const target = dir ?? manifest.name;
       if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
 

@@ -7,6 +7,8 @@ import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
+import { manifestSchema } from './manifest-schema.js';
+import { schemaPath } from '../manifest/modeline.js';
 import { envExample, packageJson } from './structured.js';
 import { Tree } from './tree.js';
 import { wireModules, wiringFile } from './wire.js';
@@ -42,6 +44,8 @@ export async function generate(
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
   if (compose !== undefined) tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'every module', compose));
+  // What forge.yaml's modeline points an editor at: every module this forge (and the project) knows, kept current.
+  tree.write(schemaPath, manifestSchema(registry));
   const mergedFromDisk = new Set<string>();
   const existingWiring = opts.readExisting?.(wiringFile);
   if (existingWiring !== undefined) {
