@@ -9,7 +9,7 @@ import { parseManifest } from '../generator/manifest.js';
 import { readProjectManifestText } from '../manifest/load.js';
 import { withSchemaModeline } from '../manifest/modeline.js';
 import { join } from 'node:path';
-import { changeSummary, getRegistry, json, out, printChanges, recoverProject } from './shared.js';
+import { changeSummary, getProjectRegistry, json, out, printChanges, recoverProject } from './shared.js';
 import { addLocalSecrets, reportSecrets } from './tasks.js';
 
 export function parseStrategy(value: string | undefined): Strategy {
@@ -48,10 +48,10 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
       const strategy = parseStrategy(opts.strategy);
       recoverProject(opts.dir);
       const previousExample = readGenerated(opts.dir)['.env.example'];
-      const registry = await getRegistry();
       // A project made before forge kept a schema gets forge.yaml's modeline now, in the same commit; problems
       // are reported against the file as it is, before the line is added.
       const text = readProjectManifestText(opts.dir);
+      const registry = await getProjectRegistry(opts.dir, text);
       parseManifest(text, registry, join(opts.dir, 'forge.yaml'));
       const manifestText = withSchemaModeline(text);
       const { changes, generated } = await regenerate(opts.dir, registry, { strategy, manifestText });
@@ -69,7 +69,7 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
       recoverProject(opts.dir);
-      const { changes } = await regenerate(opts.dir, await getRegistry());
+      const { changes } = await regenerate(opts.dir, await getProjectRegistry(opts.dir, readProjectManifestText(opts.dir)));
       const drift = changes.filter(drifts);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');

@@ -77,10 +77,11 @@ export async function createProject(
   manifest: Manifest,
   manifestText: string,
   registry: Registry,
-  opts: { force?: boolean; dryRun?: boolean; baseDir?: string } = {},
+  opts: { force?: boolean; dryRun?: boolean; baseDir?: string; ownFiles?: [string, string][] } = {},
 ): Promise<{ generated: Generated; files: [string, string][] }> {
   const generated = await generate(manifest, manifestText, registry, opts.baseDir ? { baseDir: opts.baseDir } : {});
-  const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', manifestText]];
+  // ownFiles: the project's own (its modules' folders), written with it but never generated, so not in the lock.
+  const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', manifestText], ...(opts.ownFiles ?? [])];
   if (!opts.dryRun) commitNew(target, files, opts.force ? { force: true } : {});
   return { generated, files };
 }

@@ -39,7 +39,10 @@ export const moduleSourceSchema = z
   .object({
     path: z
       .string()
-      .min(1)
+      .regex(
+        /^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9._/-]+$/,
+        'must be a folder inside the project, relative to forge.yaml: letters, digits, ".", "_", "-" and "/", no ".."',
+      )
       .optional()
       .describe('A folder of this project (relative to forge.yaml) holding one folder per module')
       .meta({ examples: ['forge-modules'] }),
