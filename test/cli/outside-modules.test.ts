@@ -81,3 +81,30 @@ describe.concurrent('an app with a module of its own', () => {
     expect(r.stderr).toContain('forge-modules/notes/module.ts: module notes: was written for module contract 7, and this forge speaks contract 1');
   });
 });
+
+describe.concurrent('forge module new', () => {
+  it('scaffolds a module into the project, lists its folder in module_sources, and add-module generates it', async () => {
+    const made = await forge(['new', 'app', '--modules', 'auth', '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    const scaffolded = await forge(['module', 'new', 'acme_notes'], app);
+    expect(scaffolded.code, scaffolded.stderr).toBe(0);
+    expect(existsSync(join(app, 'forge-modules/acme_notes/module.ts'))).toBe(true);
+    expect(readFileSync(join(app, 'forge.yaml'), 'utf8')).toContain('module_sources:\n  - path: forge-modules\nmodules:');
+    const added = await forge(['add-module', 'acme_notes', '--skip-install'], app);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/src\/modules\/acme_notes\/migrations\/\d+-acme-notes-create-items\.ts/);
+    expect(readFileSync(join(app, 'eslint.config.js'), 'utf8')).toContain("'forge-modules/'");
+    expect((await forge(['check'], app)).code).toBe(0);
+    expect((await forge(['info', 'acme_notes', '--json'], app)).stdout).toContain('max_title_length');
+  });
+
+  it('refuses a name that is taken or not snake_case, writing nothing', async () => {
+    const made = await forge(['new', 'app', '--modules', 'auth', '--skip-install', '--skip-git']);
+    const app = join(made.cwd, 'app');
+    const taken = await forge(['module', 'new', 'auth'], app);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('auth is already a module');
+    expect((await forge(['module', 'new', 'Notes'], app)).code).toBe(2);
+    expect(existsSync(join(app, 'forge-modules'))).toBe(false);
+  });
+});
