@@ -30,18 +30,17 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
   return json;
 }
 
-/** A config key's schema that also takes `${VAR}` or `${VAR:-default}` (never a secret variable of a module). */
+/**
+ * A config key's schema that also takes `${VAR}` or `${VAR:-default}` (never a secret variable of a module). The
+ * description stays on the key, and says so: an editor shows a branch's description instead when it has one.
+ */
 function withEnvRef(key: JsonSchema, secrets: readonly string[]): JsonSchema {
   const { description, default: defaultValue, ...rest } = key;
-  const ref = {
-    type: 'string',
-    pattern: envRefPattern(secrets),
-    description: 'Read from the environment at run time: ${VAR}, or ${VAR:-default} with a default of the same type',
-  };
+  const fromEnv = 'or ${VAR} / ${VAR:-default}, read from the environment at run time';
   return {
-    ...(description !== undefined ? { description } : {}),
+    description: typeof description === 'string' && description !== '' ? `${description} (${fromEnv})` : fromEnv,
     ...(defaultValue !== undefined ? { default: defaultValue } : {}),
-    anyOf: [rest, ref],
+    anyOf: [rest, { type: 'string', pattern: envRefPattern(secrets) }],
   };
 }
 
