@@ -83,7 +83,9 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email, role: 'inviter' }).expect(201);
     const joined = await request(t.app).post('/auth/register').send({ email, password: strongPassword(), inviteToken: lastMailTo(t, email)?.token }).expect(201);
     const inviter = (joined.body as { accessToken: string }).accessToken;
-    await request(t.app).post('/auth/invitations').set(bearer(inviter)).send({ email: `x-${email}`, role: 'member' }).expect(201);
+    // With its own role: a member holds every module's `…:read` permission, which this role was not given, and no
+    // one may grant what they do not hold (the app's other modules may declare such permissions).
+    await request(t.app).post('/auth/invitations').set(bearer(inviter)).send({ email: `x-${email}`, role: 'inviter' }).expect(201);
     const other = await registerOwner(t);
     const response = await request(t.app).get('/auth/roles').set(bearer(other.accessToken)).expect(200);
     const roles = response.body as { items: { name: string }[] };
