@@ -10,8 +10,10 @@ import { resolve } from '../generator/resolve.js';
 import { parseManifest } from '../generator/manifest.js';
 import { readProjectManifestText } from '../manifest/load.js';
 import { addModules, parseConfigFlags, removeModule } from '../manifest/edit.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
 import { applyChanges, parseStrategy } from './generate.js';
-import { getRegistry, out, recoverProject } from './shared.js';
+import { getProjectRegistry, out, recoverProject } from './shared.js';
+import type { Registry } from '../generator/registry.js';
 import { addLocalSecrets, npmInstall, reportSecrets } from './tasks.js';
 
 interface EditOptions {
@@ -23,8 +25,8 @@ interface EditOptions {
 }
 
 /** The manifest edit and the regeneration land together: forge.yaml is one more file of the same commit. */
-async function editAndRegenerate(opts: EditOptions, newText: string, setCode: (c: number) => void) {
-  const registry = await getRegistry();
+async function editAndRegenerate(opts: EditOptions, registry: Registry, edited: string, setCode: (c: number) => void) {
+  const newText = withSchemaModeline(edited);
   const previousExample = readGenerated(opts.dir)['.env.example'];
   const { changes, generated } = await regenerate(opts.dir, registry, { manifestText: newText, strategy: parseStrategy(opts.strategy) });
   const before = readProjectManifestText(opts.dir);
@@ -58,9 +60,9 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (names: string[], opts: EditOptions) => {
       recoverProject(opts.dir);
-      const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
       const text = readProjectManifestText(opts.dir);
+      const registry = await getProjectRegistry(opts.dir, text);
       const before = resolve(parseManifest(text, registry, manifestPath), registry).modules.map((m) => m.descriptor.name);
       const edited = addModules(text, names, parseConfigFlags(opts.config, names));
       for (const name of edited.present) out(kleur.dim(`${name} is already in forge.yaml`));
@@ -68,7 +70,7 @@ export function registerAddModule(program: Command, setCode: (c: number) => void
       for (const m of plan.modules) {
         if (m.reason.kind === 'dependency' && !before.includes(m.descriptor.name)) out(`added ${m.descriptor.name}: needed by ${m.reason.of}`);
       }
-      const changes = await editAndRegenerate(opts, edited.text, setCode);
+      const changes = await editAndRegenerate(opts, registry, edited.text, setCode);
       if (opts.dryRun) return;
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const migrations = changes.filter((c) => c.kind === 'create' && /\/migrations\/[^/]+\.ts$/.test(c.path)).map((c) => c.path);
@@ -86,9 +88,10 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
     .option('--strategy <side>', 'settle overlapping edits: ours or theirs')
     .action(async (name: string, opts: EditOptions) => {
       recoverProject(opts.dir);
-      const registry = await getRegistry();
       const manifestPath = join(opts.dir, 'forge.yaml');
-      const edited = removeModule(readProjectManifestText(opts.dir), name);
+      const text = readProjectManifestText(opts.dir);
+      const registry = await getProjectRegistry(opts.dir, text);
+      const edited = removeModule(text, name);
       if (edited === undefined) throw new InputError('not-selected', `${name} is not listed in ${manifestPath}`);
       const plan = resolve(parseManifest(edited, registry, manifestPath), registry);
       const still = plan.modules.find((m) => m.descriptor.name === name);
@@ -99,7 +102,7 @@ export function registerRemoveModule(program: Command, setCode: (c: number) => v
           still.reason.kind === 'always' ? `${name} is part of every app and cannot be removed` : `${name} is needed by ${dependents.join(', ')}; remove ${dependents.length > 1 ? 'them' : 'it'} first`,
         );
       }
-      const changes = await editAndRegenerate({ ...opts, config: [] }, edited, setCode);
+      const changes = await editAndRegenerate({ ...opts, config: [] }, registry, edited, setCode);
       if (opts.dryRun) return;
       if (!opts.skipInstall) await npmInstall(opts.dir);
       const kept = changes.filter((c) => c.kind === 'keep-orphan').map((c) => c.path);

@@ -5,7 +5,11 @@ import { drifts, readGenerated, writes, type Change } from '../generator/commit.
 import { commitChanges } from '../generator/journal.js';
 import type { Strategy } from '../generator/merge.js';
 import { regenerate } from '../generator/regenerate.js';
-import { changeSummary, getRegistry, json, out, printChanges, recoverProject } from './shared.js';
+import { parseManifest } from '../generator/manifest.js';
+import { readProjectManifestText } from '../manifest/load.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
+import { join } from 'node:path';
+import { changeSummary, getProjectRegistry, json, out, printChanges, recoverProject } from './shared.js';
 import { addLocalSecrets, reportSecrets } from './tasks.js';
 
 export function parseStrategy(value: string | undefined): Strategy {
@@ -44,8 +48,15 @@ export function registerGenerate(program: Command, setCode: (c: number) => void)
       const strategy = parseStrategy(opts.strategy);
       recoverProject(opts.dir);
       const previousExample = readGenerated(opts.dir)['.env.example'];
-      const { changes, generated } = await regenerate(opts.dir, await getRegistry(), { strategy });
-      setCode(await applyChanges(opts.dir, changes, Boolean(opts.dryRun)));
+      // A project made before forge kept a schema gets forge.yaml's modeline now, in the same commit; problems
+      // are reported against the file as it is, before the line is added.
+      const text = readProjectManifestText(opts.dir);
+      const registry = await getProjectRegistry(opts.dir, text);
+      parseManifest(text, registry, join(opts.dir, 'forge.yaml'));
+      const manifestText = withSchemaModeline(text);
+      const { changes, generated } = await regenerate(opts.dir, registry, { strategy, manifestText });
+      const modeline: Change[] = manifestText === text ? [] : [{ kind: 'update', path: 'forge.yaml', before: text, after: manifestText }];
+      setCode(await applyChanges(opts.dir, [...changes, ...modeline], Boolean(opts.dryRun)));
       if (!opts.dryRun) reportSecrets(addLocalSecrets(opts.dir, generated.plan, previousExample));
     });
 }
@@ -58,7 +69,7 @@ export function registerCheck(program: Command, setCode: (c: number) => void): v
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir: string; json?: boolean }) => {
       recoverProject(opts.dir);
-      const { changes } = await regenerate(opts.dir, await getRegistry());
+      const { changes } = await regenerate(opts.dir, await getProjectRegistry(opts.dir, readProjectManifestText(opts.dir)));
       const drift = changes.filter(drifts);
       if (opts.json) json({ upToDate: drift.length === 0, changes: changeSummary(drift) });
       else if (drift.length === 0) out('up to date');

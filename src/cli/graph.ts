@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { getRegistry, out } from './shared.js';
+import { getRegistryHere, out } from './shared.js';
 
 export function registerGraph(program: Command): void {
   program
@@ -8,7 +8,7 @@ export function registerGraph(program: Command): void {
     .description('the module dependency graph')
     .option('--format <format>', 'text, mermaid or dot', 'text')
     .action(async (opts: { format: string }) => {
-      const modules = [...(await getRegistry()).values()].map((m) => m.descriptor);
+      const modules = [...(await getRegistryHere()).values()].map((m) => m.descriptor);
       const edges = modules.flatMap((m) => m.dependsOn.map((d) => [m.name, d] as const));
       if (opts.format === 'text') {
         for (const m of modules) out(`${m.name}${m.dependsOn.length ? ` → ${m.dependsOn.join(', ')}` : ''}`);

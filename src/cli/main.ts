@@ -8,6 +8,8 @@ import { registerInfo, registerModules } from './modules.js';
 import { registerGraph } from './graph.js';
 import { registerNew } from './new.js';
 import { registerValidate } from './validate.js';
+import { registerSchema } from './schema.js';
+import { registerModule } from './module.js';
 import { err, json } from './shared.js';
 
 const exitCodes = `
@@ -36,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   program.hook('preAction', (_, action) => {
     jsonOutput = Boolean(action.opts().json);
   });
-  for (const register of [registerNew, registerGenerate, registerCheck, registerAddModule, registerRemoveModule, registerModules, registerInfo, registerGraph, registerValidate]) {
+  for (const register of [registerNew, registerGenerate, registerCheck, registerAddModule, registerRemoveModule, registerModules, registerInfo, registerGraph, registerValidate, registerSchema, registerModule]) {
     register(program, setCode);
   }
   try {

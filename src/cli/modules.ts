@@ -5,7 +5,7 @@ import { configKeys } from '../generator/config-keys.js';
 import type { ModuleDescriptor } from '../generator/define-module.js';
 import { databases } from '../manifest/schema.js';
 import { didYouMean } from '../manifest/suggest.js';
-import { getRegistry, json, out } from './shared.js';
+import { getRegistryHere, json, out } from './shared.js';
 
 export function registerModules(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerModules(program: Command): void {
     .description('list every module, its tier, dependencies and whether it is available')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const list = [...(await getRegistry()).values()].map(({ descriptor: d }) => ({
+      const list = [...(await getRegistryHere()).values()].map(({ descriptor: d }) => ({
         name: d.name,
         tier: d.tier,
         status: d.status,
@@ -49,7 +49,7 @@ export function registerInfo(program: Command): void {
     .description("a module's config keys (types, defaults), environment variables and dependencies")
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const registry = await getRegistry();
+      const registry = await getRegistryHere();
       const entry = registry.get(name);
       if (!entry) throw new InputError('unknown-module', `unknown module '${name}'${didYouMean(name, registry.keys())}`);
       const d = entry.descriptor;

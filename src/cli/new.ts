@@ -1,4 +1,5 @@
-import { basename, resolve as resolvePath } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, posix, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import kleur from 'kleur';
 import { Document } from 'yaml';
@@ -7,8 +8,11 @@ import { isEmptyDir } from '../generator/commit.js';
 import { createProject } from '../generator/pipeline.js';
 import { parseManifest } from '../generator/manifest.js';
 import { readManifestText } from '../manifest/load.js';
+import { withSchemaModeline } from '../manifest/modeline.js';
 import { appName } from '../manifest/schema.js';
-import { getRegistry, out } from './shared.js';
+import type { ModuleSource } from '../manifest/schema.js';
+import { filesUnder } from '../generator/outside/check-descriptor.js';
+import { getProjectRegistry, getRegistry, out } from './shared.js';
 import { gitInit, npmInstall, writeLocalEnv } from './tasks.js';
 
 interface NewOptions {
@@ -26,7 +30,18 @@ interface NewOptions {
 function manifestText(name: string, database: string, modules: string[]): string {
   const doc = new Document({ name, description: '', database, modules: modules.map((m) => ({ name: m })) });
   doc.commentBefore = ' The manifest this app is generated from. Edit it, then run `forge generate`.';
-  return doc.toString();
+  return withSchemaModeline(doc.toString());
+}
+
+/** The files of the module folders a manifest names (`module_sources: - path:`), to copy into the new project. */
+function moduleFolderFiles(manifestDir: string, sources: ModuleSource[]): [string, string][] {
+  return sources.flatMap(({ path }) =>
+    path === undefined
+      ? []
+      : filesUnder(resolvePath(manifestDir, path))
+          .filter((file) => !file.startsWith('node_modules/'))
+          .map((file): [string, string] => [posix.join(path, file), readFileSync(join(manifestDir, path, file), 'utf8')]),
+  );
 }
 
 async function ask(defaultName: string): Promise<{ name: string; database: string; modules: string[] }> {
@@ -74,7 +89,6 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
     .option('--skip-git', 'do not git init and commit')
     .option('--dry-run', 'show what would be written; write nothing')
     .action(async (dir: string | undefined, opts: NewOptions) => {
-      const registry = await getRegistry();
       let text: string;
       let label: string;
       if (opts.manifest) {
@@ -92,11 +106,17 @@ export function registerNew(program: Command, setCode: (c: number) => void): voi
       } else {
         throw new InputError('no-input', 'forge new needs --manifest <file> or --modules <list> when not run in a terminal (or --yes for the modules every app has)');
       }
+      // Outside modules are looked up next to the manifest given, and their folders come into the new project.
+      const manifestDir = opts.manifest ? dirname(opts.manifest) : '.';
+      const registry = await getProjectRegistry(manifestDir, text, label);
       const manifest = parseManifest(text, registry, label, { positions: label === opts.manifest });
+      // Added once the manifest is checked, so a problem's line is the line of the file the user gave.
+      text = withSchemaModeline(text);
       const target = dir ?? manifest.name;
       if (!isEmptyDir(target) && !opts.force) throw new InputError('target-not-empty', `${target} is not empty; choose another directory or pass --force`);
 
-      const { generated, files } = await createProject(target, manifest, text, registry, { force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) });
+      const ownFiles = moduleFolderFiles(manifestDir, manifest.moduleSources);
+      const { generated, files } = await createProject(target, manifest, text, registry, { force: Boolean(opts.force), dryRun: Boolean(opts.dryRun), ownFiles });
       for (const m of generated.plan.modules) {
         if (m.reason.kind === 'dependency') out(kleur.dim(`added ${m.descriptor.name}: needed by ${m.reason.of}`));
       }

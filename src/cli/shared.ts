@@ -1,10 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import kleur from 'kleur';
 import { writes, type Change } from '../generator/commit.js';
 import { recoverCommit } from '../generator/journal.js';
 import { loadRegistry, type Registry } from '../generator/registry.js';
+import { parseManifestDocument } from '../manifest/load.js';
+import type { ModuleSource } from '../manifest/schema.js';
 
 let registry: Promise<Registry> | undefined;
+/** forge's own catalogue. */
 export const getRegistry = () => (registry ??= loadRegistry());
+
+/** In a project (a forge.yaml here), the catalogue and the project's own modules; elsewhere the catalogue. */
+export async function getRegistryHere(): Promise<Registry> {
+  return existsSync('forge.yaml') ? getProjectRegistry('.', readFileSync('forge.yaml', 'utf8')) : getRegistry();
+}
+
+/** The sources of outside modules a manifest names; none when it cannot be read (its problems are reported later). */
+export function moduleSourcesOf(text: string, file: string): ModuleSource[] {
+  try {
+    return parseManifestDocument(text, file).top?.moduleSources ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The catalogue and the modules of the manifest's `module_sources` (resolved against `dir`, the manifest's
+ * folder): every command that reads a manifest looks its modules up here. The loader is imported only when a
+ * manifest names a source.
+ */
+export async function getProjectRegistry(dir: string, text: string, file = join(dir, 'forge.yaml')): Promise<Registry> {
+  const sources = moduleSourcesOf(text, file);
+  if (!sources.length) return getRegistry();
+  const { loadProjectRegistry } = await import('../generator/outside/load.js');
+  return loadProjectRegistry(dir, sources, await getRegistry(), file);
+}
 
 export const out = (text = ""): void => void process.stdout.write(`${text}\n`);
 export const err = (text = ""): void => void process.stderr.write(`${text}\n`);

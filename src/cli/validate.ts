@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { errorJson, ExitCode, InputError } from '../errors.js';
 import { resolve } from '../generator/resolve.js';
-import { getRegistry, json, out } from './shared.js';
+import { dirname } from 'node:path';
+import { readManifestText } from '../manifest/load.js';
+import { getProjectRegistry, json, out } from './shared.js';
 import { readManifest } from '../generator/manifest.js';
 
 export function registerValidate(program: Command, setCode: (c: number) => void): void {
@@ -10,9 +12,10 @@ export function registerValidate(program: Command, setCode: (c: number) => void)
     .description('check a manifest and show the modules it resolves to; writes nothing')
     .option('--json', 'machine-readable output')
     .action(async (file: string | undefined, opts: { json?: boolean }) => {
-      const registry = await getRegistry();
+      const path = file ?? 'forge.yaml';
       try {
-        const plan = resolve(readManifest(file ?? 'forge.yaml', registry), registry);
+        const registry = await getProjectRegistry(dirname(path), readManifestText(path), path);
+        const plan = resolve(readManifest(path, registry), registry);
         const modules = plan.modules.map((m) => ({ name: m.descriptor.name, reason: m.reason }));
         if (opts.json) return json({ valid: true, modules });
         out(`valid: ${modules.map((m) => (m.reason.kind === 'dependency' ? `${m.name} (needed by ${m.reason.of})` : m.name)).join(', ')}`);

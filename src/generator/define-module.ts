@@ -62,14 +62,26 @@ export interface ComposeService {
   onlyWhenUsed?: boolean;
 }
 
+/**
+ * The version of the module contract: this descriptor's shape, and what a module's files may count on in the
+ * generated app (core's contract.ts: AppModule, setup(context) and its extension points). A module from outside
+ * the catalogue states the version it was written for (`contract`), and forge refuses one written for another.
+ */
+export const moduleContractVersion = 1;
+
+/** The tiers of the catalogue ('core' here is a tier, not the module). */
+export const moduleTiers = ['core', 'enterprise'] as const;
+
 /** A module's config after its manifest values have been validated and defaulted. */
 export type ResolvedConfig = Record<string, unknown>;
 
 export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
-  /** snake_case, equal to the folder name under templates/modules/. */
+  /** snake_case, equal to the folder name under templates/modules/ (or under the module source it comes from). */
   name: string;
+  /** The module contract version it was written for; required of a module from outside the catalogue. */
+  contract?: number;
   summary: string;
-  tier: 'core' | 'enterprise';
+  tier: (typeof moduleTiers)[number];
   /** 'planned' modules are listed by `forge modules` but cannot be selected yet. */
   status: 'implemented' | 'planned';
   /** Included in every app whether the manifest names it or not. */
@@ -79,6 +91,11 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
   config: Schema;
   dependencies?: readonly CatalogPackage[];
   devDependencies?: readonly CatalogPackage[];
+  /**
+   * Versions of packages forge's catalogue (versions.ts) lacks, for a module from outside it: forge refuses an
+   * entry another module pins differently.
+   */
+  catalogue?: Readonly<Record<string, string>>;
   /** Environment variables the module reads besides its config keys (which become variables of their own). */
   env?: readonly EnvVar[];
   /** The docker-compose services the module brings, for the app's settings (e.g. a database server only on it). */

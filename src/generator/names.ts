@@ -10,6 +10,8 @@ export interface Names {
   constantName: string;
   /** billing-advanced */
   fileName: string;
+  /** Billing Advanced */
+  title: string;
 }
 
 export function names(name: string): Names {
@@ -28,5 +30,6 @@ export function names(name: string): Names {
     propertyName: safeClass.charAt(0).toLowerCase() + safeClass.slice(1),
     constantName: words.join('_').toUpperCase(),
     fileName: words.join('-'),
+    title: words.map(cap).join(' '),
   };
 }

@@ -7,6 +7,8 @@ import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
+import { manifestSchema } from './manifest-schema.js';
+import { schemaPath } from '../manifest/modeline.js';
 import { envExample, packageJson } from './structured.js';
 import { Tree } from './tree.js';
 import { wireModules, wiringFile } from './wire.js';
@@ -42,6 +44,8 @@ export async function generate(
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
   if (compose !== undefined) tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'every module', compose));
+  // What forge.yaml's modeline points an editor at: every module this forge (and the project) knows, kept current.
+  tree.write(schemaPath, manifestSchema(registry));
   const mergedFromDisk = new Set<string>();
   const existingWiring = opts.readExisting?.(wiringFile);
   if (existingWiring !== undefined) {
@@ -73,10 +77,11 @@ export async function createProject(
   manifest: Manifest,
   manifestText: string,
   registry: Registry,
-  opts: { force?: boolean; dryRun?: boolean; baseDir?: string } = {},
+  opts: { force?: boolean; dryRun?: boolean; baseDir?: string; ownFiles?: [string, string][] } = {},
 ): Promise<{ generated: Generated; files: [string, string][] }> {
   const generated = await generate(manifest, manifestText, registry, opts.baseDir ? { baseDir: opts.baseDir } : {});
-  const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', manifestText]];
+  // ownFiles: the project's own (its modules' folders), written with it but never generated, so not in the lock.
+  const files: [string, string][] = [...generated.tree.entries(), ['forge.yaml', manifestText], ...(opts.ownFiles ?? [])];
   if (!opts.dryRun) commitNew(target, files, opts.force ? { force: true } : {});
   return { generated, files };
 }

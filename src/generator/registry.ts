@@ -8,6 +8,8 @@ export interface RegisteredModule {
   descriptor: ModuleDescriptor;
   /** Folder holding files/ and readme.md.hbs; undefined for in-memory fixture modules. */
   dir?: string;
+  /** The descriptor's file as shown in messages, for a module from outside the catalogue. */
+  descriptorFile?: string;
 }
 
 /** Every module forge knows, by name, in name order. */

@@ -78,12 +78,13 @@ export function withMarker(path: string, origin: Origin, content: string): strin
   return path.endsWith('.md') ? `${line}\n\n${content}` : `${line}\n${content}`;
 }
 
-function renderFile(source: string, file: string, context: object): string {
+/** `owner` (a module's name) is named in the error beside the file: a module from outside forge may be at fault. */
+function renderFile(source: string, file: string, context: object, owner?: string): string {
   if (!file.endsWith('.hbs')) return source;
   try {
     return hb.compile(source, { noEscape: true, strict: true })(context);
   } catch (e) {
-    throw new GenerateError('render', file, (e as Error).message);
+    throw new GenerateError('render', file, `${owner === undefined ? '' : `module ${owner}: `}${(e as Error).message}`);
   }
 }
 
@@ -103,6 +104,7 @@ export function templateContext(plan: Plan, env: AppEnvVar[], onRead: () => void
       database: plan.app.database,
       sqlite: plan.app.database === 'sqlite',
       postgres: plan.app.database === 'postgres',
+      moduleFolders: plan.app.moduleFolders.map((folder) => `${folder}/`),
     },
     fed,
     names: names(plan.app.name),
@@ -168,7 +170,7 @@ export function render(plan: Plan, env: AppEnvVar[], tree: Tree, baseDir = join(
     owner.set(path, name);
     const full = join(root, file);
     fedRead = false;
-    const content = renderFile(readFileSync(full, 'utf8'), full, ctx);
+    const content = renderFile(readFileSync(full, 'utf8'), full, ctx, origin === 'base' ? undefined : origin.module);
     tree.write(path, withMarker(path, fedRead ? 'every module' : origin, content));
   };
   plan.modules.forEach((m, i) => {
@@ -182,7 +184,7 @@ export function render(plan: Plan, env: AppEnvVar[], tree: Tree, baseDir = join(
     }
     const readme = join(m.dir, 'readme.md.hbs');
     try {
-      const section = renderFile(readFileSync(readme, 'utf8'), readme, moduleContext);
+      const section = renderFile(readFileSync(readme, 'utf8'), readme, moduleContext, m.descriptor.name);
       (context.modules[i] as { readme: string }).readme = `${section.trimEnd()}\n${configTable(m, env)}`.trimEnd();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

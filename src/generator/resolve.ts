@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import type { EnvRef } from '../manifest/env-ref.js';
 import type { Manifest } from '../manifest/load.js';
@@ -14,7 +15,13 @@ export interface PlannedModule {
 }
 
 export interface Plan {
-  app: { name: string; description: string; database: 'sqlite' | 'postgres' };
+  app: {
+    name: string;
+    description: string;
+    database: 'sqlite' | 'postgres';
+    /** The project's own module folders (`module_sources: - path:`): templates, never linted or built in place. */
+    moduleFolders: string[];
+  };
   /** Dependencies before dependents; ties broken by name, so the order is stable. */
   modules: PlannedModule[];
 }
@@ -70,5 +77,6 @@ export function resolve(manifest: Manifest, registry: Registry): Plan {
       reason,
     };
   });
-  return { app: { name: manifest.name, description: manifest.description, database: manifest.database }, modules };
+  const moduleFolders = manifest.moduleSources.flatMap((s) => (s.path === undefined ? [] : [posix.normalize(s.path).replace(/\/+$/, '')]));
+  return { app: { name: manifest.name, description: manifest.description, database: manifest.database, moduleFolders }, modules };
 }

@@ -18,3 +18,12 @@ export function parseEnvRef(value: unknown): EnvRef | undefined {
 export function looksLikeEnvRef(value: unknown): boolean {
   return typeof value === 'string' && anywhere.test(value);
 }
+
+/**
+ * The JSON Schema pattern of a whole reference, as `parseEnvRef` reads one, refusing the variables in `refused`
+ * (a module's secrets: config values are not secret).
+ */
+export function envRefPattern(refused: readonly string[]): string {
+  const not = refused.length ? `(?!(?:${[...refused].sort().join('|')})(?::-|\\}))` : '';
+  return `^\\$\\{${not}[A-Z_][A-Z0-9_]*(?::-[\\s\\S]*)?\\}$`;
+}

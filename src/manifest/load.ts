@@ -4,7 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
 import type { EnvRef } from './env-ref.js';
 import { locator, zodProblems, type Locate } from './problems.js';
-import { moduleEntrySchema, modulesListSchema, topLevelSchema } from './schema.js';
+import { moduleEntrySchema, modulesListSchema, topLevelSchema, type ModuleSource } from './schema.js';
 
 export const maxManifestBytes = 1024 * 1024;
 
@@ -21,6 +21,8 @@ export interface Manifest {
   name: string;
   description: string;
   database: 'sqlite' | 'postgres';
+  /** Where modules from outside the catalogue come from (resolved against the manifest's folder). */
+  moduleSources: ModuleSource[];
   modules: ManifestModule[];
 }
 
@@ -78,7 +80,9 @@ export function parseManifestDocument(text: string, file = 'forge.yaml', opts: {
     entries.push({ index, name: entry.data.name, config: entry.data.config });
   });
   return {
-    ...(top.success ? { top: { name: top.data.name, description: top.data.description, database: top.data.database } } : {}),
+    ...(top.success
+      ? { top: { name: top.data.name, description: top.data.description, database: top.data.database, moduleSources: top.data.module_sources } }
+      : {}),
     entries,
     problems,
     at,

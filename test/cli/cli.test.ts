@@ -179,7 +179,8 @@ describe.concurrent('forge new', () => {
     const lock = JSON.parse(readFileSync(join(app, '.forge/lock.json'), 'utf8')) as { forgeVersion: string; manifestHash: string; modules: string[]; files: Record<string, string> };
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
     expect(lock.forgeVersion).toBe(pkg.version);
-    expect(lock.manifestHash).toBe(sha256(readFileSync(join(examples, 'observed.yaml'), 'utf8')));
+    // The manifest the app keeps: the example with the line that points an editor at its schema.
+    expect(lock.manifestHash).toBe(sha256(`# yaml-language-server: $schema=.forge/forge.schema.json\n${readFileSync(join(examples, 'observed.yaml'), 'utf8')}`));
     expect(lock.modules).toEqual(['core', 'observability']);
     // Every file forge generated, and nothing else: not the lock itself, its own bookkeeping, the manifest or the local secrets.
     const onDisk = Object.keys(snapshot(app)).filter((p) => !['.forge/lock.json', '.forge/generated.json', 'forge.yaml', '.env'].includes(p));

@@ -27,7 +27,7 @@ export interface Combination {
 }
 
 /** Labels of the other end-to-end suites, which `--only` may name too (test/e2e/lifecycle.test.ts). */
-const otherSuites = ['lifecycle'];
+const otherSuites = ['lifecycle', 'own-module'];
 
 /**
  * Each implemented module alone (with its closure), all of them together, and every example. Two combinations

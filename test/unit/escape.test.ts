@@ -21,7 +21,7 @@ const hostile = [
   '$(rm -rf /) `id` \\\nRUN echo injected',
 ];
 
-const manifest = (description: string): Manifest => ({ name: 'safe-app', description, database: 'sqlite', modules: [] });
+const manifest = (description: string): Manifest => ({ name: 'safe-app', description, database: 'sqlite', moduleSources: [], modules: [] });
 
 async function importTs(source: string): Promise<Record<string, unknown>> {
   const out = ts.transpileModule(source, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });

@@ -138,10 +138,12 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
       .send({ email, password: strongPassword(), inviteToken: lastMailTo(t, email)?.token })
       .expect(201);
     const inviter = (joined.body as { accessToken: string }).accessToken;
+    // With its own role: a member holds every module's `…:read` permission, which this role was not given, and no
+    // one may grant what they do not hold (the app's other modules may declare such permissions).
     await request(t.app)
       .post('/auth/invitations')
       .set(bearer(inviter))
-      .send({ email: `x-${email}`, role: 'member' })
+      .send({ email: `x-${email}`, role: 'inviter' })
       .expect(201);
     const other = await registerOwner(t);
     const response = await request(t.app).get('/auth/roles').set(bearer(other.accessToken)).expect(200);
