@@ -4,6 +4,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
 import type { EnvRef } from './env-ref.js';
 import { locator, zodProblems, type Locate } from './problems.js';
+import { checkResources, type Resource } from './resource-checks.js';
+import { resourcesSchema } from './resource-schema.js';
 import { moduleEntrySchema, modulesListSchema, topLevelSchema } from './schema.js';
 
 export const maxManifestBytes = 1024 * 1024;
@@ -22,6 +24,8 @@ export interface Manifest {
   description: string;
   database: 'sqlite' | 'postgres';
   modules: ManifestModule[];
+  /** The app's own entities (`resources:`), in manifest order; none when left out. */
+  resources?: Resource[];
 }
 
 /**
@@ -30,7 +34,9 @@ export interface Manifest {
  */
 export interface ManifestDocument {
   /** The top level, when it is valid. */
-  top?: Omit<Manifest, 'modules'>;
+  top?: Omit<Manifest, 'modules' | 'resources'>;
+  /** The `resources:` section, checked whole (each entry and every cross-reference). */
+  resources: Resource[];
   /** The entries of `modules:` in order: each well-formed one, or the problems of its shape. */
   entries: ({ index: number; name: string; config: Record<string, unknown> } | { index: number; problems: Problem[] })[];
   /** The problems found at the top level, all of them. */
@@ -77,7 +83,12 @@ export function parseManifestDocument(text: string, file = 'forge.yaml', opts: {
     if (!entry.success) return void entries.push({ index, problems: zodProblems(entry.error, at, ['modules', index], moduleEntrySchema) });
     entries.push({ index, name: entry.data.name, config: entry.data.config });
   });
+  const rawResources = resourcesSchema.safeParse((data as { resources?: unknown }).resources);
+  if (!rawResources.success) problems.push(...zodProblems(rawResources.error, at, ['resources'], resourcesSchema));
+  const { resources, problems: resourceProblems } = checkResources(rawResources.data ?? {}, at);
+  problems.push(...resourceProblems);
   return {
+    resources,
     ...(top.success ? { top: { name: top.data.name, description: top.data.description, database: top.data.database } } : {}),
     entries,
     problems,

@@ -22,13 +22,14 @@ export const moduleEntrySchema = z
   })
   .strict();
 
-/** The top level; `modules` is checked on its own so a bad name or database still reports every module problem. */
+/** The top level; `modules` and `resources` are checked on their own so a bad name or database still reports every module problem. */
 export const topLevelSchema = z
   .object({
     name: appName,
     description: z.string().max(1000).default(''),
     database: z.enum(databases).default('sqlite'),
     modules: z.unknown().optional(),
+    resources: z.unknown().optional(),
   })
   .strict();
 

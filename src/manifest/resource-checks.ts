@@ -1,0 +1,241 @@
+import type { Problem } from '../errors.js';
+import { zodProblems, type Locate, type Path } from './problems.js';
+import {
+  maxStringLength,
+  resourceActions,
+  resourceSchema,
+  snakeName,
+  type FieldSpec,
+  type FieldType,
+  type OnDelete,
+  type RelationType,
+  type ResourceAction,
+  type ResourceSpec,
+} from './resource-schema.js';
+import { didYouMean } from './suggest.js';
+
+/** One field of a resource, as declared (snake_case name). */
+export interface ResourceField extends FieldSpec {
+  name: string;
+}
+
+export interface ResourceRelation {
+  name: string;
+  type: RelationType;
+  target: string;
+  required: boolean;
+  /** What deleting the target does to this row: many_to_one and one_to_one only. */
+  onDelete?: OnDelete;
+  /** one_to_many only: the target's many_to_one relation that holds the key. */
+  inverse?: string;
+  description?: string;
+}
+
+/** A resource of the manifest, checked against every other one. */
+export interface Resource {
+  name: string;
+  singular: string;
+  description: string;
+  scope: 'tenant' | 'global';
+  softDelete: boolean;
+  versioned: boolean;
+  fields: ResourceField[];
+  relations: ResourceRelation[];
+  sortable: string[];
+  filterable: string[];
+  searchable: string[];
+  permissions: Record<ResourceAction, string>;
+}
+
+/** Names the generated columns take, and the platform's own tables. */
+const reservedFields = ['id', 'tenant_id', 'created_at', 'updated_at', 'deleted_at', 'version'];
+const reservedResources = ['tenants', 'migrations', 'resources', 'testing', 'shared'];
+/** Types a keyset list can sort by: their values compare and round-trip exactly through a cursor. */
+const sortableTypes: FieldType[] = ['string', 'integer', 'enum', 'date', 'uuid', 'email'];
+const searchableTypes: FieldType[] = ['string', 'text', 'email', 'url'];
+const filterableTypes: FieldType[] = ['string', 'integer', 'enum', 'date', 'uuid', 'email', 'boolean', 'url'];
+const uniqueTypes: FieldType[] = ['string', 'integer', 'decimal', 'enum', 'date', 'uuid', 'email', 'url'];
+
+/** `projects` → `project`, `categories` → `category`, `boxes` → `box`; `singular:` overrides. */
+export function singularOf(name: string): string {
+  if (/ies$/.test(name)) return name.replace(/ies$/, 'y');
+  if (/(s|x|z|ch|sh)es$/.test(name)) return name.replace(/es$/, '');
+  if (/[^s]s$/.test(name)) return name.slice(0, -1);
+  return name;
+}
+
+/** Which keys of a field are meaningful for which types: anything else is a mistake worth naming. */
+const keysFor: Partial<Record<keyof FieldSpec, FieldType[]>> = {
+  max_length: ['string', 'text', 'email', 'url'],
+  min_length: ['string', 'text'],
+  pattern: ['string'],
+  min: ['integer', 'decimal'],
+  max: ['integer', 'decimal'],
+  precision: ['decimal'],
+  scale: ['decimal'],
+  values: ['enum'],
+};
+
+function fieldProblems(field: FieldSpec, path: Path, at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, types] of Object.entries(keysFor) as [keyof FieldSpec, FieldType[]][]) {
+    if (field[key] !== undefined && !types.includes(field.type)) problems.push(at([...path, key], `applies to ${types.join(', ')} fields, not ${field.type}`));
+  }
+  if (field.type !== 'text' && field.max_length !== undefined && field.max_length > maxStringLength) {
+    problems.push(at([...path, 'max_length'], `a ${field.type} field holds at most ${maxStringLength} characters; longer is a text field`));
+  }
+  if (field.type === 'decimal' && field.precision === undefined) problems.push(at(path, 'a decimal field needs `precision` (total digits) and `scale` (digits after the point)'));
+  if (field.type === 'decimal' && field.scale !== undefined && field.precision !== undefined && field.scale > field.precision) {
+    problems.push(at([...path, 'scale'], `must be at most the precision (${field.precision})`));
+  }
+  if (field.type === 'enum' && field.values === undefined) problems.push(at(path, 'an enum field needs `values`'));
+  if (field.type === 'enum' && field.values && new Set(field.values).size !== field.values.length) problems.push(at([...path, 'values'], 'lists a value twice'));
+  if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push(at([...path, 'min'], `is above max (${field.max})`));
+  if (field.min_length !== undefined && field.max_length !== undefined && field.min_length > field.max_length) {
+    problems.push(at([...path, 'min_length'], `is above max_length (${field.max_length})`));
+  }
+  if (field.unique && !uniqueTypes.includes(field.type)) problems.push(at([...path, 'unique'], `a ${field.type} field cannot be unique`));
+  if (field.pattern !== undefined) {
+    try {
+      new RegExp(field.pattern, 'u');
+    } catch (e) {
+      problems.push(at([...path, 'pattern'], `not a regular expression: ${(e as Error).message}`));
+    }
+  }
+  if (field.default !== undefined) {
+    const problem = defaultProblem(field);
+    if (problem) problems.push(at([...path, 'default'], problem));
+  }
+  return problems;
+}
+
+function defaultProblem(field: FieldSpec): string | undefined {
+  const value = field.default;
+  switch (field.type) {
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return 'must be a whole number';
+      break;
+    case 'decimal':
+      if (typeof value !== 'number' && typeof value !== 'string') return 'must be a number';
+      if (!/^-?\d+(\.\d+)?$/.test(String(value))) return 'must be a decimal number such as 12.50';
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') return 'must be true or false';
+      return undefined;
+    case 'enum':
+      if (!field.values?.includes(String(value))) return `must be one of ${(field.values ?? []).join(', ')}`;
+      return undefined;
+    case 'string':
+    case 'text':
+      if (typeof value !== 'string') return 'must be text (quote it)';
+      if (field.max_length !== undefined && value.length > field.max_length) return `is longer than max_length (${field.max_length})`;
+      if (field.pattern !== undefined && !new RegExp(field.pattern, 'u').test(value)) return 'does not match the pattern';
+      return undefined;
+    default:
+      return `a ${field.type} field cannot have a default`;
+  }
+  const number = Number(value);
+  if (field.min !== undefined && number < field.min) return `is below min (${field.min})`;
+  if (field.max !== undefined && number > field.max) return `is above max (${field.max})`;
+  return undefined;
+}
+
+/**
+ * Each entry of `resources:` checked alone (its shape), then against the others: relation targets and inverses,
+ * the fields the list options name, name clashes. Returns the resources in manifest order, or every problem.
+ */
+export function checkResources(raw: Record<string, unknown>, at: Locate): { resources: Resource[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const parsed = new Map<string, ResourceSpec>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (!snakeName.test(name) || name.length > 40) {
+      problems.push(at(['resources'], 'a resource name is snake_case, starting with a letter, at most 40 characters', name));
+      continue;
+    }
+    if (reservedResources.includes(name)) {
+      problems.push(at(['resources'], `'${name}' is reserved (${reservedResources.join(', ')})`, name));
+      continue;
+    }
+    const result = resourceSchema.safeParse(value);
+    if (result.success) parsed.set(name, result.data);
+    else problems.push(...zodProblems(result.error, at, ['resources', name], resourceSchema));
+  }
+  const resources: Resource[] = [];
+  const singulars = new Map<string, string>();
+  for (const [name, spec] of parsed) {
+    const path = ['resources', name];
+    const singular = spec.singular ?? singularOf(name);
+    const clash = singulars.get(singular);
+    if (clash !== undefined) problems.push(at(['resources'], `one row of '${name}' and of '${clash}' would both be called '${singular}'; set \`singular:\``, name));
+    singulars.set(singular, name);
+    const fieldNames = Object.keys(spec.fields);
+    for (const [field, fieldSpec] of Object.entries(spec.fields)) {
+      if (!snakeName.test(field)) problems.push(at([...path, 'fields'], 'a field name is snake_case, starting with a letter', field));
+      else if (reservedFields.includes(field)) problems.push(at([...path, 'fields'], `'${field}' is a column forge adds itself (${reservedFields.join(', ')})`, field));
+      problems.push(...fieldProblems(fieldSpec, [...path, 'fields', field], at));
+    }
+    const relations: ResourceRelation[] = [];
+    for (const [relation, r] of Object.entries(spec.relations)) {
+      const where = [...path, 'relations', relation];
+      if (!snakeName.test(relation)) problems.push(at([...path, 'relations'], 'a relation name is snake_case, starting with a letter', relation));
+      if (fieldNames.includes(relation) || fieldNames.includes(`${relation}_id`)) problems.push(at([...path, 'relations'], `clashes with the field '${fieldNames.includes(relation) ? relation : `${relation}_id`}'`, relation));
+      const target = parsed.get(r.resource);
+      if (target === undefined) {
+        if (!(r.resource in raw)) problems.push(at([...where, 'resource'], `unknown resource '${r.resource}'${didYouMean(r.resource, Object.keys(raw))}`));
+        continue;
+      }
+      if (spec.scope === 'global' && target.scope === 'tenant') problems.push(at([...where, 'resource'], `a global resource cannot point to '${r.resource}', whose rows belong to tenants`));
+      const holdsKey = r.type === 'many_to_one' || r.type === 'one_to_one';
+      if (!holdsKey && r.on_delete !== undefined) problems.push(at([...where, 'on_delete'], `applies to many_to_one and one_to_one relations; a ${r.type} relation's rows go with either side`));
+      if (!holdsKey && r.required) problems.push(at([...where, 'required'], 'applies to many_to_one and one_to_one relations'));
+      if (r.on_delete === 'set_null' && r.required) problems.push(at([...where, 'on_delete'], 'set_null cannot empty a required relation; use cascade or restrict'));
+      if (r.type === 'one_to_many') {
+        const back = r.inverse === undefined ? undefined : target.relations[r.inverse];
+        if (r.inverse === undefined) problems.push(at(where, `a one_to_many relation names its \`inverse\`: the many_to_one relation of '${r.resource}' that points here`));
+        else if (back?.type !== 'many_to_one' || back.resource !== name) {
+          const candidates = Object.entries(target.relations).filter(([, b]) => b.type === 'many_to_one' && b.resource === name).map(([n]) => n);
+          problems.push(at([...where, 'inverse'], `'${r.resource}' has no many_to_one relation '${r.inverse}' to '${name}'${didYouMean(r.inverse, candidates)}`));
+        }
+      } else if (r.inverse !== undefined) problems.push(at([...where, 'inverse'], 'applies to one_to_many relations'));
+      relations.push({
+        name: relation,
+        type: r.type,
+        target: r.resource,
+        required: r.required,
+        ...(holdsKey ? { onDelete: r.on_delete ?? (r.required ? 'restrict' : 'set_null') } : {}),
+        ...(r.inverse !== undefined ? { inverse: r.inverse } : {}),
+        ...(r.description !== undefined ? { description: r.description } : {}),
+      });
+    }
+    const keyRelations = relations.filter((r) => r.type === 'many_to_one' || r.type === 'one_to_one').map((r) => r.name);
+    const listOption = (option: 'sortable' | 'filterable' | 'searchable', types: FieldType[], alsoRelations: string[]) => {
+      spec[option].forEach((field, i) => {
+        const declared = spec.fields[field];
+        if (declared === undefined && !alsoRelations.includes(field)) {
+          problems.push(at([...path, option, i], `no field '${field}'${didYouMean(field, [...fieldNames, ...alsoRelations])}`));
+        } else if (declared !== undefined && !types.includes(declared.type)) {
+          problems.push(at([...path, option, i], `a ${declared.type} field cannot be ${option}; ${option} types: ${types.join(', ')}`));
+        }
+        if (spec[option].indexOf(field) !== i) problems.push(at([...path, option, i], `lists '${field}' twice`));
+      });
+    };
+    listOption('sortable', sortableTypes, []);
+    listOption('filterable', filterableTypes, keyRelations);
+    listOption('searchable', searchableTypes, []);
+    resources.push({
+      name,
+      singular,
+      description: spec.description ?? '',
+      scope: spec.scope,
+      softDelete: spec.soft_delete,
+      versioned: spec.versioned,
+      fields: Object.entries(spec.fields).map(([field, f]) => ({ ...f, name: field })),
+      relations,
+      sortable: spec.sortable,
+      filterable: spec.filterable,
+      searchable: spec.searchable,
+      permissions: Object.fromEntries(resourceActions.map((a) => [a, spec.permissions[a] ?? `${name}:${a}`])) as Record<ResourceAction, string>,
+    });
+  }
+  return { resources, problems };
+}
