@@ -69,6 +69,7 @@ const keysFor: Partial<Record<keyof FieldSpec, FieldType[]>> = {
   max_length: ['string', 'text', 'email', 'url'],
   min_length: ['string', 'text'],
   pattern: ['string'],
+  example: ['string'],
   min: ['integer', 'decimal'],
   max: ['integer', 'decimal'],
   precision: ['decimal'],
@@ -97,10 +98,19 @@ function fieldProblems(field: FieldSpec, path: Path, at: Locate): Problem[] {
   if (field.unique && !uniqueTypes.includes(field.type)) problems.push(at([...path, 'unique'], `a ${field.type} field cannot be unique`));
   if (field.pattern !== undefined) {
     try {
-      new RegExp(field.pattern, 'u');
+      new RegExp(field.pattern);
     } catch (e) {
       problems.push(at([...path, 'pattern'], `not a regular expression: ${(e as Error).message}`));
+      return problems;
     }
+  }
+  if (field.pattern !== undefined && field.default === undefined && field.example === undefined) {
+    problems.push(at([...path, 'pattern'], 'a field with a pattern needs an `example` (or a `default`) that matches it, for the generated tests'));
+  }
+  if (field.pattern !== undefined && field.unique) problems.push(at([...path, 'unique'], 'a unique field cannot have a pattern yet: the generated tests need distinct values for it'));
+  if (field.example !== undefined) {
+    const problem = defaultProblem({ ...field, default: field.example });
+    if (problem) problems.push(at([...path, 'example'], problem));
   }
   if (field.default !== undefined) {
     const problem = defaultProblem(field);
@@ -129,7 +139,7 @@ function defaultProblem(field: FieldSpec): string | undefined {
     case 'text':
       if (typeof value !== 'string') return 'must be text (quote it)';
       if (field.max_length !== undefined && value.length > field.max_length) return `is longer than max_length (${field.max_length})`;
-      if (field.pattern !== undefined && !new RegExp(field.pattern, 'u').test(value)) return 'does not match the pattern';
+      if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) return 'does not match the pattern';
       return undefined;
     default:
       return `a ${field.type} field cannot have a default`;
@@ -220,6 +230,12 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
       });
     };
     listOption('sortable', sortableTypes, []);
+    spec.sortable.forEach((field, i) => {
+      const declared = spec.fields[field];
+      if (declared && sortableTypes.includes(declared.type) && !declared.required && declared.default === undefined) {
+        problems.push(at([...path, 'sortable', i], `'${field}' may be empty, and a list cannot page past empty values: make it required or give it a default`));
+      }
+    });
     listOption('filterable', filterableTypes, keyRelations);
     listOption('searchable', searchableTypes, []);
     resources.push({
@@ -237,5 +253,41 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
       permissions: Object.fromEntries(resourceActions.map((a) => [a, spec.permissions[a] ?? `${name}:${a}`])) as Record<ResourceAction, string>,
     });
   }
+  if (!problems.length) problems.push(...cycleProblems(resources, at));
   return { resources, problems };
+}
+
+/** The resources a resource's table points to (its keys and its join tables), itself left out. */
+export function dependenciesOf(resource: Resource): string[] {
+  return resource.relations.filter((r) => r.type !== 'one_to_many' && r.target !== resource.name).map((r) => r.target);
+}
+
+/**
+ * Tables are created in dependency order, each with its foreign keys; two resources pointing at each other (directly
+ * or around a loop) have no such order. Point one of them back with a one_to_many instead.
+ */
+function cycleProblems(resources: Resource[], at: Locate): Problem[] {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): Problem | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') {
+      const loop = [...path.slice(path.indexOf(name)), name];
+      const from = byName.get(loop.at(-2) ?? '');
+      const relation = from?.relations.find((r) => r.target === name && r.type !== 'one_to_many');
+      return at(['resources', from?.name ?? name, 'relations', relation?.name ?? ''], `resources point at each other in a loop (${loop.join(' → ')}); make one side a one_to_many`);
+    }
+    state.set(name, 'visiting');
+    for (const target of dependenciesOf(byName.get(name) as Resource)) {
+      const problem = visit(target, [...path, name]);
+      if (problem) return problem;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const r of resources) {
+    const problem = visit(r.name, []);
+    if (problem) return [problem];
+  }
+  return [];
 }

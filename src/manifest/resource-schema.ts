@@ -38,6 +38,8 @@ export const fieldSchema = z
     unique: z.boolean().default(false),
     index: z.boolean().default(false),
     default: scalar.optional(),
+    /** A valid value, for the generated tests: needed by a `pattern` field without a default. */
+    example: scalar.optional(),
     max_length: z.number().int().min(1).max(maxTextLength).optional(),
     min_length: z.number().int().min(0).optional(),
     min: z.number().optional(),
