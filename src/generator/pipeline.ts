@@ -5,6 +5,7 @@ import { collectEnv, type AppEnvVar } from './env.js';
 import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
+import { renderResources } from './resources/render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
 import { envExample, packageJson } from './structured.js';
@@ -38,6 +39,7 @@ export async function generate(
   const env = collectEnv(plan);
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
+  renderResources(plan.resources, tree);
   tree.write('package.json', packageJson(plan));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
@@ -52,6 +54,7 @@ export async function generate(
     tree,
     plan.modules.map((m) => m.descriptor.name),
     opts.knownModules ?? [],
+    plan.resources.length > 0,
   );
   const lock: Lock = {
     forgeVersion,

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { EnvRef } from '../manifest/env-ref.js';
 import type { Manifest } from '../manifest/load.js';
+import type { Resource } from '../manifest/resource-checks.js';
 import type { ModuleDescriptor } from './define-module.js';
 import type { Registry } from './registry.js';
 
@@ -17,6 +18,8 @@ export interface Plan {
   app: { name: string; description: string; database: 'sqlite' | 'postgres' };
   /** Dependencies before dependents; ties broken by name, so the order is stable. */
   modules: PlannedModule[];
+  /** The manifest's own resources, in its order. */
+  resources: Resource[];
 }
 
 /** Modules in dependency order, or the path of the first cycle found. */
@@ -70,5 +73,5 @@ export function resolve(manifest: Manifest, registry: Registry): Plan {
       reason,
     };
   });
-  return { app: { name: manifest.name, description: manifest.description, database: manifest.database }, modules };
+  return { app: { name: manifest.name, description: manifest.description, database: manifest.database }, modules, resources: manifest.resources ?? [] };
 }

@@ -40,11 +40,12 @@ function length(field: ResourceField): number | undefined {
 function columnType(field: ResourceField): { entity: string; migration: string; ts: string } {
   const varchar = (n: number) => ({ entity: `type: 'varchar', length: ${n}`, migration: `type: 'varchar', length: '${n}'` });
   switch (field.type) {
+    case 'enum':
+      return { ...varchar(length(field) ?? 63), ts: (field.values ?? []).map((v) => tsString(v).replace(/^"|"$/g, "'")).join(' | ') };
     case 'string':
     case 'email':
     case 'url':
     case 'uuid':
-    case 'enum':
     case 'datetime':
       return { ...varchar(length(field) ?? 255), ts: 'string' };
     case 'text':

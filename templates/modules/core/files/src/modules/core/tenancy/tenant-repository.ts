@@ -34,9 +34,12 @@ export interface ListOptions<T> {
   skip?: number;
 }
 
-/** The properties of T a keyset can sort by: text or integer columns, whose values round-trip exactly. */
+/**
+ * The properties of T a keyset can sort by: text or integer columns, whose values round-trip exactly. `id` too: a
+ * list with no meaningful order (a resource that declares no sortable field) still pages in a stable one.
+ */
 export type SortKey<T> = {
-  [K in keyof T]: K extends 'id' ? never : T[K] extends string | number ? K : never;
+  [K in keyof T]: T[K] extends string | number ? K : never;
 }[keyof T] &
   string;
 
