@@ -58,6 +58,7 @@ function resourceContext(model: ResourceModel, every: EveryResource): object {
     base: model.softDelete ? 'SoftDeletableTenantEntity' : 'TenantScopedEntity',
     uniqueIndexes: [...model.unique, ...model.keys.filter((k) => k.unique).map((k) => k.property)].map((p) => `'tenantId', '${p}'`),
     members: entityMembers(model),
+    patterns: model.fields.flatMap((f) => (f.pattern === undefined ? [] : [f.pattern])),
     hasRelations: model.keys.length + model.collections.length > 0,
     create: [...model.fields.map((f) => `${f.property}: ${f.create}`), ...model.keys.map((k) => `${k.property}: ${k.create}`), ...model.collections.map((c) => `${c.property}: z.array(Id).max(100).optional()`)],
     update: [
@@ -118,7 +119,18 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
     })),
     { template: 'schemas.ts.hbs', path: `${dir}/schemas.ts`, context, sources: sharedSources },
     { template: 'service.base.ts.hbs', path: `${dir}/service.base.ts`, context, sources: [...sharedSources, ...own, schemaTypes] },
-    { template: 'routes.base.ts.hbs', path: `${dir}/routes.base.ts`, context, sources: [] },
+    {
+      template: 'routes.base.ts.hbs',
+      path: `${dir}/routes.base.ts`,
+      context,
+      sources: [
+        { from: '../../modules/core/index.js', values: ['defineRoute', 'pageRequestOf', 'pageSchema'], types: ['RouteDefinition'] },
+        { from: '../shared/list-query.js', values: ['checkListQuery', 'filtersOf'] },
+        { from: '../shared/schemas.js', values: ['IdParams'] },
+        schemas,
+        { from: './service.base.js', types: [`${model.plural.className}ServiceBase`] },
+      ],
+    },
     { template: 'service.ts.hbs', path: `${dir}/service.ts`, context, sources: [] },
     { template: 'routes.ts.hbs', path: `${dir}/routes.ts`, context, sources: [] },
     {
@@ -139,7 +151,7 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
       path: `${dir}/tests/${model.name}.test.ts`,
       context,
       sources: [
-        { from: '../../testing/resource-api.js', values: ['allResourcePermissions', 'as', 'startResourceTestApp', 'unique'], types: ['Caller'] },
+        { from: '../../testing/resource-api.js', values: ['allPermissionsBut', 'as', 'startResourceTestApp', 'unique'], types: ['Caller'] },
         { from: '../../testing/samples.js', values: [`create${model.singular.className}`, `${model.singular.propertyName}Body`, ...targetsOfTests], types: ['Row'] },
         ...entitySources(model, 'tests').slice(0, 1),
         { from: '../routes.base.js', values: [`${model.plural.propertyName}Permissions`] },

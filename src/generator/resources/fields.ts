@@ -1,5 +1,5 @@
 import type { ResourceField } from '../../manifest/resource-checks.js';
-import { tsString } from '../escape.js';
+import { quoted } from './layout.js';
 import { names } from '../names.js';
 
 /*
@@ -25,6 +25,8 @@ export interface FieldModel {
   create: string;
   update: string;
   response: string;
+  /** `const codePattern = /^[A-Z]+$/;` for a field with a pattern: the schemas name it. */
+  pattern?: string;
   /** The list filter's schema, when the field is filterable. */
   filter: string;
   /** A TypeScript expression of a valid value; `unique(...)` where the field must differ between rows. */
@@ -41,7 +43,7 @@ function columnType(field: ResourceField): { entity: string; migration: string; 
   const varchar = (n: number) => ({ entity: `type: 'varchar', length: ${n}`, migration: `type: 'varchar', length: '${n}'` });
   switch (field.type) {
     case 'enum':
-      return { ...varchar(length(field) ?? 63), ts: (field.values ?? []).map((v) => tsString(v).replace(/^"|"$/g, "'")).join(' | ') };
+      return { ...varchar(length(field) ?? 63), ts: (field.values ?? []).map((v) => quoted(v)).join(' | ') };
     case 'string':
     case 'email':
     case 'url':
@@ -71,7 +73,7 @@ function zodOf(field: ResourceField): string {
   switch (field.type) {
     case 'string': {
       const min = field.min_length === undefined ? '' : `.min(${field.min_length})`;
-      const pattern = field.pattern === undefined ? '' : `.regex(${String(new RegExp(field.pattern))})`;
+      const pattern = field.pattern === undefined ? '' : `.regex(${names(field.name).propertyName}Pattern)`;
       return `z.string()${min}.max(${max ?? 255})${pattern}`;
     }
     case 'text':
@@ -85,7 +87,7 @@ function zodOf(field: ResourceField): string {
     case 'integer':
       return `z.int32()${field.min === undefined ? '' : `.min(${field.min})`}${field.max === undefined ? '' : `.max(${field.max})`}`;
     case 'decimal': {
-      const bounds = [field.min === undefined ? '' : `min: ${tsString(String(field.min))}`, field.max === undefined ? '' : `max: ${tsString(String(field.max))}`].filter(Boolean);
+      const bounds = [field.min === undefined ? '' : `min: ${quoted(String(field.min))}`, field.max === undefined ? '' : `max: ${quoted(String(field.max))}`].filter(Boolean);
       return `decimalString(${field.precision ?? 10}, ${field.scale ?? 0}${bounds.length ? `, { ${bounds.join(', ')} }` : ''})`;
     }
     case 'boolean':
@@ -95,7 +97,7 @@ function zodOf(field: ResourceField): string {
     case 'datetime':
       return 'Instant';
     case 'enum':
-      return `z.enum([${(field.values ?? []).map((v) => tsString(v)).join(', ')}])`;
+      return `z.enum([${(field.values ?? []).map((v) => quoted(v)).join(', ')}])`;
     case 'json':
       return 'JsonObject';
   }
@@ -108,7 +110,7 @@ function responseZodOf(field: ResourceField): string {
     case 'boolean':
       return 'z.boolean()';
     case 'enum':
-      return `z.enum([${(field.values ?? []).map((v) => tsString(v)).join(', ')}])`;
+      return `z.enum([${(field.values ?? []).map((v) => quoted(v)).join(', ')}])`;
     case 'json':
       return 'JsonObject';
     default:
@@ -128,8 +130,8 @@ function filterOf(field: ResourceField): string {
 }
 
 function defaultLiteral(field: ResourceField): string {
-  if (field.type === 'decimal') return tsString(Number(field.default).toFixed(field.scale ?? 0));
-  return typeof field.default === 'string' ? tsString(field.default) : String(field.default);
+  if (field.type === 'decimal') return quoted(Number(field.default).toFixed(field.scale ?? 0));
+  return typeof field.default === 'string' ? quoted(field.default) : String(field.default);
 }
 
 /** A valid value: the default when there is one, else one built for the type and its limits. */
@@ -139,8 +141,8 @@ function sampleOf(field: ResourceField): { sample: string; varies: boolean } {
   switch (field.type) {
     case 'string':
     case 'text':
-      if (field.pattern !== undefined) return { sample: tsString(field.example ?? field.default ?? ''), varies: false };
-      return { sample: `unique(${tsString(names(field.name).fileName)}, ${Math.max(max, field.min_length ?? 0)})`, varies: true };
+      if (field.pattern !== undefined) return { sample: quoted(String(field.example ?? field.default ?? '')), varies: false };
+      return { sample: `unique(${quoted(names(field.name).fileName)}, ${Math.max(max, field.min_length ?? 0)})`, varies: true };
     case 'email':
       return { sample: "`${unique('person')}@example.test`", varies: true };
     case 'url':
@@ -154,7 +156,7 @@ function sampleOf(field: ResourceField): { sample: string; varies: boolean } {
     case 'decimal': {
       const low = Number(field.min ?? 0);
       const value = field.max !== undefined && Number(field.max) < 1 ? low : Math.max(low, 1);
-      return { sample: tsString(value.toFixed(field.scale ?? 0)), varies: false };
+      return { sample: quoted(value.toFixed(field.scale ?? 0)), varies: false };
     }
     case 'boolean':
       return { sample: 'true', varies: false };
@@ -163,7 +165,7 @@ function sampleOf(field: ResourceField): { sample: string; varies: boolean } {
     case 'datetime':
       return { sample: "'2026-01-02T03:04:05.000Z'", varies: false };
     case 'enum':
-      return { sample: tsString(field.values?.[0] ?? ''), varies: false };
+      return { sample: quoted(field.values?.[0] ?? ''), varies: false };
     case 'json':
       return { sample: "{ sample: true }", varies: false };
   }
@@ -192,6 +194,7 @@ export function fieldModel(field: ResourceField): FieldModel {
     update: nullable ? `${value}.nullish()` : `${value}.optional()`,
     response: `${responseZodOf(field)}${nullable ? '.nullable()' : ''}`,
     filter: `${filterOf(field)}.optional()`,
+    ...(field.pattern === undefined ? {} : { pattern: `const ${property}Pattern = ${String(new RegExp(field.pattern))};` }),
     sample,
     sampleVaries: varies,
   };

@@ -1,3 +1,4 @@
+import { tsString } from '../escape.js';
 import { printWidth } from '../wire.js';
 
 /*
@@ -18,7 +19,37 @@ export function printArray(indent: number, head: string, items: readonly string[
   const pad = ' '.repeat(indent);
   const line = `${pad}${head}[${items.join(', ')}]${tail}`;
   if (items.length === 0 || (line.length <= printWidth && !alwaysBreaks(items))) return line;
-  return `${pad}${head}[\n${items.map((item) => `${pad}  ${item},\n`).join('')}${pad}]${tail}`;
+  return `${pad}${head}[\n${items.map((item) => `${element(item, indent + 2)},\n`).join('')}${pad}]${tail}`;
+}
+
+/** The top-level entries of an object literal's text `{ a: 1, b: [2, 3] }`. */
+function entriesOf(object: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 2;
+  for (let i = 2; i < object.length - 2; i++) {
+    const c = object[i] as string;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      entries.push(object.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  entries.push(object.slice(start, object.length - 2).trim());
+  return entries;
+}
+
+/** One element of a broken array: on its line when it fits, else an object literal with one entry per line. */
+function element(item: string, indent: number): string {
+  const pad = ' '.repeat(indent);
+  if (indent + item.length + 1 <= printWidth || !item.startsWith('{ ') || !item.endsWith(' }')) return `${pad}${item}`;
+  return `${pad}{\n${entriesOf(item).map((entry) => `${pad}  ${entry},\n`).join('')}${pad}}`;
 }
 
 /** `import { a, b } from 'x';`, or one name per line when it is too long. Names are sorted as written. */
@@ -33,4 +64,16 @@ export function importLine(names: readonly string[], from: string, typeOnly = fa
 export function usedNames(candidates: readonly string[], text: string): string[] {
   // Not a property (`x.name`), but a spread (`...name`) is a use.
   return candidates.filter((name) => new RegExp(`(?<![\\w$])(?<!(?:^|[^.])\\.)${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
+}
+
+/**
+ * A string literal as Prettier writes it with `singleQuote`: single quotes, unless the text holds more single
+ * quotes than double ones. Built on tsString, so nothing in the text can end the literal or the line.
+ */
+export function quoted(value: string): string {
+  const json = tsString(value);
+  const singles = (value.match(/'/g) ?? []).length;
+  const doubles = (value.match(/"/g) ?? []).length;
+  if (singles > doubles) return json;
+  return `'${json.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }

@@ -4,12 +4,12 @@ import Handlebars from 'handlebars';
 import { GenerateError } from '../../errors.js';
 import type { Resource } from '../../manifest/resource-checks.js';
 import { templatesDir } from '../../paths.js';
-import { tsString } from '../escape.js';
 import type { Origin } from '../render.js';
 import { withMarker } from '../render.js';
 import type { Tree } from '../tree.js';
 import { contexts, resourceFiles, testingSources } from './contexts.js';
 import { importsFor, type ImportSource } from './imports.js';
+import { quoted } from './layout.js';
 import { creationOrder, migrationOf } from './migration.js';
 import { resourceModel } from './model.js';
 
@@ -20,7 +20,7 @@ export const resourceTemplatesDir = join(templatesDir, 'resources');
 const importsMark = '\u0000imports\u0000';
 
 const hb = Handlebars.create();
-hb.registerHelper('ts', (v: unknown) => tsString(v));
+hb.registerHelper('ts', (v: unknown) => quoted(String(v)));
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 function template(file: string): HandlebarsTemplateDelegate {

@@ -8,6 +8,11 @@ import { TEST_PERMISSIONS_HEADER, TEST_SUBJECT_HEADER, testPrincipalsModule } fr
 /** Every permission the resources declare: what a caller of `as` holds unless told otherwise. */
 export const allResourcePermissions = (resourcesModule.permissions ?? []).map((permission) => permission.name);
 
+/** Every resource permission but one: the caller a 403 test needs. */
+export function allPermissionsBut(permission: string): string[] {
+  return allResourcePermissions.filter((name) => name !== permission);
+}
+
 /** The app with the test principals module, for the resources' tests. */
 export function startResourceTestApp(): Promise<TestApp> {
   return startTestApp({ modules: [testPrincipalsModule] });
