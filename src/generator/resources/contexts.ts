@@ -1,5 +1,5 @@
-import { printArray } from './layout.js';
-import { sharedSources, type ImportSource } from './imports.js';
+import { printArray, printObject } from './layout.js';
+import { platform, sharedSources, type ImportSource } from './imports.js';
 import { tablesOf, type MigrationModel } from './migration.js';
 import type { ResourceModel, TargetModel } from './model.js';
 
@@ -46,6 +46,14 @@ function entityMembers(model: ResourceModel): string[][] {
 /** The object literal of a change: Prettier prints `{}` for none and `{ a: 1 }` for some. */
 const literal = (entries: string[]) => (entries.length ? `{ ${entries.join(', ')} }` : '{}');
 
+/** `async list(...)` on one line when it fits, else one parameter per line, as Prettier prints it. */
+function listSignature(model: ResourceModel, sortType: string): string {
+  const name = model.singular.className;
+  const params = [`filters: ${name}Filters`, `sort: ListSort<${sortType}>`, 'page: PageRequest'];
+  const line = `  async list(${params.join(', ')}): Promise<Page<${name}Response>> {`;
+  return line.length <= 120 ? line : `  async list(\n${params.map((p) => `    ${p},\n`).join('')}  ): Promise<Page<${name}Response>> {`;
+}
+
 function resourceContext(model: ResourceModel, every: EveryResource): object {
   const migration = every.migrations.get(model.name) as MigrationModel;
   const change = model.changeable ? [`${model.changeable.property}: ${model.changeable.sample}`] : [];
@@ -75,8 +83,9 @@ function resourceContext(model: ResourceModel, every: EveryResource): object {
       ...model.collections.map((c) => `${c.property}: z.array(z.string())`),
       ...(model.versioned ? ['version: z.int32()'] : []),
     ],
+    listSignature: listSignature(model, model.sortable.length ? `(typeof ${model.singular.propertyName}Sortable)[number]` : `'id'`),
     sortableList: model.sortable.map((s) => `'${s}'`).join(', '),
-    filterList: model.filters.map((f) => `'${f.property}'`).join(', '),
+    filterableLine: printArray(0, 'const filterable: readonly string[] = ', model.filters.map((f) => `'${f.property}'`), ';'),
     uniqueList: model.unique.map((u) => `'${u}'`).join(', '),
     createSpread: model.collections.length ? `const { ${[...model.collections.map((c) => c.property), '...values'].join(', ')} } = input;` : 'const values = input;',
     updateSpread:
@@ -96,6 +105,13 @@ function resourceContext(model: ResourceModel, every: EveryResource): object {
     changeVersioned: literal([...change, ...version]),
     versionOnly: literal(version),
     bodyValue: bodyValue('caller'),
+    bodyValueOther: bodyValue('other'),
+    foreignKeys: printArray(4, 'const foreignKeys: Record<string, unknown>[] = ', [
+      ...model.keys.map((k) => `{ ${k.property}: (await ${k.target.create}(other)).id }`),
+      ...model.collections.map((c) => `{ ${c.property}: [(await ${c.target.create}(other)).id] }`),
+    ], ';'),
+    taken: printArray(4, 'const taken = ', model.unique.map((u) => `{ ${u}: first.${u} }`), ';'),
+    sameValues: printObject(4, 'const sameValues = ', model.unique.map((u) => `${u}: first.${u}`), ';'),
     bodySpread: model.keys.some((k) => !k.nullable) ? `(${bodyValue('caller')})` : bodyValue('caller'),
     bodySpreadOther: model.keys.some((k) => !k.nullable) ? `(${bodyValue('other')})` : bodyValue('other'),
   };
@@ -124,7 +140,7 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
       path: `${dir}/routes.base.ts`,
       context,
       sources: [
-        { from: '../../modules/core/index.js', values: ['defineRoute', 'pageRequestOf', 'pageSchema'], types: ['RouteDefinition'] },
+        platform('fromResourceFolder'),
         { from: '../shared/list-query.js', values: ['checkListQuery', 'filtersOf'] },
         { from: '../shared/schemas.js', values: ['IdParams'] },
         schemas,
@@ -173,7 +189,7 @@ export function contexts(models: ResourceModel[], migrations: Map<string, Migrat
     migrationsLine: printArray(2, 'migrations: ', ordered.map((m) => m.className), ','),
   };
   const appSources: ImportSource[] = [
-    { from: '../modules/core/index.js', types: ['AppModule'] },
+    platform('fromResourcesFolder'),
     ...models.map((m) => ({ from: `./${m.name}/index.js`, values: [`${m.plural.propertyName}Resource`] })),
     ...ordered.map((m) => ({ from: `./${m.file.replace(/^src\/resources\//, '').replace(/\.ts$/, '.js')}`, values: [m.className] })),
   ];

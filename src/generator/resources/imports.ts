@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templatesDir } from '../../paths.js';
 import { importLine, usedNames } from './layout.js';
 
 /*
@@ -11,25 +14,25 @@ export interface ImportSource {
   types?: readonly string[];
 }
 
+interface Platform {
+  fromResourceFolder: string;
+  fromResourcesFolder: string;
+  values: string[];
+  types: string[];
+}
+
+let loaded: Platform | undefined;
+/** The platform's building blocks, as templates/resources/platform.json names them. */
+export function platform(from: 'fromResourceFolder' | 'fromResourcesFolder'): ImportSource {
+  loaded ??= JSON.parse(readFileSync(join(templatesDir, 'resources', 'platform.json'), 'utf8')) as Platform;
+  return { from: loaded[from], values: loaded.values, types: loaded.types };
+}
+
 /** The libraries and shared files every resource file may draw on, relative to src/resources/<name>/. */
 export const sharedSources: readonly ImportSource[] = [
   { from: 'typeorm', values: ['Column', 'Entity', 'In', 'Index', 'IsNull', 'JoinColumn', 'ManyToOne', 'VersionColumn'] },
   { from: 'zod', values: ['z'] },
-  {
-    from: '../../modules/core/index.js',
-    values: [
-      'found',
-      'NotFoundError',
-      'PageQuery',
-      'SoftDeletableTenantEntity',
-      'softDeleteColumn',
-      'tenantIndex',
-      'TenantScopedEntity',
-      'tenantRepository',
-      'tenantScopedColumns',
-    ],
-    types: ['ModuleContext', 'Page', 'PageRequest', 'TenantRepository'],
-  },
+  platform('fromResourceFolder'),
   { from: '../shared/columns.js', values: ['decimal'] },
   { from: '../shared/conflicts.js', values: ['staleVersion', 'writing'] },
   { from: '../shared/list-query.js', types: ['ListSort'] },
@@ -57,8 +60,8 @@ export function importsFor(code: string, sources: readonly ImportSource[]): stri
   const plain = codeOnly(code);
   const lines: string[] = [];
   for (const source of sources) {
-    const values = usedNames(source.values ?? [], plain);
-    const types = usedNames(source.types ?? [], plain);
+    const values = usedNames([...new Set(source.values)], plain);
+    const types = usedNames([...new Set(source.types)], plain);
     if (values.length === 0 && types.length === 0) continue;
     if (values.length === 0) lines.push(importLine(types, source.from, true));
     else lines.push(importLine([...values, ...types.map((t) => `type ${t}`)], source.from));

@@ -52,11 +52,21 @@ function element(item: string, indent: number): string {
   return `${pad}{\n${entriesOf(item).map((entry) => `${pad}  ${entry},\n`).join('')}${pad}}`;
 }
 
+/** `head{ a: 1, b: 2 }tail` on one line at `indent` when it fits, else one entry per line. */
+export function printObject(indent: number, head: string, entries: readonly string[], tail: string): string {
+  const pad = ' '.repeat(indent);
+  const line = `${pad}${head}{ ${entries.join(', ')} }${tail}`;
+  if (entries.length === 0) return `${pad}${head}{}${tail}`;
+  if (line.length <= printWidth) return line;
+  return `${pad}${head}{\n${entries.map((entry) => `${pad}  ${entry},\n`).join('')}${pad}}${tail}`;
+}
+
 /** `import { a, b } from 'x';`, or one name per line when it is too long. Names are sorted as written. */
 export function importLine(names: readonly string[], from: string, typeOnly = false): string {
   const head = `import ${typeOnly ? 'type ' : ''}`;
   const line = `${head}{ ${names.join(', ')} } from '${from}';`;
-  if (line.length <= printWidth) return line;
+  // Prettier keeps a lone specifier on its line however long.
+  if (line.length <= printWidth || names.length === 1) return line;
   return `${head}{\n${names.map((name) => `  ${name},\n`).join('')}} from '${from}';`;
 }
 

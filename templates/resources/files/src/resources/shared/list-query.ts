@@ -13,10 +13,10 @@ const invalidQuery = (detail: string) =>
  * Checks a list request's query parameters against what the resource declares: a parameter it does not know, or a
  * sort on a field that is not sortable, is a 400 naming what is allowed, never silently ignored.
  */
-export function checkListQuery<K extends string>(
+export function checkListQuery<K extends string, D extends string>(
   query: Record<string, unknown>,
-  declared: { sortable: readonly K[]; filterable: readonly string[]; defaultSort: K },
-): ListSort<K> {
+  declared: { sortable: readonly K[]; filterable: readonly string[]; defaultSort: D },
+): ListSort<K | D> {
   const known = ['limit', 'cursor', 'sort', ...declared.filterable];
   const unknown = Object.keys(query).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
