@@ -33,13 +33,13 @@ export async function generate(
   manifest: Manifest,
   manifestText: string,
   registry: Registry,
-  opts: { baseDir?: string; readExisting?: ReadExisting; knownModules?: string[] } = {},
+  opts: { baseDir?: string; readExisting?: ReadExisting; knownModules?: string[]; previous?: Record<string, string> } = {},
 ): Promise<Generated> {
   const plan = resolve(manifest, registry);
   const env = collectEnv(plan);
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
-  renderResources(plan.resources, tree);
+  renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
   tree.write('package.json', packageJson(plan));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
@@ -54,7 +54,7 @@ export async function generate(
     tree,
     plan.modules.map((m) => m.descriptor.name),
     opts.knownModules ?? [],
-    plan.resources.length > 0,
+    tree.exists('src/resources/index.ts'),
   );
   const lock: Lock = {
     forgeVersion,

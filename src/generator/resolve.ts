@@ -20,6 +20,8 @@ export interface Plan {
   modules: PlannedModule[];
   /** The manifest's own resources, in its order. */
   resources: Resource[];
+  /** Resources marked `drop: true`. */
+  droppedResources: string[];
 }
 
 /** Modules in dependency order, or the path of the first cycle found. */
@@ -73,5 +75,5 @@ export function resolve(manifest: Manifest, registry: Registry): Plan {
       reason,
     };
   });
-  return { app: { name: manifest.name, description: manifest.description, database: manifest.database }, modules, resources: manifest.resources ?? [] };
+  return { app: { name: manifest.name, description: manifest.description, database: manifest.database }, modules, resources: manifest.resources ?? [], droppedResources: manifest.droppedResources ?? [] };
 }

@@ -26,6 +26,8 @@ export interface Manifest {
   modules: ManifestModule[];
   /** The app's own entities (`resources:`), in manifest order; none when left out. */
   resources?: Resource[];
+  /** Resources marked `drop: true`: their tables go in the next migration. */
+  droppedResources?: string[];
 }
 
 /**
@@ -34,9 +36,10 @@ export interface Manifest {
  */
 export interface ManifestDocument {
   /** The top level, when it is valid. */
-  top?: Omit<Manifest, 'modules' | 'resources'>;
+  top?: Omit<Manifest, 'modules' | 'resources' | 'droppedResources'>;
   /** The `resources:` section, checked whole (each entry and every cross-reference). */
   resources: Resource[];
+  droppedResources: string[];
   /** The entries of `modules:` in order: each well-formed one, or the problems of its shape. */
   entries: ({ index: number; name: string; config: Record<string, unknown> } | { index: number; problems: Problem[] })[];
   /** The problems found at the top level, all of them. */
@@ -85,10 +88,11 @@ export function parseManifestDocument(text: string, file = 'forge.yaml', opts: {
   });
   const rawResources = resourcesSchema.safeParse((data as { resources?: unknown }).resources);
   if (!rawResources.success) problems.push(...zodProblems(rawResources.error, at, ['resources'], resourcesSchema));
-  const { resources, problems: resourceProblems } = checkResources(rawResources.data ?? {}, at);
+  const { resources, dropped, problems: resourceProblems } = checkResources(rawResources.data ?? {}, at);
   problems.push(...resourceProblems);
   return {
     resources,
+    droppedResources: dropped,
     ...(top.success ? { top: { name: top.data.name, description: top.data.description, database: top.data.database } } : {}),
     entries,
     problems,

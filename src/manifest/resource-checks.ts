@@ -45,6 +45,27 @@ export interface Resource {
   filterable: string[];
   searchable: string[];
   permissions: Record<ResourceAction, string>;
+  /** Fields and relations marked `drop: true`: their columns (and data) go in the next migration. */
+  dropFields: string[];
+  dropRelations: string[];
+}
+
+/** An entry that says only `drop: true`: what was there goes, data and all, in the next migration. */
+function isDrop(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { drop?: unknown }).drop === true;
+}
+
+/** The entries of a mapping that are drops, and the mapping without them. */
+function splitDrops(value: unknown, path: Path, at: Locate, problems: Problem[]): { kept: unknown; drops: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kept: value, drops: [] };
+  const kept: Record<string, unknown> = {};
+  const drops: string[] = [];
+  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (!isDrop(entry)) kept[key] = entry;
+    else if (Object.keys(entry as object).length === 1) drops.push(key);
+    else problems.push(at([...path, key], 'an entry marked `drop: true` says nothing else'));
+  }
+  return { kept, drops };
 }
 
 /** Names the generated columns take, and the platform's own tables. */
@@ -154,9 +175,11 @@ function defaultProblem(field: FieldSpec): string | undefined {
  * Each entry of `resources:` checked alone (its shape), then against the others: relation targets and inverses,
  * the fields the list options name, name clashes. Returns the resources in manifest order, or every problem.
  */
-export function checkResources(raw: Record<string, unknown>, at: Locate): { resources: Resource[]; problems: Problem[] } {
+export function checkResources(raw: Record<string, unknown>, at: Locate): { resources: Resource[]; dropped: string[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const parsed = new Map<string, ResourceSpec>();
+  const drops = new Map<string, { fields: string[]; relations: string[] }>();
+  const dropped: string[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (!snakeName.test(name) || name.length > 40) {
       problems.push(at(['resources'], 'a resource name is snake_case, starting with a letter, at most 40 characters', name));
@@ -166,7 +189,16 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
       problems.push(at(['resources'], `'${name}' is reserved (${reservedResources.join(', ')})`, name));
       continue;
     }
-    const result = resourceSchema.safeParse(value);
+    if (isDrop(value)) {
+      if (Object.keys(value as object).length === 1) dropped.push(name);
+      else problems.push(at(['resources', name], 'an entry marked `drop: true` says nothing else'));
+      continue;
+    }
+    const fields = splitDrops((value as { fields?: unknown } | null)?.fields, ['resources', name, 'fields'], at, problems);
+    const relations = splitDrops((value as { relations?: unknown } | null)?.relations, ['resources', name, 'relations'], at, problems);
+    drops.set(name, { fields: fields.drops, relations: relations.drops });
+    const stripped = typeof value === 'object' && value !== null ? { ...value, fields: fields.kept, ...(relations.kept === undefined ? {} : { relations: relations.kept }) } : value;
+    const result = resourceSchema.safeParse(stripped);
     if (result.success) parsed.set(name, result.data);
     else problems.push(...zodProblems(result.error, at, ['resources', name], resourceSchema));
   }
@@ -251,10 +283,12 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
       filterable: spec.filterable,
       searchable: spec.searchable,
       permissions: Object.fromEntries(resourceActions.map((a) => [a, spec.permissions[a] ?? `${name}:${a}`])) as Record<ResourceAction, string>,
+      dropFields: drops.get(name)?.fields ?? [],
+      dropRelations: drops.get(name)?.relations ?? [],
     });
   }
   if (!problems.length) problems.push(...cycleProblems(resources, at));
-  return { resources, problems };
+  return { resources, dropped, problems };
 }
 
 /** The resources a resource's table points to (its keys and its join tables), itself left out. */

@@ -47,6 +47,8 @@ export const fieldSchema = z
     pattern: z.string().min(1).max(500).optional(),
     precision: z.number().int().min(1).max(maxDecimalPrecision).optional(),
     scale: z.number().int().min(0).max(maxDecimalPrecision).optional(),
+    /** The field's name before a rename: forge renames the column instead of dropping one and adding another. */
+    renamed_from: z.string().regex(snakeName, 'must be snake_case').optional(),
     values: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'a value is 1 to 63 letters, digits, "_", "." or "-"')).min(1).optional(),
   })
   .strict();

@@ -14,10 +14,8 @@ export interface RenderedFile {
 
 export interface EveryResource {
   models: ResourceModel[];
+  /** The first migration of each resource new in this generation. */
   migrations: Map<string, MigrationModel>;
-  /** The context of the files rendered once (the module, the test samples). */
-  app: object;
-  appSources: ImportSource[];
 }
 
 const entityPath = (resource: string, file: string, from: 'same' | 'resource' | 'tests') =>
@@ -55,14 +53,14 @@ function listSignature(model: ResourceModel, sortType: string): string {
 }
 
 function resourceContext(model: ResourceModel, every: EveryResource): object {
-  const migration = every.migrations.get(model.name) as MigrationModel;
+  const migration = every.migrations.get(model.name);
   const change = model.changeable ? [`${model.changeable.property}: ${model.changeable.sample}`] : [];
   const version = model.versioned ? ['version: created.version'] : [];
   const bodyValue = (who: string) => (model.keys.some((k) => !k.nullable) ? `await ${model.singular.propertyName}Body(${who})` : `${model.singular.propertyName}Body()`);
   const collectionNames = model.collections.map((c) => c.name);
   return {
     ...model,
-    migration,
+    migration: migration ?? {},
     base: model.softDelete ? 'SoftDeletableTenantEntity' : 'TenantScopedEntity',
     uniqueIndexes: [...model.unique, ...model.keys.filter((k) => k.unique).map((k) => k.property)].map((p) => `'tenantId', '${p}'`),
     members: entityMembers(model),
@@ -161,7 +159,7 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
         ...own,
       ],
     },
-    { template: 'migration.ts.hbs', path: every.migrations.get(model.name)!.file, context, sources: sharedSources },
+    ...(every.migrations.has(model.name) ? [{ template: 'migration.ts.hbs', path: every.migrations.get(model.name)!.file, context, sources: sharedSources }] : []),
     {
       template: 'tests/resource.test.ts.hbs',
       path: `${dir}/tests/${model.name}.test.ts`,
@@ -176,24 +174,37 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
   ];
 }
 
-/** The contexts of the files rendered once, over every resource. */
+/** What every resource's files need to know of the others: their models and the migrations that create them. */
 export function contexts(models: ResourceModel[], migrations: Map<string, MigrationModel>): EveryResource {
-  const ordered = [...migrations.values()].sort((a, b) => a.number - b.number);
-  const app = {
+  return { models, migrations };
+}
+
+/** The context and import sources of the files rendered once: the module, which lists every migration, and the test samples. */
+export function appContext(models: ResourceModel[], migrations: readonly { number: number; file: string }[]): { context: object; sources: ImportSource[] } {
+  const ordered = [...migrations].sort((a, b) => a.number - b.number).map((m) => ({ ...m, className: classOf(m.file, m.number) }));
+  const context = {
     resources: models.map((m) => ({
       ...m,
       sampleUsesCaller: m.keys.some((k) => !k.nullable),
       bodyCall: m.keys.some((k) => !k.nullable) ? `(await ${m.singular.propertyName}Body(caller))` : `${m.singular.propertyName}Body()`,
     })),
-    resourcesLine: printArray(0, 'export const resources = ', models.map((m) => `${m.plural.propertyName}Resource`), ';'),
+    resourcesLine: printArray(0, 'export const resources: readonly ResourceContribution[] = ', models.map((m) => `${m.plural.propertyName}Resource`), ';'),
     migrationsLine: printArray(2, 'migrations: ', ordered.map((m) => m.className), ','),
   };
-  const appSources: ImportSource[] = [
+  const sources: ImportSource[] = [
     platform('fromResourcesFolder'),
+    { from: './shared/resource.js', types: ['ResourceContribution'] },
     ...models.map((m) => ({ from: `./${m.name}/index.js`, values: [`${m.plural.propertyName}Resource`] })),
     ...ordered.map((m) => ({ from: `./${m.file.replace(/^src\/resources\//, '').replace(/\.ts$/, '.js')}`, values: [m.className] })),
   ];
-  return { models, migrations, app, appSources };
+  return { context, sources };
+}
+
+/** A migration's class from its file: `2000000000003-create-labels.ts` → ResourcesCreateLabels2000000000003. */
+function classOf(file: string, number: number): string {
+  const [, verb = '', rest = ''] = /\d+-(create|change)-(.+)\.ts$/.exec(file) ?? [];
+  const subject = verb === 'create' ? rest.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('') : '';
+  return `Resources${verb.charAt(0).toUpperCase()}${verb.slice(1)}${subject}${String(number)}`;
 }
 
 /** What the shared test helpers import. */

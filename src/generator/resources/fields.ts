@@ -19,6 +19,13 @@ export interface FieldModel {
   property: string;
   description: string;
   nullable: boolean;
+  /** The column as the schema snapshot compares it (see snapshot.ts). */
+  columnType: string;
+  length?: number;
+  precision?: number;
+  scale?: number;
+  /** SQL of the default, the value rows that exist get when the column is added later. */
+  fill?: string;
   /** The entity's decorators and property, one line each. */
   entity: string[];
   migration: string;
@@ -37,6 +44,14 @@ export interface FieldModel {
 
 function length(field: ResourceField): number | undefined {
   return field.max_length ?? defaultLengths[field.type];
+}
+
+/** The field's default as an SQL literal, both databases alike. */
+function fillOf(field: ResourceField): string | undefined {
+  if (field.default === undefined) return undefined;
+  if (field.type === 'boolean') return field.default === true ? 'TRUE' : 'FALSE';
+  if (field.type === 'integer' || field.type === 'decimal') return String(field.default);
+  return `'${String(field.default).replace(/'/g, "''")}'`;
 }
 
 function columnType(field: ResourceField): { entity: string; migration: string; ts: string } {
@@ -183,11 +198,17 @@ export function fieldModel(field: ResourceField): FieldModel {
   ];
   const value = zodOf(field);
   const { sample, varies } = sampleOf(field);
+  const sqlType = /type: '([\w-]+)'/.exec(type.migration)?.[1] ?? field.type;
+  const fill = fillOf(field);
   return {
     name: field.name,
     property,
     description: field.description ?? '',
     nullable,
+    columnType: sqlType,
+    ...(sqlType === 'varchar' ? { length: length(field) ?? 255 } : {}),
+    ...(field.type === 'decimal' ? { precision: field.precision ?? 10, scale: field.scale ?? 0 } : {}),
+    ...(fill === undefined ? {} : { fill }),
     entity,
     migration: `{ name: '${property}', ${type.migration}, isNullable: ${String(nullable)} }`,
     create: field.required ? value : field.default !== undefined ? `${value}.default(${defaultLiteral(field)})` : `${value}.nullish()`,

@@ -68,3 +68,9 @@ export function importsFor(code: string, sources: readonly ImportSource[]): stri
   }
   return lines.join('\n');
 }
+
+/** What a migration that changes tables may use. */
+export const migrationSources: readonly ImportSource[] = [
+  { from: 'typeorm', values: ['Table', 'TableColumn', 'TableForeignKey', 'TableIndex'], types: ['MigrationInterface', 'QueryRunner'] },
+  platform('fromResourceFolder'),
+];

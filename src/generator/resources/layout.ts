@@ -23,7 +23,7 @@ export function printArray(indent: number, head: string, items: readonly string[
 }
 
 /** The top-level entries of an object literal's text `{ a: 1, b: [2, 3] }`. */
-function entriesOf(object: string): string[] {
+export function entriesOf(object: string): string[] {
   const entries: string[] = [];
   let depth = 0;
   let quote: string | undefined;

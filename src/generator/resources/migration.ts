@@ -2,6 +2,7 @@ import type { Resource } from '../../manifest/resource-checks.js';
 import { dependenciesOf } from '../../manifest/resource-checks.js';
 import { printArray } from './layout.js';
 import type { ResourceModel } from './model.js';
+import { tablesOfModel, type TableSnapshot } from './snapshot.js';
 
 /*
  * The first migration of each resource: its table, and the join tables of its many_to_many relations, created in
@@ -43,36 +44,18 @@ export function migrationOf(model: ResourceModel, index: number): MigrationModel
   };
 }
 
-const keyColumn = (name: string, nullable: boolean) => `{ name: '${name}', type: 'varchar', length: '36', isNullable: ${String(nullable)} }`;
-const foreignKey = (column: string, table: string, onDelete: string) =>
-  `{ columnNames: ['${column}'], referencedTableName: '${table}', referencedColumnNames: ['id'], onDelete: '${onDelete}' }`;
-
-/** The tables the migration creates, each as the lines of its `new Table({...})` properties. */
-export function tablesOf(model: ResourceModel): { name: string; columns: string; indices: string; foreignKeys: string }[] {
+/** A table's `new Table({...})` properties as the create migration writes them, at the indent of its body. */
+export function tableProperties(table: TableSnapshot): { name: string; columns: string; indices: string; foreignKeys: string } {
   const indent = 8;
-  const own = {
-    name: model.name,
-    columns: printArray(indent, 'columns: ', [
-      '...tenantScopedColumns(queryRunner)',
-      ...model.fields.map((f) => f.migration),
-      ...model.keys.map((k) => keyColumn(k.property, k.nullable)),
-      ...(model.softDelete ? ['softDeleteColumn(queryRunner)'] : []),
-      ...(model.versioned ? ["{ name: 'version', type: 'integer', isNullable: false }"] : []),
-    ], ','),
-    indices: printArray(indent, 'indices: ', [
-      'tenantIndex()',
-      ...model.unique.map((p) => `{ columnNames: ['tenantId', '${p}'], isUnique: true }`),
-      ...model.keys.filter((k) => k.unique).map((k) => `{ columnNames: ['tenantId', '${k.property}'], isUnique: true }`),
-      ...model.fields.filter((f) => f.entity[0] === '@Index()').map((f) => `{ columnNames: ['${f.property}'] }`),
-      ...model.keys.map((k) => `{ columnNames: ['${k.property}'] }`),
-    ], ','),
-    foreignKeys: model.keys.length ? printArray(indent, 'foreignKeys: ', model.keys.map((k) => foreignKey(k.property, k.target.resource, k.onDelete)), ',') : '',
+  return {
+    name: table.name,
+    columns: printArray(indent, 'columns: ', table.columns.map((c) => c.code), ','),
+    indices: printArray(indent, 'indices: ', table.indices, ','),
+    foreignKeys: table.foreignKeys.length ? printArray(indent, 'foreignKeys: ', table.foreignKeys.map((f) => f.code), ',') : '',
   };
-  const joins = model.collections.map((c) => ({
-    name: c.table,
-    columns: printArray(indent, 'columns: ', ['...tenantScopedColumns(queryRunner)', keyColumn(c.ownKey, false), keyColumn(c.otherKey, false)], ','),
-    indices: printArray(indent, 'indices: ', ['tenantIndex()', `{ columnNames: ['${c.ownKey}', '${c.otherKey}'], isUnique: true }`, `{ columnNames: ['${c.otherKey}'] }`], ','),
-    foreignKeys: printArray(indent, 'foreignKeys: ', [foreignKey(c.ownKey, model.name, 'CASCADE'), foreignKey(c.otherKey, c.target.resource, 'CASCADE')], ','),
-  }));
-  return [own, ...joins];
+}
+
+/** The tables the resource's first migration creates. */
+export function tablesOf(model: ResourceModel): ReturnType<typeof tableProperties>[] {
+  return tablesOfModel(model).map(tableProperties);
 }

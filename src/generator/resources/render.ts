@@ -7,14 +7,23 @@ import { templatesDir } from '../../paths.js';
 import type { Origin } from '../render.js';
 import { withMarker } from '../render.js';
 import type { Tree } from '../tree.js';
-import { contexts, resourceFiles, testingSources } from './contexts.js';
-import { importsFor, type ImportSource } from './imports.js';
+import { InputError } from '../../errors.js';
+import { names } from '../names.js';
+import { appContext, contexts, resourceFiles, testingSources } from './contexts.js';
+import { evolve } from './evolve.js';
+import { importsFor, migrationSources, type ImportSource } from './imports.js';
 import { quoted } from './layout.js';
-import { creationOrder, migrationOf } from './migration.js';
+import { creationOrder, firstMigrationNumber, migrationOf } from './migration.js';
+import { parseSnapshot, snapshotJson, snapshotPath, tablesOfModel } from './snapshot.js';
 import { resourceModel } from './model.js';
 
 /** templates/resources: `resource/` is rendered once per resource, `files/` once for the app (when it has any). */
 export const resourceTemplatesDir = join(templatesDir, 'resources');
+
+/** What the last generation wrote: its copy of each generated file (or the file on disk). */
+export interface PreviousGeneration {
+  read: (path: string) => string | undefined;
+}
 
 /** Where the rendered import block goes, so it is worked out from the code the template produced. */
 const importsMark = '\u0000imports\u0000';
@@ -55,29 +64,61 @@ function walk(dir: string): string[] {
  * (`*.base.ts`), the service and routes that are yours, its contribution, its first migration and its tests; once,
  * the `resources` module that gathers them, the shared helpers and the test helpers. Nothing when there are none.
  */
-export function renderResources(resources: readonly Resource[], tree: Tree, dir = resourceTemplatesDir): void {
-  if (resources.length === 0) return;
+export function renderResources(
+  resources: readonly Resource[],
+  tree: Tree,
+  previous: PreviousGeneration = { read: () => undefined },
+  dropped: readonly string[] = [],
+  dir = resourceTemplatesDir,
+): void {
+  const snapshot = parseSnapshot(previous.read(snapshotPath));
+  if (resources.length === 0 && snapshot === undefined) return;
   const all = new Map(resources.map((r) => [r.name, r]));
   const models = new Map(resources.map((r) => [r.name, resourceModel(r, all)]));
-  const migrations = new Map(creationOrder(resources).map((r, i) => [r.name, migrationOf(models.get(r.name)!, i)]));
-  const every = contexts([...models.values()], migrations);
+  const tables = Object.fromEntries([...models.values()].flatMap(tablesOfModel).map((t) => [t.name, t]));
+  const shipped = snapshot?.migrations ?? [];
+  const known = new Set(Object.values(snapshot?.tables ?? {}).map((t) => t.resource));
+  const created = creationOrder(resources).filter((r) => !known.has(r.name));
+  const migrations = new Map(created.map((r, i) => [r.name, migrationOf(models.get(r.name)!, shipped.length + i)]));
+  const change = snapshot === undefined ? undefined : evolve(snapshot.tables, tables, resources, dropped);
+  if (change?.problems.length) throw new InputError('resource-change-refused', change.problems);
   const emit = (origin: Origin, path: string, file: string, context: object, sources: readonly ImportSource[]) => {
     if (tree.exists(path)) throw new GenerateError('file-clash', path, `written by a module and by the resources of forge.yaml`);
     tree.write(path, withMarker(path, origin, renderTemplate(file, context, sources)));
   };
+  // Migrations that shipped are written again exactly as they were: never rendered anew.
+  for (const migration of shipped) {
+    const text = previous.read(migration.file);
+    if (text === undefined) throw new GenerateError('migration-missing', migration.file, `shipped in an earlier generation (${snapshotPath}) and is gone; restore it from version control`);
+    tree.write(migration.file, text);
+  }
+  const every = contexts([...models.values()], migrations);
   for (const model of models.values()) {
     for (const { template: name, path, context, sources } of resourceFiles(model, every)) {
       emit({ resource: model.name }, path, join(dir, 'resource', name), context, sources);
     }
   }
-  const files = join(dir, 'files');
-  for (const file of walk(files)) {
-    const path = file.replace(/\.hbs$/, '');
-    if (!file.endsWith('.hbs')) {
-      if (tree.exists(path)) throw new GenerateError('file-clash', path, `written by a module and by the resources of forge.yaml`);
-      tree.write(path, withMarker(path, 'resources', readFileSync(join(files, file), 'utf8')));
-      continue;
-    }
-    emit('resources', path, join(files, file), every.app, file.includes('testing/') ? testingSources : every.appSources);
+  const numbers = [...shipped.map((m) => ({ number: m.number, file: m.file })), ...[...migrations.values()].map((m) => ({ number: m.number, file: m.file }))];
+  if (change !== undefined && change.up.length) {
+    const number = firstMigrationNumber + numbers.length + 1;
+    const subject = change.touched.length <= 2 ? change.touched.map((t) => names(t).fileName).join('-') : 'resources';
+    const file = `src/resources/migrations/${number}-change-${subject}.ts`;
+    const context = { className: `ResourcesChange${number}`, touched: change.touched.join(', '), up: change.up.join('\n'), down: change.down.join('\n') };
+    emit('resources', file, join(dir, 'change-migration.ts.hbs'), context, migrationSources);
+    numbers.push({ number, file });
   }
+  {
+    const files = join(dir, 'files');
+    const app = appContext([...models.values()], numbers);
+    for (const file of walk(files)) {
+      const path = file.replace(/\.hbs$/, '');
+      if (!file.endsWith('.hbs')) {
+        if (tree.exists(path)) throw new GenerateError('file-clash', path, `written by a module and by the resources of forge.yaml`);
+        tree.write(path, withMarker(path, 'resources', readFileSync(join(files, file), 'utf8')));
+        continue;
+      }
+      emit('resources', path, join(files, file), app.context, file.includes('testing/') ? testingSources : app.sources);
+    }
+  }
+  tree.write(snapshotPath, snapshotJson({ migrations: numbers, tables }));
 }
