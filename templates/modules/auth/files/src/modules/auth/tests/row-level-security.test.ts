@@ -78,7 +78,12 @@ describe.skipIf(!onPostgres)('auth behind PostgreSQL row-level security', () => 
 
   it('when an owner defines a role and invites with it, then the holder gets it and another tenant sees none of it', async () => {
     const owner = await registerOwner(t);
-    await request(t.app).post('/auth/roles').set(bearer(owner.accessToken)).send({ name: 'inviter', permissions: ['auth:users:invite'] }).expect(201);
+    // A member's permissions (every module's reads among them) beside the invitation right: nobody hands out a
+    // role holding more than their own, so an inviter who holds less than a member could not invite one.
+    const builtIn = await request(t.app).get('/auth/roles').set(bearer(owner.accessToken)).expect(200);
+    const member = (builtIn.body as { items: { name: string; permissions: string[] }[] }).items.find((role) => role.name === 'member');
+    const permissions = [...(member?.permissions ?? []), 'auth:users:invite'];
+    await request(t.app).post('/auth/roles').set(bearer(owner.accessToken)).send({ name: 'inviter', permissions }).expect(201);
     const email = `inviter-${owner.tenantId}@example.com`;
     await request(t.app).post('/auth/invitations').set(bearer(owner.accessToken)).send({ email, role: 'inviter' }).expect(201);
     const joined = await request(t.app).post('/auth/register').send({ email, password: strongPassword(), inviteToken: lastMailTo(t, email)?.token }).expect(201);
