@@ -61,6 +61,7 @@ function resourceContext(model: ResourceModel, every: EveryResource): object {
   return {
     ...model,
     migration: migration ?? {},
+    tagDescription: model.rawDescription || `The ${model.plural.title.toLowerCase()} of a tenant`,
     base: model.softDelete ? 'SoftDeletableTenantEntity' : 'TenantScopedEntity',
     uniqueIndexes: [...model.unique, ...model.keys.filter((k) => k.unique).map((k) => k.property)].map((p) => `'tenantId', '${p}'`),
     members: entityMembers(model),

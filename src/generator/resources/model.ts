@@ -58,7 +58,10 @@ export interface CollectionModel {
 
 export interface ResourceModel {
   name: string;
+  /** For comments (one line, inert). */
   description: string;
+  /** As the manifest says it, for string literals. */
+  rawDescription: string;
   /** Task / task / task (file) */
   singular: Names;
   /** Tasks / tasks */
@@ -151,6 +154,7 @@ export function resourceModel(resource: Resource, all: Map<string, Resource>): R
   return {
     name: resource.name,
     description: commentText(resource.description),
+    rawDescription: resource.description,
     singular: names(resource.singular),
     plural: names(resource.name),
     title: names(resource.singular).title.toLowerCase(),
