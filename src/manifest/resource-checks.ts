@@ -206,6 +206,7 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
   const singulars = new Map<string, string>();
   for (const [name, spec] of parsed) {
     const path = ['resources', name];
+    if (spec.scope === 'global') problems.push(at([...path, 'scope'], 'global resources are not generated yet: every resource belongs to a tenant (leave `scope` out)'));
     const singular = spec.singular ?? singularOf(name);
     const clash = singulars.get(singular);
     if (clash !== undefined) problems.push(at(['resources'], `one row of '${name}' and of '${clash}' would both be called '${singular}'; set \`singular:\``, name));

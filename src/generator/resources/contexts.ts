@@ -74,7 +74,13 @@ function resourceContext(model: ResourceModel, every: EveryResource): object {
       ...model.collections.map((c) => `${c.property}: z.array(Id).max(100).optional()`),
       ...(model.versioned ? ['version: z.int32().min(1).max(2147483647)'] : []),
     ],
-    query: [`sort: sortParameter(${model.singular.propertyName}Sortable)`, ...model.filters.map((f) => `${f.property}: ${f.schema}`)],
+    query: [
+      `sort: sortParameter(${model.singular.propertyName}Sortable)`,
+      ...(model.searchable.length ? ['q: SearchText.optional()'] : []),
+      ...model.filters.map((f) => `${f.property}: ${f.schema}`),
+    ],
+    searchableLine: printArray(0, `export const ${model.singular.propertyName}Searchable = `, model.searchable.map((s) => `'${s}'`), ' as const;'),
+    firstSearchable: model.searchable[0] ?? '',
     response: [
       'id: z.string()',
       ...model.fields.map((f) => `${f.property}: ${f.response}`),
@@ -122,7 +128,7 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
   const context = resourceContext(model, every);
   const own = entitySources(model, 'same');
   const schemas = { from: './schemas.js', values: [`${model.singular.className}Create`, `${model.singular.className}Query`, `${model.singular.className}Response`, `${model.singular.className}Update`, `${model.singular.propertyName}Sortable`] };
-  const schemaTypes = { from: './schemas.js', types: schemas.values };
+  const schemaTypes = { from: './schemas.js', values: [`${model.singular.propertyName}Searchable`], types: schemas.values };
   const targetsOfTests = model.targets.map((t) => t.create);
   return [
     { template: 'entity.ts.hbs', path: `${dir}/${model.singular.fileName}.entity.ts`, context, sources: [...sharedSources, ...own.filter((s) => s.from.startsWith('../'))] },

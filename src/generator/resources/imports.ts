@@ -35,12 +35,12 @@ export const sharedSources: readonly ImportSource[] = [
   platform('fromResourceFolder'),
   { from: '../shared/columns.js', values: ['decimal'] },
   { from: '../shared/conflicts.js', values: ['staleVersion', 'writing'] },
-  { from: '../shared/list-query.js', types: ['ListSort'] },
+  { from: '../shared/list-query.js', values: ['searchWhere'], types: ['ListSort'] },
   { from: '../shared/references.js', values: ['checkReference', 'checkReferences', 'definedOnly'] },
   { from: '../shared/resource.js', values: ['permissionsOf'], types: ['ResourceContribution'] },
   {
     from: '../shared/schemas.js',
-    values: ['BooleanFilter', 'CalendarDate', 'decimalString', 'Id', 'Instant', 'IntegerFilter', 'JsonObject', 'sortParameter', 'Timestamps'],
+    values: ['BooleanFilter', 'CalendarDate', 'decimalString', 'Id', 'Instant', 'IntegerFilter', 'JsonObject', 'SearchText', 'sortParameter', 'Timestamps'],
   },
 ];
 

@@ -76,6 +76,8 @@ export interface ResourceModel {
   targets: TargetModel[];
   unique: string[];
   sortable: string[];
+  /** The fields `?q=` searches. */
+  searchable: string[];
   defaultSort: string;
   filters: { property: string; schema: string }[];
   permissions: Record<'list' | 'read' | 'create' | 'update' | 'delete', string>;
@@ -148,7 +150,7 @@ export function resourceModel(resource: Resource, all: Map<string, Resource>): R
     return field ? { property: field.property, schema: field.filter } : { property: `${property(name)}Id`, schema: 'Id.optional()' };
   });
   const sample = [
-    ...resource.fields.filter((f) => f.required || f.unique).map((f) => `${property(f.name)}: ${fields.find((m) => m.name === f.name)?.sample ?? ''}`),
+    ...resource.fields.filter((f) => f.required || f.unique || resource.searchable.includes(f.name)).map((f) => `${property(f.name)}: ${fields.find((m) => m.name === f.name)?.sample ?? ''}`),
     ...keys.filter((k) => !k.nullable).map((k) => `${k.property}: (await ${k.target.create}(caller)).id`),
   ];
   return {
@@ -166,6 +168,7 @@ export function resourceModel(resource: Resource, all: Map<string, Resource>): R
     targets: [...targets, ...keyTargets],
     unique: resource.fields.filter((f) => f.unique).map((f) => property(f.name)),
     sortable: resource.sortable.map(property),
+    searchable: resource.searchable.map(property),
     defaultSort: resource.sortable[0] === undefined ? 'id' : property(resource.sortable[0]),
     filters,
     permissions: resource.permissions,

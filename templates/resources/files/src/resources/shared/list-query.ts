@@ -1,3 +1,4 @@
+import { ILike, type FindOptionsWhere } from 'typeorm';
 import { HttpError } from '../../modules/core/index.js';
 
 /** A list's sort: a declared field, ascending unless written `-field`. */
@@ -15,9 +16,9 @@ const invalidQuery = (detail: string) =>
  */
 export function checkListQuery<K extends string, D extends string>(
   query: Record<string, unknown>,
-  declared: { sortable: readonly K[]; filterable: readonly string[]; defaultSort: D },
+  declared: { sortable: readonly K[]; filterable: readonly string[]; defaultSort: D; searchable?: boolean },
 ): ListSort<K | D> {
-  const known = ['limit', 'cursor', 'sort', ...declared.filterable];
+  const known = ['limit', 'cursor', 'sort', ...declared.filterable, ...(declared.searchable ? ['q'] : [])];
   const unknown = Object.keys(query).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     const allowed = declared.filterable.length > 0 ? declared.filterable.join(', ') : 'none';
@@ -44,4 +45,17 @@ export function filtersOf<Q extends { limit?: unknown; cursor?: unknown; sort?: 
   delete filters.cursor;
   delete filters.sort;
   return filters as Omit<Q, 'limit' | 'cursor' | 'sort'>;
+}
+
+/**
+ * A list's WHERE: its filters, and when `q` is given, one alternative per searchable field that contains it, in
+ * any case (ILIKE on PostgreSQL, UPPER(...) LIKE UPPER(...) on SQLite). The tenant is added by the repository.
+ */
+export function searchWhere<T>(
+  filters: { q?: string | undefined } & Record<string, unknown>,
+  searchable: readonly (keyof T & string)[],
+): FindOptionsWhere<T> | FindOptionsWhere<T>[] {
+  const { q, ...rest } = filters;
+  if (q === undefined) return rest as FindOptionsWhere<T>;
+  return searchable.map((field) => ({ ...rest, [field]: ILike(`%${q}%`) }) as FindOptionsWhere<T>);
 }

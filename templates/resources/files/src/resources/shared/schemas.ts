@@ -51,6 +51,13 @@ export const IntegerFilter = z
   .regex(/^-?\d+$/, 'a whole number')
   .transform(Number);
 
+/** The `q` parameter of a list: text its searchable fields contain, in any case. */
+export const SearchText = z
+  .string()
+  .min(1)
+  .max(200)
+  .meta({ description: 'Text the searchable fields contain, in any case' });
+
 /** The sort parameter of a list: a sortable field, "-" in front for descending. */
 export function sortParameter(sortable: readonly string[]) {
   return z
