@@ -150,7 +150,7 @@ export class TenantRepository<T extends TenantScopedEntity> {
               ];
             });
       const rows = await repository.find({
-        where: where as FindOptionsWhere<T>[],
+        where,
         order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
         take: request.limit + 1,
       });
