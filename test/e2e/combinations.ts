@@ -26,8 +26,8 @@ export interface Combination {
   tests?: string[];
 }
 
-/** Labels of the other end-to-end suites, which `--only` may name too (test/e2e/lifecycle.test.ts). */
-const otherSuites = ['lifecycle'];
+/** Labels of the other end-to-end suites, which `--only` may name too (test/e2e/lifecycle.test.ts, resources-evolution.test.ts). */
+const otherSuites = ['lifecycle', 'resources-evolution'];
 
 /**
  * Each implemented module alone (with its closure), all of them together, and every example. Two combinations
