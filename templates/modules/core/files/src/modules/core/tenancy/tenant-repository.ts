@@ -129,7 +129,7 @@ export class TenantRepository<T extends TenantScopedEntity> {
     return this.scoped(async (repository, tenantId) => {
       const column = repository.metadata.findColumnWithPropertyName(query.sortBy);
       if (column === undefined) throw new RangeError(`${query.sortBy} is not a column of ${repository.metadata.name}`);
-      const textual = ['varchar', 'text', 'character varying', 'uuid', String].includes(column.type as string);
+      const textual = ['varchar', 'text', 'character varying', 'uuid', 'date', String].includes(column.type as string);
       const scope = { list: query.list, tenantId };
       const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
       const direction = query.direction ?? 'ASC';
