@@ -1,3 +1,4 @@
+import { format } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../../src/errors.js';
 import { parseManifest } from '../../src/generator/manifest.js';
@@ -64,6 +65,10 @@ describe('resource migrations evolve with the manifest', () => {
     expect(change).toContain("name: 'orders_products',");
     expect(change).toContain("await queryRunner.dropTable('orders_products');");
     expect(second.get('src/resources/index.ts')).toContain('ResourcesChange2000000000004');
+    for (const path of migrations(second)) {
+      const text = second.get(path) ?? '';
+      expect(await format(text, { parser: 'typescript', singleQuote: true, printWidth: 120 }), path).toBe(text);
+    }
     // A later generation with nothing new keeps every migration, the change one included, and adds none.
     expect(migrations(await generation(v2, second))).toEqual(migrations(second));
   });
@@ -100,5 +105,6 @@ describe('resource migrations evolve with the manifest', () => {
     expect(change).toContain("await queryRunner.dropTable('orders');");
     expect(change).toMatch(/async down[\s\S]*await queryRunner\.createTable\(\n {6}new Table\(\{\n {8}name: 'orders',/);
     expect([...dropped.keys()].some((path) => path.startsWith('src/resources/orders/'))).toBe(false);
+    expect(await format(change, { parser: 'typescript', singleQuote: true, printWidth: 120 })).toBe(change);
   });
 });
