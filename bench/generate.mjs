@@ -5,7 +5,7 @@
 // Usage: npm run bench [-- --runs 15] [--against <another forge checkout, built>]: with --against, that forge's
 // `forge new` runs interleaved with this one's, for a before/after in one run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegistry } from '../dist/src/generator/registry.js';
@@ -31,10 +31,28 @@ const implemented = [...registry.values()].filter((m) => m.descriptor.status ===
 const everything = examples.find((e) => implemented.every((name) => e.modules.includes(name)));
 if (!everything) throw new Error(`no example selects every implemented module (${implemented.join(', ')}); the bench needs one`);
 const label = (e) => `new ${e.file.split('/').pop()} (${e.modules.join(', ')})`;
+// The issue's size for resources: 50 of them, 10 fields each (every field type), each pointing at the one before.
+const manyResources = join(mkdtempSync(join(tmpdir(), 'forge-bench-manifest-')), 'forge.yaml');
+const fieldTypes = ['string, required: true', 'text', 'integer', 'decimal, precision: 10, scale: 2', 'boolean', 'date', 'datetime', 'enum, values: [a, b]', 'json', 'email'];
+writeFileSync(
+  manyResources,
+  ['name: many-resources', 'resources:']
+    .concat(
+      Array.from({ length: 50 }, (_, r) => [
+        `  things_${r}s:`,
+        '    fields:',
+        ...fieldTypes.map((type, i) => `      field_${i}: { type: ${type} }`),
+        ...(r > 0 ? ['    relations:', `      parent: { type: many_to_one, resource: things_${r - 1}s }`] : []),
+        '    sortable: [field_0]',
+      ]).flat(),
+    )
+    .join('\n'),
+);
 const cases = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: label(examples[0]), manifest: examples[0].file },
   { name: label(everything), manifest: everything.file },
+  { name: 'new with 50 resources × 10 fields (goal < 2 s)', manifest: manyResources },
   ...(against === undefined
     ? []
     : [examples[0], everything].map((e) => ({ name: `${label(e)} by ${against}`, manifest: e.file, forge: join(against, 'bin/forge.js') }))),

@@ -10,7 +10,7 @@ import type { Registry } from './registry.js';
  * from flags: its problems name the path only.
  */
 export function parseManifest(text: string, registry: Registry, file = 'forge.yaml', opts: { positions?: boolean } = {}): Manifest {
-  const { top, entries, problems: found, at } = parseManifestDocument(text, file, opts);
+  const { top, entries, resources, droppedResources, problems: found, at } = parseManifestDocument(text, file, opts);
   const problems: Problem[] = [...found];
   const seen = new Map<string, number>();
   const secrets = secretVariables(registry);
@@ -41,7 +41,7 @@ export function parseManifest(text: string, registry: Registry, file = 'forge.ya
     else modules.push(checked);
   }
   if (problems.length || !top) throw new InputError('manifest-invalid', problems);
-  return { ...top, modules };
+  return { ...top, modules, ...(resources.length ? { resources } : {}), ...(droppedResources.length ? { droppedResources } : {}) };
 }
 
 export function readManifest(path: string, registry: Registry): Manifest {

@@ -5,6 +5,7 @@ import { collectEnv, type AppEnvVar } from './env.js';
 import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
+import { renderResources } from './resources/render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
 import { manifestSchema } from './manifest-schema.js';
@@ -34,12 +35,13 @@ export async function generate(
   manifest: Manifest,
   manifestText: string,
   registry: Registry,
-  opts: { baseDir?: string; readExisting?: ReadExisting; knownModules?: string[] } = {},
+  opts: { baseDir?: string; readExisting?: ReadExisting; knownModules?: string[]; previous?: Record<string, string> } = {},
 ): Promise<Generated> {
   const plan = resolve(manifest, registry);
   const env = collectEnv(plan);
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
+  renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
   tree.write('package.json', packageJson(plan));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
@@ -56,6 +58,7 @@ export async function generate(
     tree,
     plan.modules.map((m) => m.descriptor.name),
     opts.knownModules ?? [],
+    tree.exists('src/resources/index.ts'),
   );
   const lock: Lock = {
     forgeVersion,

@@ -27,8 +27,8 @@ export async function regenerate(
     const full = inside(dir, path);
     return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
   };
-  const generated = await generate(manifest, text, registry, { readExisting, knownModules: [...registry.keys()], ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) });
   const previous = { lock: readLock(dir), contents: readGenerated(dir) };
+  const generated = await generate(manifest, text, registry, { readExisting, previous: previous.contents, knownModules: [...registry.keys()], ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) });
   recordDeletions(generated, previous.lock, (path) => !existsSync(inside(dir, path)));
   const changes = planChanges(dir, generated.tree, previous, { mergedFromDisk: generated.mergedFromDisk, ...(opts.strategy ? { strategy: opts.strategy } : {}) });
   return { changes, generated };

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import type { EnvRef } from '../manifest/env-ref.js';
 import type { Manifest } from '../manifest/load.js';
+import type { Resource } from '../manifest/resource-checks.js';
 import type { ModuleDescriptor } from './define-module.js';
 import type { Registry } from './registry.js';
 
@@ -24,6 +25,10 @@ export interface Plan {
   };
   /** Dependencies before dependents; ties broken by name, so the order is stable. */
   modules: PlannedModule[];
+  /** The manifest's own resources, in its order. */
+  resources: Resource[];
+  /** Resources marked `drop: true`. */
+  droppedResources: string[];
 }
 
 /** Modules in dependency order, or the path of the first cycle found. */
@@ -78,5 +83,10 @@ export function resolve(manifest: Manifest, registry: Registry): Plan {
     };
   });
   const moduleFolders = manifest.moduleSources.flatMap((s) => (s.path === undefined ? [] : [posix.normalize(s.path).replace(/\/+$/, '')]));
-  return { app: { name: manifest.name, description: manifest.description, database: manifest.database, moduleFolders }, modules };
+  return {
+    app: { name: manifest.name, description: manifest.description, database: manifest.database, moduleFolders },
+    modules,
+    resources: manifest.resources ?? [],
+    droppedResources: manifest.droppedResources ?? [],
+  };
 }

@@ -16,6 +16,9 @@ export function registrationOf(module: string): Registration {
   return { symbol: `${names(module).propertyName}Module`, from: `./modules/${module}/index.js` };
 }
 
+/** The module that gathers the manifest's resources (src/resources/index.ts), registered after every module. */
+export const resourcesRegistration: Registration = { symbol: 'resourcesModule', from: './resources/index.js' };
+
 type TsMorph = typeof import('ts-morph');
 let tsMorph: Promise<TsMorph> | undefined;
 /** ts-morph costs ~0.4 s and ~95 MiB to load: only when a file really needs an AST edit. */
@@ -109,12 +112,13 @@ export async function wireWithAst(text: string, registrations: Registration[], s
 
 /**
  * Registers modules in src/modules.ts: ensures each import and each element of the `modules` array, in order,
- * and removes the registrations of `known` modules that are no longer selected. Idempotent: what is already
+ * and removes the registrations of `known` modules that are no longer selected (and of the resources module when
+ * the manifest has no resources left). Idempotent: what is already
  * right is left alone, and the rest of the file stays as written. Returns whether the file changed.
  */
-export async function wireModules(tree: Tree, modules: string[], known: string[] = []): Promise<boolean> {
-  const registrations = modules.map(registrationOf);
-  const stale = known.filter((m) => !modules.includes(m)).map(registrationOf);
+export async function wireModules(tree: Tree, modules: string[], known: string[] = [], resources = false): Promise<boolean> {
+  const registrations = [...modules.map(registrationOf), ...(resources ? [resourcesRegistration] : [])];
+  const stale = [...known.filter((m) => !modules.includes(m)).map(registrationOf), ...(resources ? [] : [resourcesRegistration])];
   const text = tree.read(wiringFile);
   if (alreadyWired(text, registrations, stale)) return false;
   const wired = wireCanonically(text, registrations, stale) ?? (await wireWithAst(text, registrations, stale));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envRefPattern } from './env-ref.js';
 import { prettierJson } from './json-text.js';
+import { resourceSchema, snakeName } from './resource-schema.js';
 import { moduleEntrySchema, modulesListSchema, topLevelSchema } from './schema.js';
 
 /**
@@ -95,6 +96,12 @@ export function manifestJsonSchema(modules: readonly SchemaModule[], secrets: re
     properties: {
       ...(top.properties as Record<string, JsonSchema>),
       modules: { description: list.description, type: ['array', 'null'], items: moduleEntry(modules, secrets) },
+      resources: {
+        description: topLevelSchema.shape.resources.description,
+        type: ['object', 'null'],
+        propertyNames: { pattern: snakeName.source },
+        additionalProperties: toJsonSchema(resourceSchema),
+      },
     },
   };
 }

@@ -4,6 +4,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
 import type { EnvRef } from './env-ref.js';
 import { locator, zodProblems, type Locate } from './problems.js';
+import { checkResources, type Resource } from './resource-checks.js';
+import { resourcesSchema } from './resource-schema.js';
 import { moduleEntrySchema, modulesListSchema, topLevelSchema, type ModuleSource } from './schema.js';
 
 export const maxManifestBytes = 1024 * 1024;
@@ -24,6 +26,10 @@ export interface Manifest {
   /** Where modules from outside the catalogue come from (resolved against the manifest's folder). */
   moduleSources: ModuleSource[];
   modules: ManifestModule[];
+  /** The app's own entities (`resources:`), in manifest order; none when left out. */
+  resources?: Resource[];
+  /** Resources marked `drop: true`: their tables go in the next migration. */
+  droppedResources?: string[];
 }
 
 /**
@@ -32,7 +38,10 @@ export interface Manifest {
  */
 export interface ManifestDocument {
   /** The top level, when it is valid. */
-  top?: Omit<Manifest, 'modules'>;
+  top?: Omit<Manifest, 'modules' | 'resources' | 'droppedResources'>;
+  /** The `resources:` section, checked whole (each entry and every cross-reference). */
+  resources: Resource[];
+  droppedResources: string[];
   /** The entries of `modules:` in order: each well-formed one, or the problems of its shape. */
   entries: ({ index: number; name: string; config: Record<string, unknown> } | { index: number; problems: Problem[] })[];
   /** The problems found at the top level, all of them. */
@@ -79,7 +88,13 @@ export function parseManifestDocument(text: string, file = 'forge.yaml', opts: {
     if (!entry.success) return void entries.push({ index, problems: zodProblems(entry.error, at, ['modules', index], moduleEntrySchema) });
     entries.push({ index, name: entry.data.name, config: entry.data.config });
   });
+  const rawResources = resourcesSchema.safeParse((data as { resources?: unknown }).resources);
+  if (!rawResources.success) problems.push(...zodProblems(rawResources.error, at, ['resources'], resourcesSchema));
+  const { resources, dropped, problems: resourceProblems } = checkResources(rawResources.data ?? {}, at);
+  problems.push(...resourceProblems);
   return {
+    resources,
+    droppedResources: dropped,
     ...(top.success
       ? { top: { name: top.data.name, description: top.data.description, database: top.data.database, moduleSources: top.data.module_sources } }
       : {}),

@@ -45,7 +45,10 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   for (const p of path) {
     if (!node) return [];
     node = step(node);
-    node = typeof p === 'number' ? (node as z.ZodArray).element : (node as z.ZodObject).shape?.[p];
+    const def = (node as unknown as { def: { type: string; valueType?: z.ZodType } }).def;
+    // A record's keys are names the user chose (resources, fields): past one, the record's value schema applies.
+    if (def.type === 'record') node = def.valueType;
+    else node = typeof p === 'number' ? (node as z.ZodArray).element : (node as z.ZodObject).shape?.[p];
   }
   const target = node && step(node);
   return target && 'shape' in target ? Object.keys((target as z.ZodObject).shape) : [];

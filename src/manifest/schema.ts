@@ -58,7 +58,10 @@ export const moduleSourceSchema = z
   .meta({ oneOf: [{ required: ['path'] }, { required: ['package'] }] });
 export type ModuleSource = z.infer<typeof moduleSourceSchema>;
 
-/** The top level; `modules` is checked on its own so a bad name or database still reports every module problem. */
+/**
+ * The top level; `modules` and `resources` are checked on their own so a bad name or database still reports every
+ * module problem.
+ */
 export const topLevelSchema = z
   .object({
     name: appName.describe('npm package name and folder name of the app: lower case, no scope, no path').meta({ examples: ['saas-api'] }),
@@ -72,6 +75,10 @@ export const topLevelSchema = z
       .default([])
       .describe("Where modules from outside forge's catalogue come from; they are used exactly like the catalogue's own"),
     modules: z.unknown().optional(),
+    resources: z
+      .unknown()
+      .optional()
+      .describe("The app's own entities, by name: fields, relations, list options and permissions; each gets a tested CRUD API"),
   })
   .strict();
 

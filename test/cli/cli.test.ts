@@ -104,6 +104,17 @@ describe.concurrent('forge modules / info / graph / validate', () => {
     expect(JSON.parse(badJson.stdout)).toMatchObject({ valid: false, error: { code: 'manifest-invalid' }, problems: [{ line: 5, column: 26 }] });
     expect((await forge(['validate', join(examples, 'minimal.yaml')])).code).toBe(0);
   });
+
+  it('validates resources: their problems positioned, and the resources a good manifest declares', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'forge.yaml'), 'name: shop\nresources:\n  orders:\n    fields: { total: { type: decimal, precision: 10, scale: 2 } }\n    sortable: [totl]\n');
+    const bad = await forge(['validate'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("forge.yaml:5:16 resources.orders.sortable[0]: no field 'totl' (did you mean 'total'?)");
+    const good = await forge(['validate', '--json', join(examples, 'project-tracker.yaml')]);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, resources: [{ name: 'people' }, { name: 'projects' }, { name: 'tasks', fields: 6, relations: 3 }, { name: 'labels' }] });
+  });
 });
 
 describe.concurrent('forge new', () => {

@@ -26,8 +26,8 @@ export interface Combination {
   tests?: string[];
 }
 
-/** Labels of the other end-to-end suites, which `--only` may name too (test/e2e/lifecycle.test.ts). */
-const otherSuites = ['lifecycle', 'own-module'];
+/** Labels of the other end-to-end suites, which `--only` may name too (lifecycle, own-module, resources-evolution). */
+const otherSuites = ['lifecycle', 'own-module', 'resources-evolution'];
 
 /**
  * Each implemented module alone (with its closure), all of them together, and every example. Two combinations
@@ -78,7 +78,7 @@ export async function combinations(
 
   const seen = new Map<string, string>();
   const distinct = selected.flatMap(({ combination, plan }) => {
-    const key = JSON.stringify([combination.runtime, plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs])]);
+    const key = JSON.stringify([combination.runtime, plan.app.database, plan.modules.map((m) => [m.descriptor.name, m.config, m.envRefs]), plan.resources]);
     const same = seen.get(key);
     if (same !== undefined) {
       console.log(`${combination.label}: the same plan as ${same} (only the name and description differ); proved there`);

@@ -255,3 +255,106 @@ describe.skipIf(skip).sequential('upgrade: a forge release with the widget fixtu
   });
   itStillWorks('after the upgrade', () => app);
 });
+
+describe.skipIf(skip).sequential("resources: the user's logic and route survive a field and a relation added in forge.yaml", () => {
+  const manifest = `name: app
+resources:
+  customers:
+    fields:
+      name: { type: string, max_length: 100, required: true }
+  orders:
+    versioned: true
+    fields:
+      reference: { type: string, max_length: 40, required: true, unique: true }
+`;
+  const orders = (file: string) => `src/resources/orders/${file}`;
+  const service = `import { OrdersServiceBase } from './service.base.js';
+
+/** Our own use case beside the generated ones. */
+export class OrdersService extends OrdersServiceBase {
+  async shout(id: string): Promise<string> {
+    return (await this.read(id)).reference.toUpperCase();
+  }
+}
+`;
+  const routes = `import { z } from 'zod';
+import { defineRoute, type RouteDefinition } from '../../modules/core/index.js';
+import { IdParams } from '../shared/schemas.js';
+import { ordersBaseRoutes, ordersPermissions } from './routes.base.js';
+import type { OrdersService } from './service.js';
+
+export function ordersRoutes(service: OrdersService): RouteDefinition[] {
+  return [
+    ...ordersBaseRoutes(service),
+    defineRoute({
+      method: 'get',
+      path: '/orders/:id/shout',
+      summary: 'An order reference, shouted',
+      tags: ['orders'],
+      tenant: 'required',
+      permission: ordersPermissions.read,
+      request: { params: IdParams },
+      responses: { 200: { description: 'Shouted', schema: z.object({ shout: z.string() }) }, 404: { description: 'No such order' } },
+      handler: async ({ params }) => ({ shout: await service.shout(params.id) }),
+    }),
+  ];
+}
+`;
+  const userTest = `import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestApp } from '../../../modules/core/testing/test-app.js';
+import { as, startResourceTestApp } from '../../testing/resource-api.js';
+import { createOrder } from '../../testing/samples.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startResourceTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+it('shouts an order reference', async () => {
+  const caller = as(t.app, await t.newTenant());
+  const order = await createOrder(caller, { reference: 'abc-1' });
+  expect((await caller.get(\`/orders/\${order.id}/shout\`).expect(200)).body).toEqual({ shout: 'ABC-1' });
+});
+`;
+  let app: App;
+  let regenerated: Awaited<ReturnType<App['forge']>>;
+  let shipped: string[];
+  beforeAll(async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'forge-e2e-lifecycle-'));
+    writeFileSync(join(parent, 'forge.yaml'), manifest);
+    await sh(label, 'new with resources', 'node', [forgeBin, 'new', 'app', '--manifest', 'forge.yaml', '--skip-install', '--skip-git'], { cwd: parent });
+    app = new App(join(parent, 'app'));
+    linkNodeModules(app.dir, await sharedNodeModules((l) => console.log(l)));
+    app.write(orders('service.ts'), service);
+    app.write(orders('routes.ts'), routes);
+    app.write(orders('tests/shout.test.ts'), userTest);
+    shipped = ['2000000000001-create-customers.ts', '2000000000002-create-orders.ts'].map((f) => app.read(`src/resources/migrations/${f}`));
+    app.edit('forge.yaml', (s) =>
+      s.replace('      reference: {', '      note: { type: text }\n      reference: {').concat('    relations:\n      customer: { type: many_to_one, resource: customers }\n'),
+    );
+    regenerated = await app.forge(['generate']);
+  });
+
+  it('regenerates without a conflict, keeping service.ts and routes.ts exactly as the user wrote them', () => {
+    expect(regenerated.exitCode, regenerated.stdout + regenerated.stderr).toBe(0);
+    expect(regenerated.stdout).not.toContain('CONFLICT');
+    expect(regenerated.stdout).toMatch(/KEEP\s+src\/resources\/orders\/service\.ts/);
+    expect(regenerated.stdout).toMatch(/KEEP\s+src\/resources\/orders\/routes\.ts/);
+    expect(app.read(orders('service.ts'))).toBe(service);
+    expect(app.read(orders('routes.ts'))).toBe(routes);
+    expect(app.read(orders('tests/shout.test.ts'))).toBe(userTest);
+  });
+  it('the new field and relation reach the entity, the schemas and a new migration; shipped migrations stay', () => {
+    expect(app.read(orders('order.entity.ts'))).toMatch(/note!: string \| null;[\s\S]*customerId!: string \| null;/);
+    expect(app.read(orders('schemas.ts'))).toContain('customerId: Id.nullish()');
+    expect(app.read('src/resources/migrations/2000000000003-change-orders.ts')).toContain("await queryRunner.addColumn('orders', column");
+    expect(['2000000000001-create-customers.ts', '2000000000002-create-orders.ts'].map((f) => app.read(`src/resources/migrations/${f}`))).toEqual(shipped);
+  });
+  it('forge check finds nothing left to do', async () => {
+    expect((await app.forge(['check'])).exitCode).toBe(0);
+  });
+  itStillWorks('after a field and a relation were added to a resource', () => app);
+});

@@ -151,6 +151,8 @@ export interface AppModule {
   name: string;
   /** One line on what the module offers; the OpenAPI tag of its routes (named after the module) carries it. */
   description?: string;
+  /** Descriptions of the OpenAPI tags its routes name beside the module's own (e.g. one tag per resource). */
+  tags?: Readonly<Record<string, string>>;
   /** TypeORM entity classes (or schemas) the module owns. */
   entities?: readonly (EntityClass | EntitySchema)[];
   /** The module's migration chain, oldest first. A shipped migration never changes: new versions add one. */

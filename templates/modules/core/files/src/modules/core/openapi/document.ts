@@ -149,7 +149,10 @@ export function buildOpenApiDocument(info: ApiInfo, config: AppConfig, moduleRou
   });
   const paths = document.paths ?? {};
   assertUniqueOperationIds(paths);
-  const descriptions = new Map(modules.map((module) => [module.name, module.description]));
+  const descriptions = new Map([
+    ...modules.map((module): [string, string | undefined] => [module.name, module.description]),
+    ...modules.flatMap((module) => Object.entries(module.tags ?? {})),
+  ]);
   document.tags = usedTags(paths).map((name) => {
     const description = descriptions.get(name);
     return description === undefined ? { name } : { name, description };

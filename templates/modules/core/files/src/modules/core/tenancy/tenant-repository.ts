@@ -34,9 +34,12 @@ export interface ListOptions<T> {
   skip?: number;
 }
 
-/** The properties of T a keyset can sort by: text or integer columns, whose values round-trip exactly. */
+/**
+ * The properties of T a keyset can sort by: text or integer columns, whose values round-trip exactly. `id` too: a
+ * list with no meaningful order (a resource that declares no sortable field) still pages in a stable one.
+ */
 export type SortKey<T> = {
-  [K in keyof T]: K extends 'id' ? never : T[K] extends string | number ? K : never;
+  [K in keyof T]: T[K] extends string | number ? K : never;
 }[keyof T] &
   string;
 
@@ -51,7 +54,8 @@ export interface KeysetQuery<T, K extends SortKey<T>> {
   list: string;
   sortBy: K;
   direction?: 'ASC' | 'DESC';
-  where?: FindOptionsWhere<T>;
+  /** Several: the rows that match any of them (a search across fields); none: no rows. */
+  where?: FindOptionsWhere<T> | FindOptionsWhere<T>[];
 }
 
 /** Paging a caller asked for: a negative or fractional value is a bug, refused. There is no upper bound. */
@@ -127,23 +131,28 @@ export class TenantRepository<T extends TenantScopedEntity> {
     return this.scoped(async (repository, tenantId) => {
       const column = repository.metadata.findColumnWithPropertyName(query.sortBy);
       if (column === undefined) throw new RangeError(`${query.sortBy} is not a column of ${repository.metadata.name}`);
-      const textual = ['varchar', 'text', 'character varying', 'uuid', String].includes(column.type as string);
+      const textual = ['varchar', 'text', 'character varying', 'uuid', 'date', String].includes(column.type as string);
       const scope = { list: query.list, tenantId };
       const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
       const direction = query.direction ?? 'ASC';
-      const base = this.where(query.where ?? {}, tenantId);
+      const alternatives = Array.isArray(query.where) ? query.where : [query.where ?? {}];
+      const bases = alternatives.map((alternative) => this.where(alternative, tenantId));
+      // TypeORM reads an empty list of alternatives as no condition at all, the tenant's included.
+      if (bases.length === 0) return { items: [], nextCursor: null };
       const beyond = direction === 'ASC' ? MoreThan : LessThan;
-      const filter = (base as Record<string, unknown>)[query.sortBy];
       // (sortBy, id) beyond the cursor's: a greater sort key, or the same one and a greater id.
       const where =
         after === undefined
-          ? base
-          : [
-              { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
-              { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
-            ];
+          ? bases
+          : bases.flatMap((base) => {
+              const filter = (base as Record<string, unknown>)[query.sortBy];
+              return [
+                { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
+                { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
+              ];
+            });
       const rows = await repository.find({
-        where: where as FindOptionsWhere<T>[],
+        where,
         order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
         take: request.limit + 1,
       });
