@@ -24,6 +24,8 @@ interface Lane {
   definition: JobDefinition;
   queue: Queue<JobEnvelope>;
   worker?: Worker<JobEnvelope>;
+  /** Whether the worker ever reached Redis; one that never did has no job to finish. */
+  connected?: boolean;
 }
 
 /**
@@ -55,6 +57,14 @@ export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOption
       logger.error({ err: error, job: name }, 'job worker error');
     });
     lane.worker = worker;
+    lane.connected = false;
+    // Never settles while Redis stays unreachable: the worker keeps retrying until it is closed.
+    worker.waitUntilReady().then(
+      () => {
+        lane.connected = true;
+      },
+      () => undefined,
+    );
   };
 
   return {
@@ -93,7 +103,10 @@ export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOption
     async close() {
       closing = true;
       // Workers first: each finishes its running jobs; what waits stays in Redis for the next process.
-      await Promise.all([...lanes.values()].map((lane) => lane.worker?.close() ?? Promise.resolve()));
+      // A worker that never connected would wait for Redis forever on a graceful close: it is stopped at once.
+      await Promise.all(
+        [...lanes.values()].map((lane) => lane.worker?.close(lane.connected !== true) ?? Promise.resolve()),
+      );
       await Promise.all([...lanes.values()].map((lane) => lane.queue.close()));
     },
   };
