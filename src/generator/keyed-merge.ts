@@ -123,8 +123,14 @@ function joinSections(ours: Entry[], theirs: Entry[]) {
       .join('');
 }
 
-export function mergeMarkdown(base: string, ours: string, theirs: string, strategy: Strategy): MergeOutcome {
+export function mergeMarkdown(base: string, ours: string, theirs: string, strategy: Strategy): MergeOutcome | undefined {
   const [b, o, t] = [base, ours, theirs].map(markdownEntries) as [Entry[], Entry[], Entry[]];
+  // A section forge changed whose heading the user edited (its body is still there): by section it would read as
+  // deleted and forge's change would be lost without a word; lines merge it or mark it. A deleted one stays deleted.
+  const [userKeys, forgeTexts] = [new Set(o.map((e) => e.key)), new Map(t.map((e) => [e.key, e.text]))];
+  const body = (e: Entry) => e.text.slice(e.text.indexOf('\n') + 1);
+  const renamed = (e: Entry) => !userKeys.has(e.key) && forgeTexts.get(e.key) !== e.text && body(e).trim() !== '' && ours.includes(body(e));
+  if (b.some(renamed)) return undefined;
   return mergeEntries(b, o, t, lineMerge(strategy), joinSections(o, t));
 }
 

@@ -48,6 +48,14 @@ describe('README.md merged by section', () => {
     expect(mergeMarkdown(base, ours, theirs, 'markers').text).not.toContain('### auth');
   });
 
+  it('applies forge’s change to a section whose heading the user edited (lines merge it), without a conflict', () => {
+    const table = (rows: string) => `## Configuration\n\nIntro line.\n\n| variable |\n|---|\n${rows}\nClosing line.\n`;
+    const base = readme(core, table('| A |\n'));
+    const ours = readme(core, table('| A |\n').replace('## Configuration', '## Configuration (ours)'));
+    const theirs = readme(core, table('| A |\n| B |\n'));
+    expect(mergeFile('README.md', base, ours, theirs)).toEqual({ text: readme(core, table('| A |\n| B |\n').replace('## Configuration', '## Configuration (ours)')), conflict: false });
+  });
+
   it('tells sections apart by the headings above them, and ignores headings inside code fences', () => {
     const twoConfigs = (a: string, b: string) => readme(core, `### auth\n\n#### Config keys\n\n${a}\n`, `### observability\n\n#### Config keys\n\n${b}\n`);
     const merged = mergeMarkdown(twoConfigs('a', 'b'), twoConfigs('a, ours', 'b'), twoConfigs('a', 'b, forge'), 'markers');
