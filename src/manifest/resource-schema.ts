@@ -56,7 +56,9 @@ export const fieldSchema = z
     values: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'a value is 1 to 63 letters, digits, "_", "." or "-"')).min(1).optional(),
     // Privacy (see resource-runtime-checks.ts): what the field holds about a person, and whether it is write-only.
     /** Personal data about the row's subject: `true`, or its category (contact, identity, financial, behavioural, content). */
-    personal: z.union([z.literal(true), z.enum(personalCategories)]).optional(),
+    personal: z
+      .union([z.literal(true), z.enum(personalCategories)], { error: `is true or one of ${personalCategories.join(', ')}` })
+      .optional(),
     /** Write-only: never in a response, an export or a log line (a secret, a national id number). */
     sensitive: z.boolean().default(false),
   })

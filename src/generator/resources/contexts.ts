@@ -62,6 +62,12 @@ function signature(head: string, params: string[], returns: string): string {
   return line.length <= 120 ? line : `  ${head}(\n${params.map((p) => `    ${p},\n`).join('')}  ): ${returns} {`;
 }
 
+/** `head body` on one line at `indent` when it fits, else the body on the next line, indented once more. */
+function fits(indent: number, head: string, body: string): string {
+  const pad = ' '.repeat(indent);
+  return `${pad}${head} ${body}`.length <= 120 ? `${pad}${head} ${body}` : `${pad}${head}\n${pad}  ${body}`;
+}
+
 /** What a read may expand: the services that present the related rows (one per target, this one for itself). */
 function expansionContext(model: ResourceModel) {
   const presenter = (t: TargetModel) => (t.resource === model.name ? 'this' : `this.${t.repository}Views`);
@@ -74,6 +80,9 @@ function expansionContext(model: ResourceModel) {
     })),
     expansionServices: [...services.values()].map((t) => ({ property: `${t.repository}Views`, service: t.service, title: t.title })),
     expandedSignature: signature('protected async expanded', [`views: readonly ${model.singular.className}Response[]`, `expand: readonly ${model.singular.className}Expandable[]`], `Promise<${model.singular.className}Expanded[]>`),
+    readSignature: signature('async read', ['id: string', `expand: readonly ${model.singular.className}Expandable[] = []`], `Promise<${model.singular.className}Expanded>`),
+    readQueryLine: printObject(0, `export const ${model.singular.className}ReadQuery = z.object(`, [`expand: expandParameter(${model.singular.propertyName}Expandable)`], ');'),
+    readHandler: fits(6, `handler: ({ params, query }) =>`, `service.read(params.id, expansionsOf(query.expand, ${model.singular.propertyName}Expandable)),`),
     expandableLine: printArray(0, `export const ${model.singular.propertyName}Expandable = `, model.expansions.map((e) => `'${e.name}'`), ' as const;'),
     responseSchema: model.expansions.length ? `${model.singular.className}Expanded` : `${model.singular.className}Response`,
   };
@@ -190,9 +199,10 @@ function testContext(model: ResourceModel) {
     expandLinks: printObject(4, 'const links = ', model.expansions.map(link), ';'),
     tenantExpansions,
     tenantKeyChange: keyChanges.length ? printObject(4, 'const pointers = ', keyChanges, ';') : '',
+    changeParse: printObject(4, `const change = ${model.singular.className}Update.parse(`, [...(model.changeable ? [`${model.changeable.property}: ${model.changeable.sample}`] : []), ...(model.versioned ? ['version: created.version'] : [])], ');'),
     bodyValueFresh: needsCaller ? `await ${model.singular.propertyName}Body(fresh)` : `${model.singular.propertyName}Body()`,
     freshCaller: needsCaller,
-    sensitive: sensitive.map((f) => ({ ...f, asText: /^z\.(string|enum)/.test(f.response) ? `secret.${f.property}` : `JSON.stringify(secret.${f.property})` })),
+    sensitive,
     secretLine: printObject(4, 'const secret = ', sensitive.map((f) => `${f.property}: ${f.sample}`), ';'),
     personal: model.fields.filter((f) => f.personal !== undefined && !f.sensitive),
   };
@@ -258,7 +268,7 @@ export function resourceFiles(model: ResourceModel, every: EveryResource): Rende
       sources: [
         { from: 'node:crypto', values: ['randomUUID'] },
         { from: 'vitest', values: ['afterAll', 'beforeAll', 'describe', 'expect', 'it', 'vi'] },
-        { from: '../../../modules/core/index.js', values: ['createLogger', 'runWithTenant', 'TenantRepository'] },
+        { from: `../${platform('fromResourceFolder').from}`, values: ['createLogger', 'runWithTenant', 'TenantRepository'] },
         { from: '../../index.js', values: ['resourcesModule'] },
         { from: '../../shared/global.js', values: ['GlobalRepository'] },
         { from: '../../testing/resource-api.js', values: ['allPermissionsBut', 'as', 'startResourceTestApp', 'unique'], types: ['Caller'] },
