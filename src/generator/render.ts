@@ -126,6 +126,17 @@ export function templateContext(plan: Plan, env: AppEnvVar[], onRead: () => void
       required: Boolean(v.required),
       secret: Boolean(v.secret),
     })),
+    resources: plan.resources.map((r) => ({
+      name: r.name,
+      description: new Unsafe(r.description),
+      global: r.scope === 'global',
+      softDelete: r.softDelete,
+      expandable: r.expandable.join(', '),
+      sensitive: r.fields.filter((f) => f.sensitive).map((f) => f.name).join(', '),
+      personal: r.fields.filter((f) => f.personal !== undefined).map((f) => (f.personal === true ? f.name : `${f.name} (${f.personal})`)).join(', '),
+      subject: r.subject ?? '',
+      permissions: [...new Set(Object.values(r.permissions))].join(', '),
+    })),
     modules: plan.modules.map((m) => {
       let readme = '';
       return {

@@ -1,6 +1,7 @@
 import type { Problem } from '../errors.js';
 import { zodProblems, type Locate, type Path } from './problems.js';
 import { fieldProblems } from './resource-field-checks.js';
+import { readingProblems } from './resource-runtime-checks.js';
 import {
   resourceActions,
   resourceSchema,
@@ -45,6 +46,10 @@ export interface Resource {
   filterable: string[];
   searchable: string[];
   permissions: Record<ResourceAction, string>;
+  /** Relations a read may expand (`?expand=`). */
+  expandable: string[];
+  /** The field holding the id of the account a row is about: whose its personal fields are. */
+  subject?: string;
   /** Fields and relations marked `drop: true`: their columns (and data) go in the next migration. */
   dropFields: string[];
   dropRelations: string[];
@@ -119,7 +124,6 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
   const singulars = new Map<string, string>();
   for (const [name, spec] of parsed) {
     const path = ['resources', name];
-    if (spec.scope === 'global') problems.push(at([...path, 'scope'], 'global resources are not generated yet: every resource belongs to a tenant (leave `scope` out)'));
     const singular = spec.singular ?? singularOf(name);
     const clash = singulars.get(singular);
     if (clash !== undefined) problems.push(at(['resources'], `one row of '${name}' and of '${clash}' would both be called '${singular}'; set \`singular:\``, name));
@@ -184,7 +188,10 @@ export function checkResources(raw: Record<string, unknown>, at: Locate): { reso
     });
     listOption('filterable', filterableTypes, keyRelations);
     listOption('searchable', searchableTypes, []);
+    const reading = readingProblems(name, spec, relations, at);
+    problems.push(...reading.problems);
     resources.push({
+      ...reading.options,
       name,
       singular,
       description: spec.description ?? '',

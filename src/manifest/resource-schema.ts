@@ -17,6 +17,10 @@ export type OnDelete = (typeof onDeleteActions)[number];
 export const resourceActions = ['list', 'read', 'create', 'update', 'delete'] as const;
 export type ResourceAction = (typeof resourceActions)[number];
 
+/** The kinds of personal data a field may hold (privacy's data categories): `personal: <category>` names one. */
+export const personalCategories = ['contact', 'identity', 'financial', 'behavioural', 'content'] as const;
+export type PersonalCategory = (typeof personalCategories)[number];
+
 /** The most digits a decimal may hold: SQLite keeps 15 significant digits of a NUMERIC exactly, PostgreSQL more. */
 export const maxDecimalPrecision = 15;
 /** The longest `string` (varchar) a field may declare; longer text is a `text` field. */
@@ -50,6 +54,13 @@ export const fieldSchema = z
     /** The field's name before a rename: forge renames the column instead of dropping one and adding another. */
     renamed_from: z.string().regex(snakeName, 'must be snake_case').optional(),
     values: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'a value is 1 to 63 letters, digits, "_", "." or "-"')).min(1).optional(),
+    // Privacy (see resource-runtime-checks.ts): what the field holds about a person, and whether it is write-only.
+    /** Personal data about the row's subject: `true`, or its category (contact, identity, financial, behavioural, content). */
+    personal: z
+      .union([z.literal(true), z.enum(personalCategories)], { error: `is true or one of ${personalCategories.join(', ')}` })
+      .optional(),
+    /** Write-only: never in a response, an export or a log line (a secret, a national id number). */
+    sensitive: z.boolean().default(false),
   })
   .strict();
 export type FieldSpec = z.output<typeof fieldSchema>;
@@ -86,6 +97,11 @@ export const resourceSchema = z
     sortable: z.array(z.string()).default([]),
     filterable: z.array(z.string()).default([]),
     searchable: z.array(z.string()).default([]),
+    // Reading (see resource-runtime-checks.ts): what `?expand=` may load, and whose personal data a row holds.
+    /** Relations a read may expand (`?expand=assignee`): many_to_one, one_to_one and many_to_many only. */
+    expandable: z.array(z.string()).default([]),
+    /** The field holding the id of the account a row is about (its personal fields belong to that person). */
+    subject: z.string().optional(),
     permissions: z
       .object(Object.fromEntries(resourceActions.map((a) => [a, permission.optional()])) as Record<ResourceAction, z.ZodOptional<typeof permission>>)
       .strict()

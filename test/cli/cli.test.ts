@@ -113,7 +113,7 @@ describe.concurrent('forge modules / info / graph / validate', () => {
     expect(bad.stderr).toContain("forge.yaml:5:16 resources.orders.sortable[0]: no field 'totl' (did you mean 'total'?)");
     const good = await forge(['validate', '--json', join(examples, 'project-tracker.yaml')]);
     expect(good.code).toBe(0);
-    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, resources: [{ name: 'people' }, { name: 'projects' }, { name: 'tasks', fields: 6, relations: 3 }, { name: 'labels' }] });
+    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, resources: [{ name: 'countries' }, { name: 'people' }, { name: 'projects' }, { name: 'tasks', fields: 6, relations: 3 }, { name: 'labels' }] });
   });
 });
 

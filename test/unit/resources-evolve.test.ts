@@ -107,4 +107,35 @@ describe('resource migrations evolve with the manifest', () => {
     expect([...dropped.keys()].some((path) => path.startsWith('src/resources/orders/'))).toBe(false);
     expect(await format(change, { parser: 'typescript', singleQuote: true, printWidth: 120 })).toBe(change);
   });
+
+  it('a soft-deleting resource gets partial unique indexes; an app generated before them gets a migration that swaps them', async () => {
+    const soft = v1.replace("      name: { type: string, max_length: 100, required: true }", "      name: { type: string, max_length: 100, required: true, unique: true }").replace('  customers:\n', '  customers:\n    soft_delete: true\n');
+    const first = await generation(soft);
+    const partial = `{ columnNames: ['tenantId', 'name'], isUnique: true, where: '"deletedAt" IS NULL' }`;
+    expect(first.get('src/resources/migrations/2000000000001-create-customers.ts')).toContain(partial);
+    expect(first.get('src/resources/customers/customer.entity.ts')).toContain(`@Index(['tenantId', 'name'], { unique: true, where: '"deletedAt" IS NULL' })`);
+    // The state an app generated before partial indexes holds: the same index over every row.
+    const before = new Map(first);
+    const snapshot = (before.get('.forge/resources.json') ?? '').replace(`, where: '\\"deletedAt\\" IS NULL'`, '');
+    expect(snapshot).not.toContain('deletedAt\\" IS NULL');
+    before.set('.forge/resources.json', snapshot);
+    const upgraded = await generation(soft, before);
+    const change = upgraded.get('src/resources/migrations/2000000000003-change-customers.ts') ?? '';
+    expect(change).toContain("await queryRunner.dropIndex('customers', index1);");
+    expect(change).toContain(`where: '"deletedAt" IS NULL'`);
+    expect(change).toContain("await queryRunner.createIndex('customers', index2);");
+  });
+
+  it('a global resource has no tenant column; a resource never changes scope', async () => {
+    const global = v1.replace('  customers:\n', '  customers:\n    scope: global\n').replace(/  orders:[\s\S]*$/, '');
+    const first = await generation(global);
+    const migration = first.get('src/resources/migrations/2000000000001-create-customers.ts') ?? '';
+    expect(migration).toContain('...globalColumns(queryRunner)');
+    expect(migration).not.toContain('tenant');
+    expect(first.get('src/resources/customers/customer.entity.ts')).toContain('export class Customer extends GlobalEntity {');
+    expect(first.get('src/resources/customers/service.base.ts')).toContain('this.customers = globalRepository(context, Customer);');
+    expect(await refused(global.replace('    scope: global\n', ''), first)).toEqual([
+      "forge.yaml resources.customers.scope: changes whether 'customers' belongs to tenants, which its rows cannot follow; declare a new resource and move the rows",
+    ]);
+  });
 });

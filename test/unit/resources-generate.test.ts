@@ -33,18 +33,32 @@ resources:
       parent_location: { type: many_to_one, resource: warehouse_locations }
       manager: { type: one_to_one, resource: staff_members, required: true, on_delete: restrict }
       tags: { type: many_to_many, resource: tags }
+      region: { type: many_to_one, resource: regions, on_delete: restrict }
     sortable: [warehouse_location_name, shelf_count, status, opened_on]
     filterable: [is_active, status, shelf_count, opened_on, manager, parent_location, contact_email]
     searchable: [warehouse_location_name, notes]
     soft_delete: true
     versioned: true
     permissions: { list: "stock:read", read: "stock:read" }
+    expandable: [parent_location, manager, tags, region]
   staff_members:
+    subject: account_identifier
     fields:
-      full_name: { type: string, required: true }
+      full_name: { type: string, required: true, personal: identity }
+      account_identifier: { type: uuid }
+      national_insurance_number: { type: string, max_length: 20, sensitive: true, personal: identity }
+      access_pin: { type: integer, sensitive: true }
   tags:
     fields:
       flag: { type: boolean }
+  regions:
+    scope: global
+    soft_delete: true
+    fields:
+      region_name: { type: string, max_length: 120, required: true, unique: true }
+    relations:
+      neighbours: { type: many_to_many, resource: regions }
+    expandable: [neighbours]
 `;
 
 async function generated(text: string) {
@@ -77,13 +91,33 @@ describe('generated resources', () => {
     expect([...none.keys()].filter((path) => path.startsWith('src/resources/'))).toEqual([]);
   });
 
+  it('reads as the manifest says: expansions allowed and documented, write-only fields never answered, personal data contributed', async () => {
+    const files = await generated(example);
+    const tasks = files.get('src/resources/tasks/schemas.ts') ?? '';
+    expect(tasks).toContain("export const taskExpandable = ['project', 'assignee', 'labels'] as const;");
+    expect(tasks).toContain('assignee: PersonResponse.nullable().optional(),');
+    expect(tasks).toContain('labels: z.array(LabelResponse).optional(),');
+    expect(files.get('src/resources/tasks/routes.base.ts')).toContain('expansionsOf(query.expand, taskExpandable)');
+    const people = files.get('src/resources/people/schemas.ts') ?? '';
+    const [create = '', response = ''] = [people.split('export const PersonCreate')[1]?.split('});')[0], people.split('export const PersonResponse')[1]?.split('});')[0]];
+    expect(create).toContain('payrollNumber');
+    expect(response).not.toContain('payrollNumber');
+    expect(files.get('src/resources/people/service.base.ts')).not.toContain('row.payrollNumber');
+    const index = files.get('src/resources/people/index.ts') ?? '';
+    expect(index).toContain("sensitiveFields: ['payrollNumber'],");
+    expect(index).toContain("subject: 'userId',");
+    expect(index).toContain("fields: { name: 'identity', email: 'contact' },");
+    expect(files.get('src/resources/countries/country.entity.ts')).toContain('export class Country extends GlobalEntity {');
+  });
+
   it('creates tables in an order where every key points to a table that exists, numbered not timestamped', async () => {
     const files = [...(await generated(example)).keys()].filter((path) => path.includes('/migrations/'));
     expect(files).toEqual([
-      'src/resources/migrations/2000000000001-create-people.ts',
-      'src/resources/migrations/2000000000002-create-projects.ts',
-      'src/resources/migrations/2000000000003-create-labels.ts',
-      'src/resources/migrations/2000000000004-create-tasks.ts',
+      'src/resources/migrations/2000000000001-create-countries.ts',
+      'src/resources/migrations/2000000000002-create-people.ts',
+      'src/resources/migrations/2000000000003-create-projects.ts',
+      'src/resources/migrations/2000000000004-create-labels.ts',
+      'src/resources/migrations/2000000000005-create-tasks.ts',
     ]);
   });
 

@@ -67,6 +67,11 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
       step(table.resource, `${pad}await queryRunner.dropTable('${table.name}');`, createTable(table));
       continue;
     }
+    const [wasBase, isBase] = [table.columns.find((c) => c.type === 'base'), now.columns.find((c) => c.type === 'base')];
+    if (wasBase?.code !== isBase?.code) {
+      problems.push({ file: 'forge.yaml', path: `resources.${table.resource}.scope`, message: `changes whether '${table.name}' belongs to tenants, which its rows cannot follow; declare a new resource and move the rows` });
+      continue;
+    }
     const renames = new Map((resource?.fields ?? []).filter((f) => f.renamed_from !== undefined).map((f) => [names(f.renamed_from ?? '').propertyName, names(f.name).propertyName]));
     for (const fk of table.foreignKeys.filter((f) => !now.foreignKeys.some((g) => g.code === f.code))) {
       const v = `foreignKey${String(++n)}`;

@@ -40,6 +40,10 @@ export interface FieldModel {
   sample: string;
   /** Whether the sample differs from call to call (so two rows never clash on a unique field). */
   sampleVaries: boolean;
+  /** Write-only: in create and update, never in a response, an export or a log line. */
+  sensitive: boolean;
+  /** Its category of personal data (`unspecified` for `personal: true`), when it is personal. */
+  personal?: string;
 }
 
 function length(field: ResourceField): number | undefined {
@@ -218,5 +222,7 @@ export function fieldModel(field: ResourceField): FieldModel {
     ...(field.pattern === undefined ? {} : { pattern: `const ${property}Pattern = ${String(new RegExp(field.pattern))};` }),
     sample,
     sampleVaries: varies,
+    sensitive: field.sensitive,
+    ...(field.personal === undefined ? {} : { personal: field.personal === true ? 'unspecified' : field.personal }),
   };
 }

@@ -35,7 +35,10 @@ export const sharedSources: readonly ImportSource[] = [
   platform('fromResourceFolder'),
   { from: '../shared/columns.js', values: ['decimal'] },
   { from: '../shared/conflicts.js', values: ['staleVersion', 'writing'] },
+  { from: '../shared/expand.js', values: ['expandParameter', 'expansionsOf', 'rowsById'] },
+  { from: '../shared/global.js', values: ['GlobalEntity', 'globalColumns', 'globalRepository', 'SoftDeletableGlobalEntity'], types: ['GlobalRepository'] },
   { from: '../shared/list-query.js', values: ['searchWhere'], types: ['ListSort'] },
+  { from: '../shared/personal-data.js', values: ['resourcePersonalData'] },
   { from: '../shared/references.js', values: ['checkReference', 'checkReferences', 'definedOnly'] },
   { from: '../shared/resource.js', values: ['permissionsOf'], types: ['ResourceContribution'] },
   {
@@ -73,4 +76,5 @@ export function importsFor(code: string, sources: readonly ImportSource[]): stri
 export const migrationSources: readonly ImportSource[] = [
   { from: 'typeorm', values: ['Table', 'TableColumn', 'TableForeignKey', 'TableIndex'], types: ['MigrationInterface', 'QueryRunner'] },
   platform('fromResourceFolder'),
+  { from: '../shared/global.js', values: ['globalColumns'] },
 ];

@@ -18,6 +18,24 @@ export interface TargetModel {
   title: string;
   /** createProject: the test helper that makes one */
   create: string;
+  /** Its rows are shared by every tenant (`scope: global`). */
+  global: boolean;
+  /** ProjectResponse, in ../projects/schemas.js: the shape of an expanded row */
+  response: string;
+  /** ProjectsServiceBase, in ../projects/service.base.js: what turns its rows into responses */
+  service: string;
+}
+
+/** A relation `?expand=` may load: the rows it points to, read with one query for a whole page. */
+export interface ExpansionModel {
+  name: string;
+  /** assignee / labels: the key of the expanded row(s) in a response */
+  property: string;
+  /** assigneeId / labelIds: where the ids come from */
+  ids: string;
+  many: boolean;
+  nullable: boolean;
+  target: TargetModel;
 }
 
 /** A many_to_one or one_to_one relation: a key column on this resource's table. */
@@ -87,6 +105,13 @@ export interface ResourceModel {
   changeable?: FieldModel;
   /** A field of the resource that is not filterable, for the undeclared-filter test. */
   unfilterable?: string;
+  /** Rows shared by every tenant (`scope: global`): no tenantId. */
+  global: boolean;
+  expansions: ExpansionModel[];
+  /** The property holding the account id a row is about (`subject:`), when its fields hold personal data. */
+  subject?: string;
+  /** Fields in responses: every field but the sensitive ones. */
+  readable: FieldModel[];
 }
 
 function targetOf(resource: string, all: Map<string, Resource>): TargetModel {
@@ -98,7 +123,20 @@ function targetOf(resource: string, all: Map<string, Resource>): TargetModel {
     repository: names(resource).propertyName,
     title: singular.title.toLowerCase(),
     create: `create${singular.className}`,
+    global: all.get(resource)?.scope === 'global',
+    response: `${singular.className}Response`,
+    service: `${names(resource).className}ServiceBase`,
   };
+}
+
+function expansionsOf(resource: Resource, keys: KeyModel[], collections: CollectionModel[]): ExpansionModel[] {
+  return resource.expandable.flatMap((name): ExpansionModel[] => {
+    const key = keys.find((k) => k.name === name);
+    if (key) return [{ name, property: key.relation, ids: key.property, many: false, nullable: key.nullable, target: key.target }];
+    const collection = collections.find((c) => c.name === name);
+    if (collection) return [{ name, property: names(name).propertyName, ids: collection.property, many: true, nullable: false, target: collection.target }];
+    return [];
+  });
 }
 
 const onDelete = { cascade: 'CASCADE', restrict: 'RESTRICT', set_null: 'SET NULL' } as const;
@@ -175,5 +213,9 @@ export function resourceModel(resource: Resource, all: Map<string, Resource>): R
     sample,
     ...(fields.find((f) => f.sampleVaries) ? { changeable: fields.find((f) => f.sampleVaries) } : {}),
     ...(fields.find((f) => !resource.filterable.includes(f.name)) ? { unfilterable: fields.find((f) => !resource.filterable.includes(f.name))?.property } : {}),
+    global: resource.scope === 'global',
+    expansions: expansionsOf(resource, keys, collections),
+    ...(resource.subject === undefined ? {} : { subject: property(resource.subject) }),
+    readable: fields.filter((f) => !f.sensitive),
   };
 }

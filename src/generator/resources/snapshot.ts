@@ -37,6 +37,8 @@ export interface Snapshot {
 }
 
 const baseColumns: ColumnSnapshot = { name: '(id, tenantId, createdAt, updatedAt)', code: '...tenantScopedColumns(queryRunner)', type: 'base', nullable: false };
+/** The base columns of a `scope: global` resource: no tenantId. A resource never changes scope (see evolve.ts). */
+const globalBaseColumns: ColumnSnapshot = { name: '(id, createdAt, updatedAt)', code: '...globalColumns(queryRunner)', type: 'base', nullable: false };
 const keyColumn = (name: string, nullable: boolean): ColumnSnapshot => ({
   name,
   code: `{ name: '${name}', type: 'varchar', length: '36', isNullable: ${String(nullable)} }`,
@@ -61,22 +63,33 @@ function fieldColumn(field: FieldModel): ColumnSnapshot {
   };
 }
 
+/** The columns unique per tenant: unique fields, and the keys of one_to_one relations. */
+export const uniqueColumns = (model: ResourceModel): string[] => [...model.unique, ...model.keys.filter((k) => k.unique).map((k) => k.property)];
+
+/**
+ * The condition of a unique index: on a soft-deleting resource only the rows not deleted take part, so a deleted
+ * row frees its value. A partial index, `WHERE "deletedAt" IS NULL`, which SQLite and PostgreSQL both read the same.
+ */
+export const uniqueWhere = (model: ResourceModel): string => (model.softDelete ? `, where: '"deletedAt" IS NULL'` : '');
+
 /** The tables of one resource as its migrations must leave them. */
 export function tablesOfModel(model: ResourceModel): TableSnapshot[] {
+  const base = model.global ? globalBaseColumns : baseColumns;
+  const tenantIndices = model.global ? [] : ['tenantIndex()'];
+  const scoped = (column: string) => (model.global ? `'${column}'` : `'tenantId', '${column}'`);
   const own: TableSnapshot = {
     name: model.name,
     resource: model.name,
     columns: [
-      baseColumns,
+      base,
       ...model.fields.map(fieldColumn),
       ...model.keys.map((k) => keyColumn(k.property, k.nullable)),
       ...(model.softDelete ? [{ name: 'deletedAt', code: 'softDeleteColumn(queryRunner)', type: 'deleteDate', nullable: true }] : []),
       ...(model.versioned ? [{ name: 'version', code: "{ name: 'version', type: 'integer', isNullable: false }", type: 'integer', nullable: false, fill: '1' }] : []),
     ],
     indices: [
-      'tenantIndex()',
-      ...model.unique.map((p) => `{ columnNames: ['tenantId', '${p}'], isUnique: true }`),
-      ...model.keys.filter((k) => k.unique).map((k) => `{ columnNames: ['tenantId', '${k.property}'], isUnique: true }`),
+      ...tenantIndices,
+      ...uniqueColumns(model).map((p) => `{ columnNames: [${scoped(p)}], isUnique: true${uniqueWhere(model)} }`),
       ...model.fields.filter((f) => f.entity[0] === '@Index()').map((f) => `{ columnNames: ['${f.property}'] }`),
       ...model.keys.map((k) => `{ columnNames: ['${k.property}'] }`),
     ],
@@ -85,8 +98,8 @@ export function tablesOfModel(model: ResourceModel): TableSnapshot[] {
   const joins = model.collections.map((c) => ({
     name: c.table,
     resource: model.name,
-    columns: [baseColumns, keyColumn(c.ownKey, false), keyColumn(c.otherKey, false)],
-    indices: ['tenantIndex()', `{ columnNames: ['${c.ownKey}', '${c.otherKey}'], isUnique: true }`, `{ columnNames: ['${c.otherKey}'] }`],
+    columns: [base, keyColumn(c.ownKey, false), keyColumn(c.otherKey, false)],
+    indices: [...tenantIndices, `{ columnNames: ['${c.ownKey}', '${c.otherKey}'], isUnique: true }`, `{ columnNames: ['${c.otherKey}'] }`],
     foreignKeys: [foreignKey(c.ownKey, model.name, 'CASCADE'), foreignKey(c.otherKey, c.target.resource, 'CASCADE')],
   }));
   return [own, ...joins];

@@ -1,14 +1,20 @@
 import { In, type FindOptionsWhere } from 'typeorm';
-import { ValidationError, type TenantRepository, type TenantScopedEntity } from '../../modules/core/index.js';
+import { ValidationError } from '../../modules/core/index.js';
+
+/** The rows a key may point to: a tenant repository (this tenant's rows) or a global one (everyone's). */
+interface Rows<T> {
+  findById(id: unknown): Promise<T | null>;
+  count(where: FindOptionsWhere<T>): Promise<number>;
+}
 
 /**
  * Refuses a key to a row the tenant cannot see: another tenant's row looks exactly like one that never existed, so
  * a body cannot link to (or learn about) another tenant's data. `null` (no link) and a key left out pass.
  */
-export async function checkReference<T extends TenantScopedEntity>(
+export async function checkReference<T extends { id: string }>(
   field: string,
   id: string | null | undefined,
-  target: TenantRepository<T>,
+  target: Rows<T>,
   what: string,
 ): Promise<void> {
   if (id === null || id === undefined) return;
@@ -18,10 +24,10 @@ export async function checkReference<T extends TenantScopedEntity>(
 }
 
 /** The same check for a list of keys (a many-to-many relation): every one must be a row of the tenant. */
-export async function checkReferences<T extends TenantScopedEntity>(
+export async function checkReferences<T extends { id: string }>(
   field: string,
   ids: readonly string[] | undefined,
-  target: TenantRepository<T>,
+  target: Rows<T>,
   what: string,
 ): Promise<void> {
   if (ids === undefined || ids.length === 0) return;

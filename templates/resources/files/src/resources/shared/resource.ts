@@ -1,4 +1,10 @@
-import type { EntityClass, ModuleContext, Permission, RouteDefinition } from '../../modules/core/index.js';
+import type {
+  EntityClass,
+  ModuleContext,
+  PersonalDataContribution,
+  Permission,
+  RouteDefinition,
+} from '../../modules/core/index.js';
 
 /**
  * What one resource contributes to the app's `resources` module: its entities, the permissions its routes
@@ -10,6 +16,10 @@ export interface ResourceContribution {
   entities: readonly EntityClass[];
   permissions: readonly Permission[];
   routes: (context: ModuleContext) => readonly RouteDefinition[];
+  /** Write-only fields (forge.yaml's `sensitive: true`): censored in every log line and audit record. */
+  sensitiveFields: readonly string[];
+  /** Its part in access and erasure requests, when it holds personal fields. */
+  personalData?: PersonalDataContribution;
 }
 
 /** The permission each action of a resource's API requires. */

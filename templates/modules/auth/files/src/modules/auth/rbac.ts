@@ -40,10 +40,13 @@ export function rankOf(role: string): number {
   return isBuiltIn(role) ? RANK[role] : CUSTOM_RANK;
 }
 
+/** What members hold of every module's permissions outside auth: reading one row, and listing them. */
+const MEMBER_ACTIONS = [':read', ':list'];
+
 /**
  * Whether a role holds a permission. The built-in policy of every tenant: owners hold every permission any module
- * declares; admins every one; members their own session and any `…:read` permission outside auth's user
- * management. A tenant's own role holds what it was given, plus what every signed-in user holds.
+ * declares; admins every one; members their own session and any `…:read` or `…:list` permission outside auth's
+ * user management. A tenant's own role holds what it was given, plus what every signed-in user holds.
  */
 export function roleHas(grant: RoleGrant, permission: string): boolean {
   if (EVERYONE.has(permission)) return true;
@@ -52,7 +55,7 @@ export function roleHas(grant: RoleGrant, permission: string): boolean {
     case 'admin':
       return true;
     case 'member':
-      return permission.endsWith(':read') && !permission.startsWith('auth:');
+      return MEMBER_ACTIONS.some((action) => permission.endsWith(action)) && !permission.startsWith('auth:');
     default:
       return grant.permissions?.includes(permission) ?? false;
   }

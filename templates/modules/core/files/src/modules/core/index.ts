@@ -54,7 +54,7 @@ export {
 } from './entitlements/entitlements.js';
 export type { EnqueueOptions, JobHandler, JobInfo, JobName, JobOptions, JobRunner, Jobs } from './jobs/jobs.js';
 export { createJobRunner } from './jobs/runner.js';
-export { tenantTransaction } from './tenancy/tenant-transaction.js';
+export { tenantTransaction, transactionManager } from './tenancy/tenant-transaction.js';
 
 // HTTP: routes, validation, errors
 export {

@@ -11,6 +11,7 @@ import { addMember, bearer, login, registerOwner, startAuthTestApp, type Account
 const reportsModule: AppModule = {
   name: 'test_reports',
   permissions: [
+    { name: 'reports:list', description: 'List reports' },
     { name: 'reports:read', description: 'Read reports' },
     { name: 'reports:write', description: 'Write reports' },
   ],
@@ -21,6 +22,14 @@ const reportsModule: AppModule = {
         path: '/test-reports',
         summary: 'Read reports',
         permission: 'reports:read',
+        responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
+        handler: () => ({ tenant: currentTenantId() }),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/test-reports/all',
+        summary: 'List reports',
+        permission: 'reports:list',
         responses: { 200: { description: 'ok', schema: z.object({ tenant: z.string() }) } },
         handler: () => ({ tenant: currentTenantId() }),
       }),
@@ -67,6 +76,16 @@ describe('requirePermission (route permission)', () => {
       .expect(200);
     await request(t.app).post('/test-reports').set(bearer(member.accessToken)).expect(403);
     await request(t.app).post('/test-reports').set(bearer(admin.accessToken)).expect(204);
+  });
+
+  it('when a member lists (a `…:list` permission), then it is allowed', async () => {
+    for (const account of [member, admin]) {
+      await request(t.app)
+        .get('/test-reports/all')
+        .set(bearer(account.accessToken))
+        .set('x-tenant-id', account.tenantId)
+        .expect(200);
+    }
   });
 
   it('when a raw router uses requirePermission, then it answers 401 without a token, 403 to a member and lets an admin through', async () => {

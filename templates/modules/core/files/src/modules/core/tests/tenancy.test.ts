@@ -6,6 +6,7 @@ import { runWithTenant } from '../tenancy/tenant-context.js';
 import { TenantDirectory } from '../tenancy/tenant-directory.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { TenantRepository } from '../tenancy/tenant-repository.js';
+import { tenantTransaction } from '../tenancy/tenant-transaction.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { Widget } from '../testing/widgets/widget.entity.js';
 import { widgetsModule } from '../testing/widgets/widgets.module.js';
@@ -230,5 +231,21 @@ describe('TenantRepository', () => {
     const widgets = new TenantRepository(t.dataSource, Widget, { rowLevelSecurity: false });
     const rows = await runWithTenant(owner, () => widgets.list({ where: { tenantId: other } }));
     expect(rows).toEqual([]);
+  });
+});
+
+describe('tenantTransaction', () => {
+  it('when work fails after tenant repositories wrote, then every write is rolled back', async () => {
+    const tenantId = await t.newTenant();
+    const widgets = new TenantRepository(t.dataSource, Widget, { rowLevelSecurity: false });
+    const failing = tenantTransaction(t.dataSource, false, tenantId, async () => {
+      await widgets.create({ name: 'undone' });
+      expect(await widgets.count()).toBe(1);
+      throw new Error('after the write');
+    });
+    await expect(failing).rejects.toThrow('after the write');
+    expect(await runWithTenant(tenantId, () => widgets.count())).toBe(0);
+    await tenantTransaction(t.dataSource, false, tenantId, () => widgets.create({ name: 'kept' }));
+    expect(await runWithTenant(tenantId, () => widgets.count())).toBe(1);
   });
 });
