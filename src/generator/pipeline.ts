@@ -1,4 +1,5 @@
-import type { Manifest } from '../manifest/load.js';
+import { InputError } from '../errors.js';
+import { locateProblems, type Manifest } from '../manifest/load.js';
 import { commitNew } from './commit.js';
 import { forgeVersion } from '../paths.js';
 import { collectEnv, type AppEnvVar } from './env.js';
@@ -41,7 +42,13 @@ export async function generate(
   const env = collectEnv(plan);
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
-  renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
+  try {
+    renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
+  } catch (e) {
+    // A change the last generation cannot migrate to is the manifest's problem: point at its line.
+    if (e instanceof InputError) throw new InputError(e.code, locateProblems(manifestText, e.problems));
+    throw e;
+  }
   tree.write('package.json', packageJson(plan));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);

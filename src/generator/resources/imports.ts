@@ -73,4 +73,5 @@ export function importsFor(code: string, sources: readonly ImportSource[]): stri
 export const migrationSources: readonly ImportSource[] = [
   { from: 'typeorm', values: ['Table', 'TableColumn', 'TableForeignKey', 'TableIndex'], types: ['MigrationInterface', 'QueryRunner'] },
   platform('fromResourceFolder'),
+  { from: '../shared/migration-steps.js', values: ['backfillColumn', 'requireFits', 'requireUnique', 'retypeColumn'] },
 ];
