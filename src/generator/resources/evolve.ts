@@ -97,7 +97,7 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
           problems.push({ file: 'forge.yaml', path: `resources.${table.resource}.fields`, message: `'${column.name}' is gone from forge.yaml, and its column holds data; to drop it, write \`<name>: { drop: true }\` in its place (or \`renamed_from:\` on its new name)` });
           continue;
         }
-        step(table.resource, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`, `${declare(`column${String(++n)}`, 'TableColumn', column.code)}\n${pad}await queryRunner.addColumn('${table.name}', column${String(n)});`);
+        step(table.resource, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`, addColumn(table.name, column, column.nullable ? undefined : (column.fill ?? placeholderOf(column)), `column${String(++n)}`));
       } else if (same.code !== column.code || String(same.values) !== String(column.values)) change(column, same);
     }
     for (const column of now.columns.filter((c) => !table.columns.some((d) => d.name === c.name) && ![...renames.values()].includes(c.name))) {
@@ -108,11 +108,7 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
         continue;
       }
       const v = `column${String(++n)}`;
-      const filled = fill === undefined ? '' : `\n${declare(`${v}Filled`, 'TableColumn', column.code.replace(/ }$/, `, default: ${tsString(fill)} }`))}`;
-      const add = fill === undefined
-        ? `${pad}await queryRunner.addColumn('${table.name}', ${v});`
-        : `${pad}await queryRunner.addColumn('${table.name}', ${v}Filled);\n${pad}await queryRunner.changeColumn('${table.name}', ${v}Filled, ${v});`;
-      step(table.resource, `${declare(v, 'TableColumn', column.code)}${filled}\n${add}`, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`);
+      step(table.resource, addColumn(table.name, column, fill, v), `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`);
     }
     for (const index of now.indices.filter((i) => !table.indices.includes(i) && !renamedIndex(i, reverse(renames), table.indices))) {
       const v = `index${String(++n)}`;
@@ -128,6 +124,28 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
     step(table.resource, createTable(table), `${pad}await queryRunner.dropTable('${table.name}');`);
   }
   return { up, down, problems, touched: [...touched] };
+}
+
+/**
+ * Adds a column to a table that may have rows: a NOT NULL one is added with `fill` as its default (the value the
+ * rows get), which is then taken off, since the app gives defaults itself.
+ */
+function addColumn(table: string, column: ColumnSnapshot, fill: string | undefined, v: string): string {
+  if (fill === undefined) return `${declare(v, 'TableColumn', column.code)}\n${pad}await queryRunner.addColumn('${table}', ${v});`;
+  return [
+    declare(v, 'TableColumn', column.code),
+    declare(`${v}Filled`, 'TableColumn', column.code.replace(/ }$/, `, default: ${tsString(fill)} }`)),
+    `${pad}await queryRunner.addColumn('${table}', ${v}Filled);`,
+    `${pad}await queryRunner.changeColumn('${table}', ${v}Filled, ${v});`,
+  ].join('\n');
+}
+
+/** What the rows get when a dropped required column comes back in a revert: its data went with the drop. */
+function placeholderOf(column: ColumnSnapshot): string {
+  if (column.type === 'integer' || column.type === 'decimal') return '0';
+  if (column.type === 'boolean') return 'FALSE';
+  if (column.type === 'date') return "'1970-01-01'";
+  return column.values?.[0] === undefined ? "''" : `'${column.values[0]}'`;
 }
 
 const reverse = (map: Map<string, string>) => new Map([...map].map(([a, b]) => [b, a]));
