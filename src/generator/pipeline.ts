@@ -6,7 +6,7 @@ import { collectEnv, type AppEnvVar } from './env.js';
 import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
-import { renderResources } from './resources/render.js';
+import { benchScript, renderResources } from './resources/render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
 import { manifestSchema } from './manifest-schema.js';
@@ -49,7 +49,7 @@ export async function generate(
     if (e instanceof InputError) throw new InputError(e.code, locateProblems(manifestText, e.problems));
     throw e;
   }
-  tree.write('package.json', packageJson(plan));
+  tree.write('package.json', packageJson(plan, tree.exists('bench/resources.ts') ? benchScript : {}));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
   if (compose !== undefined) tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'every module', compose));

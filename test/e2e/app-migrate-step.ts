@@ -26,7 +26,8 @@ const appFile = (path: string) => pathToFileURL(join(process.cwd(), path)).href;
 
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rowsFile = option('rows');
-const readManifest = () => JSON.parse(readFileSync('forge.yaml', 'utf8')) as Parameters<typeof seedRows>[2];
+/** The e2e writes forge.yaml as JSON (YAML's subset); forge may have put its modeline comment above it. */
+const readManifest = () => JSON.parse(readFileSync('forge.yaml', 'utf8').replace(/^#.*$/gm, '')) as Parameters<typeof seedRows>[2];
 
 /**
  * `--refused=<text>`: the pending migrations must stop with an error that says `text` (a declared narrowing that
