@@ -6,7 +6,8 @@
  * rows) and records all rows for the next step. Values are small and whole, so a declared narrowing fits them.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 interface Column {
   databaseName: string;
@@ -137,6 +138,7 @@ export async function seedRows(ds: RowsDataSource, file: string, manifest: Manif
     }
     fresh.set(meta.tableName, ids);
   }
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(await allRows(ds)));
   return `${count} row(s) added`;
 }

@@ -26,7 +26,7 @@ export async function retypeColumn(
   from: TableColumn,
   to: TableColumn,
 ): Promise<void> {
-  if (queryRunner.connection.driver.options.type !== 'postgres') {
+  if (queryRunner.dataSource.driver.options.type !== 'postgres') {
     await queryRunner.changeColumn(table, from, to);
     return;
   }
