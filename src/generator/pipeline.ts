@@ -1,11 +1,12 @@
-import type { Manifest } from '../manifest/load.js';
+import { InputError } from '../errors.js';
+import { locateProblems, type Manifest } from '../manifest/load.js';
 import { commitNew } from './commit.js';
 import { forgeVersion } from '../paths.js';
 import { collectEnv, type AppEnvVar } from './env.js';
 import { generatedJson, generatedPath, lockJson, lockPath, sha256, type Lock } from './lock.js';
 import type { Registry } from './registry.js';
 import { render, withMarker } from './render.js';
-import { renderResources } from './resources/render.js';
+import { benchScript, renderResources } from './resources/render.js';
 import { resolve, type Plan } from './resolve.js';
 import { dockerCompose } from './compose.js';
 import { manifestSchema } from './manifest-schema.js';
@@ -41,8 +42,14 @@ export async function generate(
   const env = collectEnv(plan);
   const tree = new Tree();
   render(plan, env, tree, opts.baseDir);
-  renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
-  tree.write('package.json', packageJson(plan));
+  try {
+    renderResources(plan.resources, tree, { read: (path) => opts.previous?.[path] ?? opts.readExisting?.(path) }, plan.droppedResources);
+  } catch (e) {
+    // A change the last generation cannot migrate to is the manifest's problem: point at its line.
+    if (e instanceof InputError) throw new InputError(e.code, locateProblems(manifestText, e.problems));
+    throw e;
+  }
+  tree.write('package.json', packageJson(plan, tree.exists('bench/resources.ts') ? benchScript : {}));
   tree.write('.env.example', withMarker('.env.example', 'every module', envExample(plan, env)));
   const compose = dockerCompose(plan, env);
   if (compose !== undefined) tree.write('docker-compose.yml', withMarker('docker-compose.yml', 'every module', compose));

@@ -15,13 +15,14 @@ import { versions, type CatalogPackage } from './versions.js';
 const sortedObject = <T>(entries: [string, T][]): Record<string, T> =>
   Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-export function packageJson(plan: Plan): string {
+/** `extraScripts`: scripts of what is not a module (the resources' bench). */
+export function packageJson(plan: Plan, extraScripts: Record<string, string> = {}): string {
   // Modules from outside the catalogue may bring entries of their own, checked against it when they are loaded.
   const catalogue: Readonly<Record<string, string>> = Object.assign({}, ...plan.modules.map((m) => m.descriptor.catalogue ?? {}), versions);
   const pick = (list: CatalogPackage[]) => sortedObject(list.map((p) => [p, catalogue[p] ?? '']));
   const deps = plan.modules.flatMap((m) => m.descriptor.dependencies ?? []);
   const devDeps = plan.modules.flatMap((m) => m.descriptor.devDependencies ?? []).filter((p) => !deps.includes(p));
-  const scripts = plan.modules.flatMap((m) => Object.entries(m.descriptor.scripts ?? {}));
+  const scripts = [...plan.modules.flatMap((m) => Object.entries(m.descriptor.scripts ?? {})), ...Object.entries(extraScripts)];
   const pkg = {
     name: plan.app.name,
     version: '0.1.0',

@@ -105,6 +105,20 @@ export function parseManifestDocument(text: string, file = 'forge.yaml', opts: {
 }
 
 /**
+ * Problems found after the manifest was read (a resource change the last generation cannot migrate to), located in
+ * its text: `forge.yaml:LINE:COL resources.x.fields.y: ...`, at the key the dotted path ends with.
+ */
+export function locateProblems(text: string, problems: readonly Problem[], file = 'forge.yaml'): Problem[] {
+  const lines = new LineCounter();
+  const at = locator(parseDocument(text, { lineCounter: lines }), lines, file);
+  return problems.map((p) => {
+    if (p.path === undefined || p.line !== undefined) return p;
+    const path = p.path.split('.');
+    return at(path.slice(0, -1), p.message, path.at(-1));
+  });
+}
+
+/**
  * Reads a manifest's text with the checks every command needs before parsing: it exists and is a file, at most
  * 1 MiB, not binary. `missing` is the hint printed when there is no such file.
  */

@@ -58,7 +58,37 @@ export function fieldProblems(field: FieldSpec, path: Path, at: Locate): Problem
     const problem = defaultProblem(field);
     if (problem) problems.push(at([...path, 'default'], problem));
   }
+  if (field.backfill !== undefined) {
+    const problem = backfillProblem(field);
+    if (problem) problems.push(at([...path, 'backfill'], problem));
+  }
   return problems;
+}
+
+/** Shapes a backfill of a type that has no `default` must have: the value is written into rows as it is. */
+const backfillShapes: Partial<Record<FieldType, [RegExp, string]>> = {
+  date: [/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-01-31'],
+  datetime: [/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'an instant such as 2026-01-31T09:00:00.000Z'],
+  uuid: [/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lower-case UUID'],
+  email: [/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address'],
+  url: [/^https?:\/\/\S+$/, 'an http(s) URL'],
+};
+
+/**
+ * `backfill:` is the one-time value rows without one get when a field becomes required (or a new required field
+ * arrives): it must be a value the field accepts, like a default; a json field cannot be backfilled.
+ */
+function backfillProblem(field: FieldSpec): string | undefined {
+  if (!field.required) return 'applies to a required field: it fills the rows that have no value when the field becomes required';
+  const shape = backfillShapes[field.type];
+  if (shape !== undefined) {
+    const [pattern, what] = shape;
+    if (typeof field.backfill !== 'string' || !pattern.test(field.backfill)) return `must be ${what}`;
+    if (field.max_length !== undefined && field.backfill.length > field.max_length) return `is longer than max_length (${field.max_length})`;
+    return undefined;
+  }
+  if (field.type === 'json') return 'a json field cannot be backfilled; give the rows a value in a migration of your own';
+  return defaultProblem({ ...field, default: field.backfill })?.replace(/^a (\w+) field cannot have a default$/, 'a $1 field cannot be backfilled');
 }
 
 function defaultProblem(field: FieldSpec): string | undefined {

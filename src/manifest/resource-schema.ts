@@ -53,6 +53,10 @@ export const fieldSchema = z
     scale: z.number().int().min(0).max(maxDecimalPrecision).optional(),
     /** The field's name before a rename: forge renames the column instead of dropping one and adding another. */
     renamed_from: z.string().regex(snakeName, 'must be snake_case').optional(),
+    /** Allows a change of this field's column that can lose data (shorter, fewer digits, fewer enum values): see migration-changes. */
+    narrow: z.boolean().optional(),
+    /** The value rows that have none get once, when this field becomes required (a `default` serves too). */
+    backfill: scalar.optional(),
     values: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'a value is 1 to 63 letters, digits, "_", "." or "-"')).min(1).optional(),
     // Privacy (see resource-runtime-checks.ts): what the field holds about a person, and whether it is write-only.
     /** Personal data about the row's subject: `true`, or its category (contact, identity, financial, behavioural, content). */

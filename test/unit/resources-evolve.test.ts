@@ -58,7 +58,7 @@ describe('resource migrations evolve with the manifest', () => {
     expect(migrations(second)).toEqual([...migrations(first), 'src/resources/migrations/2000000000003-create-products.ts', 'src/resources/migrations/2000000000004-change-customers-orders.ts']);
     for (const path of migrations(first)) expect(second.get(path)).toBe(first.get(path));
     const change = second.get('src/resources/migrations/2000000000004-change-customers-orders.ts') ?? '';
-    expect(change).toContain("await queryRunner.changeColumn('customers', column1, column2);");
+    expect(change).toContain("await retypeColumn(queryRunner, 'customers', column1, column2);");
     expect(change).toContain("await queryRunner.renameColumn('customers', 'notes', 'remarks');");
     expect(change).toContain("default: 'FALSE'");
     expect(change).toContain("await queryRunner.createIndex('customers', index");
@@ -83,17 +83,17 @@ describe('resource migrations evolve with the manifest', () => {
   it('refuses what would lose data unless the manifest says so', async () => {
     const first = await generation(v1);
     expect(await refused(v1.replace('      notes: { type: text }\n', ''), first)).toEqual([
-      "forge.yaml resources.customers: 'notes' is gone from forge.yaml, and its column holds data; to drop it, write `<name>: { drop: true }` in its place (or `renamed_from:` on its new name)",
+      "forge.yaml:4:5 resources.customers.fields: 'notes' is gone from forge.yaml, and its column holds data; to drop it, write `<name>: { drop: true }` in its place (or `renamed_from:` on its new name)",
     ]);
     expect(await refused(v1.replace('max_length: 100', 'max_length: 50'), first)).toEqual([
-      "forge.yaml resources.customers: 'name' changes from varchar(100) not null to varchar(50) not null, which can lose data or fail on rows there; add a new field instead",
+      "forge.yaml:5:7 resources.customers.fields.name: changes from varchar(100) not null to varchar(50) not null, which cannot hold values longer than 50 characters; to make the change anyway, write `narrow: true` on the field (the migration then stops if any row holds such values, and changes no row)",
     ]);
     expect(await refused(v1.replace('      notes: { type: text }\n', '      notes: { type: text }\n      code: { type: string, required: true }\n'), first)).toEqual([
-      "forge.yaml resources.customers: 'code' is new and required, and the rows already there have no value for it: give it a `default`, or leave `required` out",
+      "forge.yaml:7:7 resources.customers.fields.code: is new and required, and the rows already there have no value for it: give it a `default` or a one-time `backfill:` value, or leave `required` out",
     ]);
     const withoutOrders = v1.slice(0, v1.indexOf('  orders:'));
     expect(await refused(withoutOrders, first)).toEqual([
-      'forge.yaml resources.orders: is gone from forge.yaml, and table \'orders\' holds its rows; to drop them, write `orders: { drop: true }` in its place',
+      'forge.yaml:3:3 resources.orders: is gone from forge.yaml, and table \'orders\' holds its rows; to drop them, write `orders: { drop: true }` in its place',
     ]);
   });
 

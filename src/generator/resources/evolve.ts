@@ -4,6 +4,8 @@ import type { Resource } from '../../manifest/resource-checks.js';
 import { names } from '../names.js';
 import { entriesOf, printObject } from './layout.js';
 import { tableProperties } from './migration.js';
+import { columnChange, uniqueCheck } from './migration-changes.js';
+import { sqlLiteral } from './fields.js';
 import type { ColumnSnapshot, TableSnapshot } from './snapshot.js';
 
 /*
@@ -33,14 +35,6 @@ function createTable(table: TableSnapshot): string {
   return [`${pad}await queryRunner.createTable(`, '      new Table({', `        name: '${table.name}',`, p.columns, p.indices, ...(p.foreignKeys ? [p.foreignKeys] : []), '      }),', `${pad});`].join('\n');
 }
 
-/** Whether `next` holds every value `previous` held: a longer text, more digits at the same scale, or no longer required. */
-function widens(previous: ColumnSnapshot, next: ColumnSnapshot): boolean {
-  if (previous.type !== next.type || (previous.nullable && !next.nullable)) return false;
-  if (previous.length !== undefined && next.length !== undefined) return next.length >= previous.length;
-  if (previous.precision !== undefined && next.precision !== undefined) return next.scale === previous.scale && next.precision >= previous.precision;
-  return previous.nullable !== next.nullable;
-}
-
 export function evolve(previous: Record<string, TableSnapshot>, next: Record<string, TableSnapshot>, resources: readonly Resource[], dropped: readonly string[]): Evolution {
   const up: string[] = [];
   const down: string[] = [];
@@ -49,8 +43,8 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
   let n = 0;
   const step = (resource: string, forward: string, backward: string) => {
     touched.add(resource);
-    up.push(forward);
-    down.unshift(backward);
+    if (forward) up.push(forward);
+    if (backward) down.unshift(backward);
   };
   const byName = new Map(resources.map((r) => [r.name, r]));
   for (const table of Object.values(previous)) {
@@ -81,10 +75,23 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
       const v = `index${String(++n)}`;
       step(table.resource, `${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.dropIndex('${table.name}', ${v});`, `${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.createIndex('${table.name}', ${v});`);
     }
+    const fieldOf = (property: string) => resource?.fields.find((f) => names(f.name).propertyName === property);
+    const fieldPath = (property: string) => `resources.${table.resource}${fieldOf(property) ? `.fields.${fieldOf(property)?.name ?? ''}` : ''}`;
+    const change = (from: ColumnSnapshot, to: ColumnSnapshot) => {
+      const result = columnChange(table.name, from, to, fieldOf(to.name), (code) => {
+        const v = `column${String(++n)}`;
+        return [v, declare(v, 'TableColumn', code)];
+      });
+      if ('problem' in result) problems.push({ file: 'forge.yaml', path: fieldPath(to.name), message: fieldOf(to.name) ? result.problem : `'${to.name}' ${result.problem}` });
+      else if (result.up || result.down) step(table.resource, result.up, result.down);
+    };
     for (const column of table.columns) {
       const target = renames.get(column.name);
       if (target !== undefined && !table.columns.some((c) => c.name === target)) {
         step(table.resource, `${pad}await queryRunner.renameColumn('${table.name}', '${column.name}', '${target}');`, `${pad}await queryRunner.renameColumn('${table.name}', '${target}', '${column.name}');`);
+        const renamed = { ...column, name: target, code: column.code.replace(`name: '${column.name}'`, `name: '${target}'`) };
+        const to = now.columns.find((c) => c.name === target);
+        if (to !== undefined && (to.code !== renamed.code || String(to.values) !== String(renamed.values))) change(renamed, to);
         continue;
       }
       const same = now.columns.find((c) => c.name === column.name);
@@ -92,35 +99,26 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
         const field = column.name.replace(/Id$/, '');
         const declared = resource?.dropFields.some((f) => names(f).propertyName === column.name) || resource?.dropRelations.some((r) => names(r).propertyName === field);
         if (!declared) {
-          problems.push({ file: 'forge.yaml', path: `resources.${table.resource}`, message: `'${column.name}' is gone from forge.yaml, and its column holds data; to drop it, write \`<name>: { drop: true }\` in its place (or \`renamed_from:\` on its new name)` });
+          problems.push({ file: 'forge.yaml', path: `resources.${table.resource}.fields`, message: `'${column.name}' is gone from forge.yaml, and its column holds data; to drop it, write \`<name>: { drop: true }\` in its place (or \`renamed_from:\` on its new name)` });
           continue;
         }
-        step(table.resource, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`, `${declare(`column${String(++n)}`, 'TableColumn', column.code)}\n${pad}await queryRunner.addColumn('${table.name}', column${String(n)});`);
-      } else if (same.code !== column.code) {
-        if (!widens(column, same)) {
-          problems.push({ file: 'forge.yaml', path: `resources.${table.resource}`, message: `'${column.name}' changes from ${describe(column)} to ${describe(same)}, which can lose data or fail on rows there; add a new field instead` });
-          continue;
-        }
-        const [a, b] = [`column${String(++n)}`, `column${String(++n)}`];
-        const both = `${declare(a, 'TableColumn', column.code)}\n${declare(b, 'TableColumn', same.code)}\n`;
-        step(table.resource, `${both}${pad}await queryRunner.changeColumn('${table.name}', ${a}, ${b});`, `${both}${pad}await queryRunner.changeColumn('${table.name}', ${b}, ${a});`);
-      }
+        step(table.resource, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`, addColumn(table.name, column, column.nullable ? undefined : (column.fill ?? placeholderOf(column)), `column${String(++n)}`));
+      } else if (same.code !== column.code || String(same.values) !== String(column.values)) change(column, same);
     }
     for (const column of now.columns.filter((c) => !table.columns.some((d) => d.name === c.name) && ![...renames.values()].includes(c.name))) {
-      if (!column.nullable && column.fill === undefined) {
-        problems.push({ file: 'forge.yaml', path: `resources.${table.resource}`, message: `'${column.name}' is new and required, and the rows already there have no value for it: give it a \`default\`, or leave \`required\` out` });
+      const newField = fieldOf(column.name);
+      const fill = column.fill ?? (newField?.backfill === undefined ? undefined : sqlLiteral(newField, newField.backfill));
+      if (!column.nullable && fill === undefined) {
+        problems.push({ file: 'forge.yaml', path: fieldPath(column.name), message: `${newField ? '' : `'${column.name}' `}is new and required, and the rows already there have no value for it: give it a \`default\` or a one-time \`backfill:\` value, or leave \`required\` out` });
         continue;
       }
       const v = `column${String(++n)}`;
-      const filled = column.fill === undefined ? '' : `\n${declare(`${v}Filled`, 'TableColumn', column.code.replace(/ }$/, `, default: ${tsString(column.fill)} }`))}`;
-      const add = column.fill === undefined
-        ? `${pad}await queryRunner.addColumn('${table.name}', ${v});`
-        : `${pad}await queryRunner.addColumn('${table.name}', ${v}Filled);\n${pad}await queryRunner.changeColumn('${table.name}', ${v}Filled, ${v});`;
-      step(table.resource, `${declare(v, 'TableColumn', column.code)}${filled}\n${add}`, `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`);
+      step(table.resource, addColumn(table.name, column, fill, v), `${pad}await queryRunner.dropColumn('${table.name}', '${column.name}');`);
     }
     for (const index of now.indices.filter((i) => !table.indices.includes(i) && !renamedIndex(i, reverse(renames), table.indices))) {
       const v = `index${String(++n)}`;
-      step(table.resource, `${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.createIndex('${table.name}', ${v});`, `${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.dropIndex('${table.name}', ${v});`);
+      const check = uniqueCheck(table.name, index);
+      step(table.resource, `${check === undefined ? '' : `${check}\n`}${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.createIndex('${table.name}', ${v});`, `${declare(v, 'TableIndex', index)}\n${pad}await queryRunner.dropIndex('${table.name}', ${v});`);
     }
     for (const fk of now.foreignKeys.filter((f) => !table.foreignKeys.some((g) => g.code === f.code))) {
       const v = `foreignKey${String(++n)}`;
@@ -133,9 +131,30 @@ export function evolve(previous: Record<string, TableSnapshot>, next: Record<str
   return { up, down, problems, touched: [...touched] };
 }
 
+/**
+ * Adds a column to a table that may have rows: a NOT NULL one is added with `fill` as its default (the value the
+ * rows get), which is then taken off, since the app gives defaults itself.
+ */
+function addColumn(table: string, column: ColumnSnapshot, fill: string | undefined, v: string): string {
+  if (fill === undefined) return `${declare(v, 'TableColumn', column.code)}\n${pad}await queryRunner.addColumn('${table}', ${v});`;
+  return [
+    declare(v, 'TableColumn', column.code),
+    declare(`${v}Filled`, 'TableColumn', column.code.replace(/ }$/, `, default: ${tsString(fill)} }`)),
+    `${pad}await queryRunner.addColumn('${table}', ${v}Filled);`,
+    `${pad}await queryRunner.changeColumn('${table}', ${v}Filled, ${v});`,
+  ].join('\n');
+}
+
+/** What the rows get when a dropped required column comes back in a revert: its data went with the drop. */
+function placeholderOf(column: ColumnSnapshot): string {
+  if (column.type === 'integer' || column.type === 'decimal') return '0';
+  if (column.type === 'boolean') return 'FALSE';
+  if (column.type === 'date') return "'1970-01-01'";
+  return column.values?.[0] === undefined ? "''" : `'${column.values[0]}'`;
+}
+
 const reverse = (map: Map<string, string>) => new Map([...map].map(([a, b]) => [b, a]));
 /** An index that only follows a renamed column: TypeORM renames it with the column. */
 function renamedIndex(index: string, renames: Map<string, string>, others: readonly string[]): boolean {
   return [...renames].some(([from, to]) => index.includes(`'${from}'`) && others.includes(index.replace(`'${from}'`, `'${to}'`)));
 }
-const describe = (c: ColumnSnapshot) => `${c.type}${c.length === undefined ? '' : `(${String(c.length)})`}${c.precision === undefined ? '' : `(${String(c.precision)},${String(c.scale)})`}${c.nullable ? '' : ' not null'}`;

@@ -26,6 +26,8 @@ export interface FieldModel {
   scale?: number;
   /** SQL of the default, the value rows that exist get when the column is added later. */
   fill?: string;
+  /** An enum's values: a value taken away can be held by rows (see migration-changes.ts). */
+  values?: string[];
   /** The entity's decorators and property, one line each. */
   entity: string[];
   migration: string;
@@ -50,12 +52,16 @@ function length(field: ResourceField): number | undefined {
   return field.max_length ?? defaultLengths[field.type];
 }
 
-/** The field's default as an SQL literal, both databases alike. */
+/** A value of the field as an SQL literal, both databases alike. */
+export function sqlLiteral(field: ResourceField, value: string | number | boolean): string {
+  if (field.type === 'boolean') return value === true ? 'TRUE' : 'FALSE';
+  if (field.type === 'integer' || field.type === 'decimal') return String(value);
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+/** The field's default as an SQL literal: the value rows that exist get when the column is added later. */
 function fillOf(field: ResourceField): string | undefined {
-  if (field.default === undefined) return undefined;
-  if (field.type === 'boolean') return field.default === true ? 'TRUE' : 'FALSE';
-  if (field.type === 'integer' || field.type === 'decimal') return String(field.default);
-  return `'${String(field.default).replace(/'/g, "''")}'`;
+  return field.default === undefined ? undefined : sqlLiteral(field, field.default);
 }
 
 function columnType(field: ResourceField): { entity: string; migration: string; ts: string } {
@@ -213,6 +219,7 @@ export function fieldModel(field: ResourceField): FieldModel {
     ...(sqlType === 'varchar' ? { length: length(field) ?? 255 } : {}),
     ...(field.type === 'decimal' ? { precision: field.precision ?? 10, scale: field.scale ?? 0 } : {}),
     ...(fill === undefined ? {} : { fill }),
+    ...(field.type === 'enum' ? { values: field.values ?? [] } : {}),
     entity,
     migration: `{ name: '${property}', ${type.migration}, isNullable: ${String(nullable)} }`,
     create: field.required ? value : field.default !== undefined ? `${value}.default(${defaultLiteral(field)})` : `${value}.nullish()`,

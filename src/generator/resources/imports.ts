@@ -77,4 +77,5 @@ export const migrationSources: readonly ImportSource[] = [
   { from: 'typeorm', values: ['Table', 'TableColumn', 'TableForeignKey', 'TableIndex'], types: ['MigrationInterface', 'QueryRunner'] },
   platform('fromResourceFolder'),
   { from: '../shared/global.js', values: ['globalColumns'] },
+  { from: '../shared/migration-steps.js', values: ['backfillColumn', 'requireFits', 'requireUnique', 'retypeColumn'] },
 ];

@@ -15,7 +15,7 @@ import { evolve } from './evolve.js';
 import { importsFor, migrationSources, type ImportSource } from './imports.js';
 import { creationOrder, firstMigrationNumber, migrationOf } from './migration.js';
 import { parseSnapshot, snapshotJson, snapshotPath, tablesOfModel } from './snapshot.js';
-import { resourceModel } from './model.js';
+import { resourceModel, type ResourceModel } from './model.js';
 
 /** templates/resources: `resource/` is rendered once per resource, `files/` once for the app (when it has any). */
 export const resourceTemplatesDir = join(templatesDir, 'resources');
@@ -57,6 +57,13 @@ function walk(dir: string): string[] {
     .filter((d) => d.isFile())
     .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
     .sort();
+}
+
+/** The app's `npm run bench:resources`: the list route of the first resource next to /health (templates/resources/bench). */
+export const benchScript = { 'bench:resources': 'tsx bench/resources.ts' };
+function renderBench(model: ResourceModel, emit: (origin: Origin, path: string, file: string, context: object, sources: readonly ImportSource[]) => void, dir: string): void {
+  const context = { benchPath: `/${model.name}`, benchCreate: `create${model.singular.className}`, benchRows: 30 };
+  for (const file of ['resources.ts', 'resources-server.ts']) emit('resources', `bench/${file}`, join(dir, 'bench', `${file}.hbs`), context, []);
 }
 
 /**
@@ -120,5 +127,7 @@ export function renderResources(
       emit('resources', path, join(files, file), app.context, file.includes('testing/') ? testingSources : app.sources);
     }
   }
+  const benched = models.values().next().value;
+  if (benched !== undefined) renderBench(benched, emit, dir);
   tree.write(snapshotPath, snapshotJson({ migrations: numbers, tables }));
 }

@@ -20,6 +20,8 @@ export interface ColumnSnapshot {
   nullable: boolean;
   /** SQL of the value existing rows get when the column is added to a table that has rows. */
   fill?: string;
+  /** An enum's values (a value taken away may be held by rows). */
+  values?: string[];
 }
 
 export interface TableSnapshot {
@@ -60,6 +62,7 @@ function fieldColumn(field: FieldModel): ColumnSnapshot {
     ...(field.precision === undefined ? {} : { precision: field.precision, scale: field.scale }),
     nullable: field.nullable,
     ...(field.fill === undefined ? {} : { fill: field.fill }),
+    ...(field.values === undefined ? {} : { values: field.values }),
   };
 }
 
