@@ -59,6 +59,8 @@ export interface Principal {
   tenantId?: string;
   /** How the request proved who it is: cookie sessions are subject to CSRF checks, bearer tokens are not. */
   via: 'bearer' | 'session' | 'api-key';
+  /** The session passed a second factor (auth's `mfa` claim); guards of sensitive areas (admin) require it. */
+  mfa?: boolean;
 }
 
 /**

@@ -1,0 +1,56 @@
+import { defineRoute, HttpError, type Principal, type RouteDefinition, type RouteSpec } from '../core/index.js';
+import type { RequestSchemas } from '../core/index.js';
+
+/** The one permission everything under /admin needs (auth grants it to a tenant's owners and admins). */
+export const ADMIN_PERMISSION = 'admin:console';
+export const tags = ['admin'];
+export const problem = (description: string) => ({ description });
+
+/** The caller of an admin route: authenticated, in a tenant, and past a second factor in this session. */
+export interface AdminCaller {
+  subject: string;
+  tenantId: string;
+}
+
+export function adminCallerOf(principal: Principal | undefined): AdminCaller {
+  if (principal === undefined) throw new HttpError(401, { detail: 'Authentication is required.' });
+  if (principal.mfa !== true) {
+    throw new HttpError(403, {
+      type: 'urn:problem:mfa-required',
+      title: 'Second factor required',
+      detail: 'The admin console needs a session that passed a second factor; enrol one and log in again.',
+    });
+  }
+  if (principal.tenantId === undefined) throw new HttpError(403, { detail: 'The session belongs to no tenant.' });
+  return { subject: principal.subject, tenantId: principal.tenantId };
+}
+
+type AdminRouteSpec<S extends RequestSchemas> = Omit<
+  RouteSpec<S>,
+  'permission' | 'public' | 'security' | 'handler' | 'tags'
+> & {
+  handler: (
+    input: Parameters<RouteSpec<S>['handler']>[0],
+    caller: AdminCaller,
+    context: Parameters<RouteSpec<S>['handler']>[1],
+  ) => unknown;
+};
+
+/**
+ * Every admin route goes through here, so none can be declared without the guard: the admin permission (core
+ * checks it through auth's RBAC, in the token's own tenant) and then an MFA-verified session, before the handler.
+ */
+export function adminRoute<const S extends RequestSchemas>(spec: AdminRouteSpec<S>): RouteDefinition {
+  const { handler, responses, ...rest } = spec;
+  return defineRoute<S>({
+    ...rest,
+    tags,
+    permission: ADMIN_PERMISSION,
+    responses: {
+      ...responses,
+      401: problem('No valid access token'),
+      403: problem('Not an admin of this tenant, or the session has not passed a second factor'),
+    },
+    handler: (input, context) => handler(input, adminCallerOf(context.principal), context),
+  });
+}
