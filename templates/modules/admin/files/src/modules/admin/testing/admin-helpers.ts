@@ -3,23 +3,27 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import type { Audit, AppModule } from '../../core/index.js';
+import type { Audit, AppModule, Jobs } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
 import { bearer, login, totpNow, type Account, startAuthTestApp } from '../../auth/testing/auth-helpers.js';
 
 export interface AdminTestApp extends TestApp {
   /** The app's `context.audit`, as every module sees it. */
   audit: Audit;
+  /** The app's `context.jobs`. */
+  jobs: Jobs;
   checkpointDir: string;
 }
 
 /** The real app with auth's test settings, checkpoints in a fresh temporary directory, and its audit at hand. */
 export async function startAdminTestApp(options: { env?: Record<string, string> } = {}): Promise<AdminTestApp> {
   let audit: Audit | undefined;
+  let jobs: Jobs | undefined;
   const probe: AppModule = {
     name: 'test_audit_probe',
     setup: (context) => {
       audit = context.audit;
+      jobs = context.jobs;
       return {};
     },
   };
@@ -28,8 +32,8 @@ export async function startAdminTestApp(options: { env?: Record<string, string> 
     modules: [probe],
     env: { ADMIN_AUDIT_CHECKPOINT_DIR: checkpointDir, ...options.env },
   });
-  if (audit === undefined) throw new Error('the probe module was not set up');
-  return Object.assign(t, { audit, checkpointDir });
+  if (audit === undefined || jobs === undefined) throw new Error('the probe module was not set up');
+  return Object.assign(t, { audit, jobs, checkpointDir });
 }
 
 /** Enrols TOTP for `account`, then logs in through both factors: an access token whose session passed MFA. */
