@@ -6,7 +6,7 @@ import type { AppModule } from '../core/index.js';
 import { auditRoutes } from './audit/routes.js';
 import { AuditHead } from './entities/audit-head.entity.js';
 import { AuditRecordRow } from './entities/audit-record.entity.js';
-import { ADMIN_PERMISSION } from './guard.js';
+import { ADMIN_PERMISSION, adminSecuritySchemes } from './guard.js';
 import { AdminAuditTrail1767226100000 } from './migrations/1767226100000-admin-audit-trail.js';
 import { createAdminRuntime } from './runtime.js';
 
@@ -16,6 +16,7 @@ export type { ChainReport } from './audit/verify.js';
 export const adminModule: AppModule = {
   name: 'admin',
   description: 'Admin console: the tamper-evident audit trail',
+  securitySchemes: adminSecuritySchemes,
   entities: [AuditRecordRow, AuditHead],
   migrations: [AdminAuditTrail1767226100000],
   permissions: [{ name: ADMIN_PERMISSION, description: 'Use the admin console (with an MFA-verified session)' }],

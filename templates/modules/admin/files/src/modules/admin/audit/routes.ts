@@ -19,8 +19,8 @@ const AuditQuery = PageQuery.extend({
   targetType: Identifier.optional(),
   targetId: Identifier.optional(),
   requestId: Identifier.optional().describe('The X-Request-Id of the request that caused it'),
-  from: z.iso.datetime().optional().describe('Records at or after this instant'),
-  to: z.iso.datetime().optional().describe('Records before this instant'),
+  from: z.iso.datetime().max(40).optional().describe('Records at or after this instant'),
+  to: z.iso.datetime().max(40).optional().describe('Records before this instant'),
 });
 const Actor = z.object({ type: z.string(), id: z.string(), impersonatorId: z.string().nullable() });
 const AuditRecordResponse = z.object({
