@@ -22,6 +22,10 @@ export default defineModule({
     { name: 'ADMIN_AUDIT_SIGNING_KEY', kind: 'string', secret: true, generate: 'token', minLength: 32, description: 'At least 32 random characters; the Ed25519 key that signs audit checkpoints is derived from it. Unset: derived from APP_SECRET' },
     { name: 'ADMIN_AUDIT_CHECKPOINT_DIR', kind: 'string', default: 'data/audit-checkpoints', description: 'Directory of the checkpoint file sink (checkpoints.ndjson); put it where the database role cannot write, e.g. another volume' },
   ],
-  scripts: { 'audit:verify': 'tsx src/modules/admin/verify-audit.ts' },
-  tables: ['admin_audit_records', 'admin_audit_heads'],
+  dependencies: ['jose'],
+  scripts: {
+    'audit:verify': 'tsx src/modules/admin/verify-audit.ts',
+    'admin:create-operator': 'tsx src/modules/admin/create-operator.ts',
+  },
+  tables: ['admin_audit_records', 'admin_audit_heads', 'admin_operators'],
 });

@@ -11,6 +11,8 @@ import type { RequestSchemas } from '../core/index.js';
 /** The one permission everything under /admin needs (auth grants it to a tenant's owners and admins). */
 export const ADMIN_PERMISSION = 'admin:console';
 export const tags = ['admin'];
+/** The scheme operator routes are documented under: a token of the operators' own audience, never auth's. */
+export const OPERATOR_SCHEME = 'operatorBearerAuth';
 
 /**
  * How admin routes are documented: auth's bearer access token, but only of a session that passed a second
@@ -25,6 +27,15 @@ export function adminSecuritySchemes(): Record<string, SecurityScheme> {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: `An access token from POST /auth/login (a JWS verified as RFC8725 advises) whose session passed a second factor (\`mfa\`), of an account holding ${ADMIN_PERMISSION}`,
+      },
+    },
+    [OPERATOR_SCHEME]: {
+      scheme: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A platform operator token from POST /admin/operators/login (its own key, audience and `typ`, verified as RFC8725 advises); tenant routes refuse it',
       },
     },
   };
@@ -50,13 +61,14 @@ export function adminCallerOf(principal: Principal | undefined): AdminCaller {
   return { subject: principal.subject, tenantId: principal.tenantId };
 }
 
-type AdminRouteSpec<S extends RequestSchemas> = Omit<
+/** A route whose guard is fixed by its module and whose handler receives the caller the guard let through. */
+export type GuardedRouteSpec<S extends RequestSchemas, Caller> = Omit<
   RouteSpec<S>,
   'permission' | 'public' | 'security' | 'handler' | 'tags'
 > & {
   handler: (
     input: Parameters<RouteSpec<S>['handler']>[0],
-    caller: AdminCaller,
+    caller: Caller,
     context: Parameters<RouteSpec<S>['handler']>[1],
   ) => unknown;
 };
@@ -65,7 +77,7 @@ type AdminRouteSpec<S extends RequestSchemas> = Omit<
  * Every admin route goes through here, so none can be declared without the guard: the admin permission (core
  * checks it through auth's RBAC, in the token's own tenant) and then an MFA-verified session, before the handler.
  */
-export function adminRoute<const S extends RequestSchemas>(spec: AdminRouteSpec<S>): RouteDefinition {
+export function adminRoute<const S extends RequestSchemas>(spec: GuardedRouteSpec<S, AdminCaller>): RouteDefinition {
   const { handler, responses, ...rest } = spec;
   return defineRoute<S>({
     ...rest,

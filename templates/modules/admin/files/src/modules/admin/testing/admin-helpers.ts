@@ -1,11 +1,23 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import type { Audit, AppModule, Jobs } from '../../core/index.js';
+import { loadSecurityKeys, type Audit, type AppModule, type Jobs, type ModuleRuntime } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
-import { bearer, login, totpNow, type Account, startAuthTestApp } from '../../auth/testing/auth-helpers.js';
+import {
+  bearer,
+  login,
+  strongPassword,
+  totpNow,
+  uniqueEmail,
+  type Account,
+  startAuthTestApp,
+} from '../../auth/testing/auth-helpers.js';
+import { OperatorStore } from '../operators/store.js';
+import { adminModule } from '../index.js';
 
 export interface AdminTestApp extends TestApp {
   /** The app's `context.audit`, as every module sees it. */
@@ -13,6 +25,8 @@ export interface AdminTestApp extends TestApp {
   /** The app's `context.jobs`. */
   jobs: Jobs;
   checkpointDir: string;
+  /** What the admin module's `setup` returned in this app: every route it registers is in here. */
+  adminRuntime: ModuleRuntime;
 }
 
 /** The real app with auth's test settings, checkpoints in a fresh temporary directory, and its audit at hand. */
@@ -27,13 +41,23 @@ export async function startAdminTestApp(options: { env?: Record<string, string> 
       return {};
     },
   };
+  let adminRuntime: ModuleRuntime | undefined;
+  const admin: AppModule = {
+    ...adminModule,
+    setup: (context) => {
+      adminRuntime = adminModule.setup?.(context) ?? {};
+      return adminRuntime;
+    },
+  };
   const checkpointDir = mkdtempSync(path.join(tmpdir(), 'audit-checkpoints-'));
   const t = await startAuthTestApp({
     modules: [probe],
+    replaceModules: [admin],
     env: { ADMIN_AUDIT_CHECKPOINT_DIR: checkpointDir, ...options.env },
   });
-  if (audit === undefined || jobs === undefined) throw new Error('the probe module was not set up');
-  return Object.assign(t, { audit, jobs, checkpointDir });
+  if (audit === undefined || jobs === undefined || adminRuntime === undefined)
+    throw new Error('the probe module was not set up');
+  return Object.assign(t, { audit, jobs, checkpointDir, adminRuntime });
 }
 
 /** Enrols TOTP for `account`, then logs in through both factors: an access token whose session passed MFA. */
@@ -87,3 +111,51 @@ export async function tamper(dataSource: DataSource, sql: string, parameters: un
 /** `$1, $2…` on PostgreSQL, `?` on SQLite. */
 export const placeholder = (dataSource: DataSource, index: number): string =>
   dataSource.options.type === 'postgres' ? `$${String(index)}` : '?';
+
+export interface TestOperator {
+  email: string;
+  password: string;
+  /** The TOTP secret `admin:create-operator` prints once. */
+  secret: string;
+}
+
+/** A platform operator, made as `npm run admin:create-operator` makes one (the same store), in-process. */
+export async function createOperator(t: TestApp): Promise<TestOperator> {
+  const password = strongPassword();
+  const store = new OperatorStore(t.dataSource, loadSecurityKeys(t.config).encryption);
+  const created = await store.create({ email: uniqueEmail('operator'), password, minLength: 12, issuer: 'test' });
+  return { email: created.email, password, secret: created.totpSecret };
+}
+
+export function operatorSignIn(t: TestApp, operator: Pick<TestOperator, 'email' | 'password'>, code: string) {
+  return request(t.app)
+    .post('/admin/operators/login')
+    .send({ email: operator.email, password: operator.password, code });
+}
+
+/** Signs `operator` in with their current code: an operator token. */
+export async function operatorToken(t: TestApp, operator: TestOperator): Promise<string> {
+  const response = await operatorSignIn(t, operator, await totpNow(operator.secret)).expect(200);
+  return (response.body as { accessToken: string }).accessToken;
+}
+
+/**
+ * Runs one of admin's scripts (`src/modules/admin/<script>`) as `npm run` would, on `t`'s database, with `env`
+ * (the same secrets the app was given: the script would otherwise read the project's .env).
+ */
+export function runAdminScript(t: AdminTestApp, script: string, args: string[], env: Record<string, string>) {
+  return promisify(execFile)(
+    process.execPath,
+    ['--import=tsx', path.join('src', 'modules', 'admin', script), ...args],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SQLITE_PATH: t.config.env.SQLITE_PATH,
+        ADMIN_AUDIT_CHECKPOINT_DIR: t.checkpointDir,
+        ...env,
+      },
+    },
+  );
+}

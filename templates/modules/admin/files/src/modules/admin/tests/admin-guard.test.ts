@@ -1,82 +1,146 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteDefinition } from '../../core/index.js';
 import { addMember, bearer, registerOwner, type Account } from '../../auth/testing/auth-helpers.js';
-import { startAdminTestApp, withMfa, type AdminTestApp } from '../testing/admin-helpers.js';
+import { ADMIN_PERMISSION, OPERATOR_SCHEME } from '../guard.js';
+import {
+  createOperator,
+  operatorToken,
+  startAdminTestApp,
+  withMfa,
+  type AdminTestApp,
+} from '../testing/admin-helpers.js';
+
+/** The only routes admin may register without a guard: operators must be able to sign in. */
+const PUBLIC = new Set(['POST /admin/operators/login']);
 
 let t: AdminTestApp;
-let adminRoutes: { method: 'get' | 'post' | 'put' | 'patch' | 'delete'; path: string }[];
+let routes: readonly RouteDefinition[];
 let owner: Account;
 let ownerWithMfa: Account;
 let memberWithMfa: Account;
 let otherTenantOwnerWithMfa: Account;
+let operator: string;
+
+const keyOf = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method.toUpperCase()} ${route.path}`;
+const security = (route: RouteDefinition) => JSON.stringify(route.security ?? null);
+const isTenantAdminRoute = (route: RouteDefinition) =>
+  route.permission === ADMIN_PERMISSION && security(route) === JSON.stringify([{ adminBearerAuth: [] }]);
+const isOperatorRoute = (route: RouteDefinition) =>
+  route.permission === undefined &&
+  route.public !== true &&
+  security(route) === JSON.stringify([{ [OPERATOR_SCHEME]: [] }]);
+const tenantAdminRoutes = () => routes.filter(isTenantAdminRoute);
+const operatorRoutes = () => routes.filter(isOperatorRoute);
 
 beforeAll(async () => {
   t = await startAdminTestApp();
-  const document = (await request(t.app).get('/openapi.json').expect(200)).body as {
-    paths: Record<string, Record<string, unknown>>;
-  };
-  adminRoutes = Object.entries(document.paths)
-    .filter(([path]) => path.startsWith('/admin'))
-    .flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => ({
-        method: method as 'get',
-        path: path.replace(/\{[^}]+\}/g, 'some-id'),
-      })),
-    );
+  // Every route the admin module registered in this app, as its `setup` returned them: not what a document says.
+  routes = t.adminRuntime.routes ?? [];
   owner = await registerOwner(t);
   memberWithMfa = await withMfa(t, await addMember(t, owner));
   ownerWithMfa = await withMfa(t, owner);
   otherTenantOwnerWithMfa = await withMfa(t, await registerOwner(t));
+  operator = await operatorToken(t, await createOperator(t));
 });
 afterAll(async () => {
   await t.close();
 });
 
-const call = (route: (typeof adminRoutes)[number], tenantId: string, token?: string) => {
-  const test = request(t.app)[route.method](route.path).set('x-tenant-id', tenantId);
+const send = (route: RouteDefinition) => request(t.app)[route.method](route.path.replace(/:[A-Za-z]+/g, 'some-id'));
+const call = (route: RouteDefinition, tenantId: string, token?: string) => {
+  const test = send(route).set('x-tenant-id', tenantId);
   return token === undefined ? test : test.set(bearer(token));
 };
 
-describe('the admin guard, on every route admin registers', () => {
-  it('finds the admin routes in the OpenAPI document', () => {
-    expect(adminRoutes.length).toBeGreaterThanOrEqual(3);
+describe('every route the admin module registers', () => {
+  it('is behind the tenant-admin guard or the operator guard, or is the operators’ sign-in', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    for (const route of routes) {
+      const guarded = isTenantAdminRoute(route) || isOperatorRoute(route) || PUBLIC.has(keyOf(route));
+      expect({ route: keyOf(route), guarded }).toEqual({ route: keyOf(route), guarded: true });
+    }
+    // Raw routers and middleware would escape this walk: admin has none.
+    expect(t.adminRuntime.router).toBeUndefined();
+    expect(t.adminRuntime.middleware).toBeUndefined();
+    expect(tenantAdminRoutes().length).toBeGreaterThanOrEqual(3);
+    expect(operatorRoutes().length).toBeGreaterThanOrEqual(1);
   });
 
-  it('when no token is sent, then every admin route answers 401', async () => {
-    for (const route of adminRoutes) {
+  it('is in /openapi.json, and nothing else is under /admin', async () => {
+    const document = (await request(t.app).get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/admin'))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+      );
+    expect(documented.sort()).toEqual(routes.map(keyOf).sort());
+  });
+});
+
+describe('the tenant-admin guard, on each of its routes', () => {
+  it('when no token is sent, then 401', async () => {
+    for (const route of tenantAdminRoutes()) {
       const response = await call(route, owner.tenantId);
-      expect({ ...route, status: response.status }).toEqual({ ...route, status: 401 });
+      expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 401 });
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     }
   });
 
-  it('when a member (even with MFA) calls, then every admin route answers 403', async () => {
-    for (const route of adminRoutes) {
+  it('when a member (even with MFA) calls, then 403', async () => {
+    for (const route of tenantAdminRoutes()) {
       const response = await call(route, owner.tenantId, memberWithMfa.accessToken);
-      expect({ ...route, status: response.status }).toEqual({ ...route, status: 403 });
+      expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 403 });
     }
   });
 
-  it('when an owner whose session has not passed a second factor calls, then every admin route answers 403', async () => {
+  it('when an owner whose session has not passed a second factor calls, then 403', async () => {
     // Registration's token: an owner holding admin:console, but no second factor in this session.
     const fresh = await registerOwner(t);
-    for (const route of adminRoutes) {
+    for (const route of tenantAdminRoutes()) {
       const response = await call(route, fresh.tenantId, fresh.accessToken);
-      expect({ ...route, status: response.status }).toEqual({ ...route, status: 403 });
+      expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 403 });
     }
   });
 
-  it('when an admin of another tenant calls with MFA, then every admin route answers 403', async () => {
-    for (const route of adminRoutes) {
+  it('when an admin of another tenant calls with MFA, then 403', async () => {
+    for (const route of tenantAdminRoutes()) {
       const response = await call(route, owner.tenantId, otherTenantOwnerWithMfa.accessToken);
-      expect({ ...route, status: response.status }).toEqual({ ...route, status: 403 });
+      expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 403 });
     }
   });
 
-  it('when the tenant’s owner calls with MFA, then no admin route refuses them', async () => {
-    for (const route of adminRoutes) {
+  it('when a platform operator calls with their token, then 401: it is no tenant token', async () => {
+    for (const route of tenantAdminRoutes()) {
+      const response = await call(route, owner.tenantId, operator);
+      expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 401 });
+    }
+  });
+
+  it('when the tenant’s owner calls with MFA, then no route refuses them', async () => {
+    for (const route of tenantAdminRoutes()) {
       const response = await call(route, owner.tenantId, ownerWithMfa.accessToken);
-      expect(response.status, `${route.method} ${route.path}`).toBeLessThan(300);
+      expect(response.status, keyOf(route)).toBeLessThan(300);
+    }
+  });
+});
+
+describe('the operator guard, on each of its routes', () => {
+  it('when no token, a member’s, or a tenant owner’s MFA-verified token is sent, then 401', async () => {
+    for (const route of operatorRoutes()) {
+      for (const token of [undefined, memberWithMfa.accessToken, ownerWithMfa.accessToken]) {
+        const response = await call(route, owner.tenantId, token);
+        expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 401 });
+      }
+    }
+  });
+
+  it('when an operator calls, then no route refuses them', async () => {
+    for (const route of operatorRoutes()) {
+      const response = await send(route).set(bearer(operator));
+      expect(response.status, keyOf(route)).toBeLessThan(300);
     }
   });
 });

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEncryptionKey } from '../../core/testing/test-config.js';
 import { checkpointSetup } from '../runtime.js';
-import { placeholder, startAdminTestApp, tamper, type AdminTestApp } from '../testing/admin-helpers.js';
+import { placeholder, runAdminScript, startAdminTestApp, tamper, type AdminTestApp } from '../testing/admin-helpers.js';
 
-const run = promisify(execFile);
 // Given to the app and to the script alike: the script would otherwise read the project's .env.
 const secrets = {
   APP_SECRET: randomBytes(32).toString('base64url'),
@@ -51,17 +47,7 @@ describe('the checkpoint job', () => {
 });
 
 describe('npm run audit:verify', () => {
-  const verify = (chain: string) =>
-    run(process.execPath, ['--import=tsx', path.join('src', 'modules', 'admin', 'verify-audit.ts'), chain], {
-      env: {
-        ...process.env,
-        ...secrets,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        SQLITE_PATH: t.config.env.SQLITE_PATH,
-        ADMIN_AUDIT_CHECKPOINT_DIR: t.checkpointDir,
-      },
-    });
+  const verify = (chain: string) => runAdminScript(t, 'verify-audit.ts', [chain], secrets);
 
   it('when the chain holds, then it says so and exits 0; when a record is edited, it names it and exits 1', async () => {
     const tenantId = await chainWith(3);
