@@ -61,6 +61,27 @@ export function adminCallerOf(principal: Principal | undefined): AdminCaller {
   return { subject: principal.subject, tenantId: principal.tenantId };
 }
 
+/** How old a second factor a sensitive act accepts (step-up). */
+export const STEP_UP_SECONDS = 300;
+
+/**
+ * Step-up: the session's last second factor (auth's `mfa_at`) must be under five minutes old, else 401 with the
+ * challenge of RFC 9470, so a client knows to prove it again (POST /auth/mfa/step-up) and retry.
+ */
+export function requireRecentSecondFactor(principal: Principal | undefined, now = Date.now()): void {
+  const at = principal?.mfaAt;
+  if (at !== undefined && now - at < STEP_UP_SECONDS * 1000 && at <= now + 60_000) return;
+  const minutes = String(STEP_UP_SECONDS / 60);
+  throw new HttpError(401, {
+    type: 'urn:problem:step-up-required',
+    title: 'Recent second factor required',
+    detail: `This act needs a second factor less than ${minutes} minutes old: POST /auth/mfa/step-up with a current code, then retry with the token it returns.`,
+    headers: {
+      'WWW-Authenticate': `Bearer error="insufficient_user_authentication", error_description="A second factor less than ${minutes} minutes old is required", max_age=${String(STEP_UP_SECONDS)}`,
+    },
+  });
+}
+
 /** A route whose guard is fixed by its module and whose handler receives the caller the guard let through. */
 export type GuardedRouteSpec<S extends RequestSchemas, Caller> = Omit<
   RouteSpec<S>,
@@ -77,8 +98,13 @@ export type GuardedRouteSpec<S extends RequestSchemas, Caller> = Omit<
  * Every admin route goes through here, so none can be declared without the guard: the admin permission (core
  * checks it through auth's RBAC, in the token's own tenant) and then an MFA-verified session, before the handler.
  */
-export function adminRoute<const S extends RequestSchemas>(spec: GuardedRouteSpec<S, AdminCaller>): RouteDefinition {
-  const { handler, responses, ...rest } = spec;
+export function adminRoute<const S extends RequestSchemas>(
+  spec: GuardedRouteSpec<S, AdminCaller> & {
+    /** A sensitive act: also needs a second factor less than five minutes old (step-up). */
+    stepUp?: boolean;
+  },
+): RouteDefinition {
+  const { handler, responses, stepUp = false, ...rest } = spec;
   return defineRoute<S>({
     ...rest,
     tags,
@@ -86,9 +112,17 @@ export function adminRoute<const S extends RequestSchemas>(spec: GuardedRouteSpe
     security: [{ adminBearerAuth: [] }],
     responses: {
       ...responses,
-      401: problem('No valid access token'),
+      401: problem(
+        stepUp
+          ? 'No valid access token, or (`urn:problem:step-up-required`) its second factor is over five minutes old'
+          : 'No valid access token',
+      ),
       403: problem('Not an admin of this tenant, or the session has not passed a second factor'),
     },
-    handler: (input, context) => handler(input, adminCallerOf(context.principal), context),
+    handler: (input, context) => {
+      const caller = adminCallerOf(context.principal);
+      if (stepUp) requireRecentSecondFactor(context.principal);
+      return handler(input, caller, context);
+    },
   });
 }

@@ -33,7 +33,7 @@ export function operatorTokens(config: AppConfig): OperatorTokens {
 export function createAdminRuntime(context: ModuleContext) {
   const { config, dataSource, jobs, logger } = context;
   const { keys, sink } = checkpointSetup(config);
-  const audit = new AuditService(dataSource, sink, keys);
+  const audit = new AuditService(dataSource, sink, keys, context.audit);
   const signInAttempts = context.rateLimiters.create({
     name: 'admin-operator-sign-in',
     points: 10,

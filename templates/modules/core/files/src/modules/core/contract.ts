@@ -61,6 +61,8 @@ export interface Principal {
   via: 'bearer' | 'session' | 'api-key';
   /** The session passed a second factor (auth's `mfa` claim); guards of sensitive areas (admin) require it. */
   mfa?: boolean;
+  /** When the session last passed a second factor, epoch ms (auth's `mfa_at`): step-up guards ask how recent it is. */
+  mfaAt?: number;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
+import { auditRequestOf, PageQuery, pageRequestOf, pageSchema, type RouteDefinition } from '../../core/index.js';
 import { adminRoute, problem } from '../guard.js';
-import type { AuditService } from './service.js';
+import type { AuditFilter, AuditService } from './service.js';
 
 const Identifier = z
   .string()
   .min(1)
   .max(200)
   .regex(/^[^\p{Cc}]+$/u, 'no control characters');
-const AuditQuery = PageQuery.extend({
+const AuditFilterQuery = z.object({
   actor: Identifier.optional().describe('Id of the acting user'),
   action: z
     .string()
@@ -22,6 +22,17 @@ const AuditQuery = PageQuery.extend({
   from: z.iso.datetime().max(40).optional().describe('Records at or after this instant'),
   to: z.iso.datetime().max(40).optional().describe('Records before this instant'),
 });
+const AuditQuery = PageQuery.extend(AuditFilterQuery.shape);
+
+/** The filter of a query, with its instants as dates. */
+function filterOf(query: z.infer<typeof AuditFilterQuery>): AuditFilter {
+  const { from, to, ...rest } = query;
+  return {
+    ...rest,
+    ...(from === undefined ? {} : { from: new Date(from) }),
+    ...(to === undefined ? {} : { to: new Date(to) }),
+  };
+}
 const Actor = z.object({ type: z.string(), id: z.string(), impersonatorId: z.string().nullable() });
 const AuditRecordResponse = z.object({
   id: z.string(),
@@ -77,12 +88,25 @@ export function auditRoutes(audit: AuditService): RouteDefinition[] {
         400: problem('Bad limit or cursor'),
       },
       handler: ({ query }, caller) => {
-        const { from, to, limit, cursor, ...filter } = query;
-        const range = {
-          ...(from === undefined ? {} : { from: new Date(from) }),
-          ...(to === undefined ? {} : { to: new Date(to) }),
-        };
-        return audit.list(caller, { ...filter, ...range }, pageRequestOf({ limit, cursor }));
+        const { limit, cursor, ...filter } = query;
+        return audit.list(caller, filterOf(filter), pageRequestOf({ limit, cursor }));
+      },
+    }),
+    adminRoute({
+      method: 'get',
+      path: '/admin/audit/export',
+      summary: 'Export the tenant’s filtered records as NDJSON, oldest first, with a signed manifest as the last line',
+      description:
+        'A sensitive act: needs a second factor less than five minutes old (POST /auth/mfa/step-up). The last line is `{"manifest":{chain,records,firstSequence,lastSequence,sha256,exportedAt},"signature":…}`: the SHA-256 of every line before it, signed (Ed25519, over the manifest’s RFC 8785 JSON) with the checkpoint key. The export is itself audited.',
+      tenant: 'required',
+      stepUp: true,
+      request: { query: AuditFilterQuery },
+      responses: { 200: { description: 'application/x-ndjson: one record per line, then the manifest' } },
+      handler: async ({ query }, caller, { req, res }) => {
+        res.status(200).type('application/x-ndjson');
+        res.setHeader('Content-Disposition', `attachment; filename="audit-${caller.tenantId}.ndjson"`);
+        await audit.export(caller, filterOf(query), res, auditRequestOf(req));
+        res.end();
       },
     }),
     adminRoute({

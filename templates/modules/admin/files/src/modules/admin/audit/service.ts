@@ -1,9 +1,18 @@
 import type { KeyObject } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../../core/index.js';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { Writable } from 'node:stream';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Audit,
+  type AuditEvent,
+  type Page,
+  type PageRequest,
+} from '../../core/index.js';
 import { AuditRecordRow } from '../entities/audit-record.entity.js';
 import type { AdminCaller } from '../guard.js';
 import { chainOf } from './chain.js';
+import { exportRecords, type ExportManifest } from './export.js';
 import { writeCheckpoints, type Checkpoint, type CheckpointFileSink } from './checkpoints.js';
 import { verifyChains, type ChainReport } from './verify.js';
 
@@ -35,7 +44,19 @@ export interface AuditRecordView {
   hash: string;
 }
 
-const viewOf = (row: AuditRecordRow): AuditRecordView => ({
+/** Narrows a query of `record`s to `filter`: every value a bound parameter. */
+export function applyFilter(query: SelectQueryBuilder<AuditRecordRow>, filter: AuditFilter): void {
+  if (filter.actor !== undefined) query.andWhere('record.actorId = :actor', { actor: filter.actor });
+  if (filter.action !== undefined) query.andWhere('record.action = :action', { action: filter.action });
+  if (filter.targetType !== undefined) query.andWhere('record.targetType = :targetType', filter);
+  if (filter.targetId !== undefined) query.andWhere('record.targetId = :targetId', filter);
+  if (filter.requestId !== undefined) query.andWhere('record.requestId = :requestId', filter);
+  // `at` is ISO 8601 text in UTC, so text order is time order.
+  if (filter.from !== undefined) query.andWhere('record.at >= :from', { from: filter.from.toISOString() });
+  if (filter.to !== undefined) query.andWhere('record.at < :to', { to: filter.to.toISOString() });
+}
+
+export const viewOf = (row: AuditRecordRow): AuditRecordView => ({
   id: row.id,
   sequence: row.sequence,
   at: row.at,
@@ -62,7 +83,30 @@ export class AuditService {
     private readonly dataSource: DataSource,
     private readonly sink: CheckpointFileSink,
     private readonly keys: { privateKey: KeyObject; publicKey: KeyObject },
+    private readonly audit: Audit,
   ) {}
+
+  /**
+   * Streams the tenant's filtered records to `out` as NDJSON with a signed manifest last (see `exportRecords`),
+   * then records the export on the same chain.
+   */
+  async export(
+    caller: AdminCaller,
+    filter: AuditFilter,
+    out: Writable,
+    facts: Pick<AuditEvent, 'ip' | 'userAgent' | 'requestId'>,
+  ): Promise<ExportManifest> {
+    const manifest = await exportRecords(this.dataSource, caller.tenantId, filter, out, this.keys.privateKey);
+    await this.audit.record({
+      action: 'admin.audit.exported',
+      outcome: 'success',
+      tenantId: caller.tenantId,
+      actor: { type: 'user', id: caller.subject },
+      ...facts,
+      detail: { records: manifest.records, sha256: manifest.sha256 },
+    });
+    return manifest;
+  }
 
   /** Newest first, keyset-paginated by sequence; every filter is a bound parameter on an indexed chain. */
   async list(caller: AdminCaller, filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecordView>> {
@@ -74,14 +118,7 @@ export class AuditService {
       .createQueryBuilder('record')
       .where('record.chain = :chain', { chain });
     if (after !== undefined) query.andWhere('record.sequence < :after', { after: after.value });
-    if (filter.actor !== undefined) query.andWhere('record.actorId = :actor', { actor: filter.actor });
-    if (filter.action !== undefined) query.andWhere('record.action = :action', { action: filter.action });
-    if (filter.targetType !== undefined) query.andWhere('record.targetType = :targetType', filter);
-    if (filter.targetId !== undefined) query.andWhere('record.targetId = :targetId', filter);
-    if (filter.requestId !== undefined) query.andWhere('record.requestId = :requestId', filter);
-    // `at` is ISO 8601 text in UTC, so text order is time order.
-    if (filter.from !== undefined) query.andWhere('record.at >= :from', { from: filter.from.toISOString() });
-    if (filter.to !== undefined) query.andWhere('record.at < :to', { to: filter.to.toISOString() });
+    applyFilter(query, filter);
     const rows = await query
       .orderBy('record.sequence', 'DESC')
       .take(page.limit + 1)

@@ -61,7 +61,7 @@ export async function startAdminTestApp(options: { env?: Record<string, string> 
 }
 
 /** Enrols TOTP for `account`, then logs in through both factors: an access token whose session passed MFA. */
-export async function withMfa(t: TestApp, account: Account): Promise<Account> {
+export async function withMfa(t: TestApp, account: Account): Promise<Account & { totpSecret: string }> {
   const setup = await request(t.app)
     .post('/auth/mfa/totp/setup')
     .set(bearer(account.accessToken))
@@ -79,7 +79,7 @@ export async function withMfa(t: TestApp, account: Account): Promise<Account> {
     .send({ mfaToken, code: await totpNow(secret) })
     .expect(200);
   const body = verified.body as { accessToken: string; refreshToken: string };
-  return { ...account, accessToken: body.accessToken, refreshToken: body.refreshToken };
+  return { ...account, accessToken: body.accessToken, refreshToken: body.refreshToken, totpSecret: secret };
 }
 
 /**

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RouteDefinition } from '../../core/index.js';
 import { addMember, bearer, registerOwner, type Account } from '../../auth/testing/auth-helpers.js';
 import { ADMIN_PERMISSION, OPERATOR_SCHEME } from '../guard.js';
@@ -13,6 +13,8 @@ import {
 
 /** The only routes admin may register without a guard: operators must be able to sign in. */
 const PUBLIC = new Set(['POST /admin/operators/login']);
+/** Sensitive acts: they also need a second factor under five minutes old (step-up). */
+const SENSITIVE = new Set(['GET /admin/audit/export']);
 
 let t: AdminTestApp;
 let routes: readonly RouteDefinition[];
@@ -116,6 +118,20 @@ describe('the tenant-admin guard, on each of its routes', () => {
     for (const route of tenantAdminRoutes()) {
       const response = await call(route, owner.tenantId, operator);
       expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 401 });
+    }
+  });
+
+  it('when a sensitive act is asked with a second factor over five minutes old, then 401 step-up-required', async () => {
+    expect(tenantAdminRoutes().filter((route) => SENSITIVE.has(keyOf(route)))).toHaveLength(SENSITIVE.size);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6 * 60_000 });
+    try {
+      for (const route of tenantAdminRoutes().filter((candidate) => SENSITIVE.has(keyOf(candidate)))) {
+        const response = await call(route, owner.tenantId, ownerWithMfa.accessToken);
+        expect({ route: keyOf(route), status: response.status }).toEqual({ route: keyOf(route), status: 401 });
+        expect(response.body).toMatchObject({ type: 'urn:problem:step-up-required' });
+      }
+    } finally {
+      vi.useRealTimers();
     }
   });
 
