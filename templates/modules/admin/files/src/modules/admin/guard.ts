@@ -35,7 +35,7 @@ export function adminSecuritySchemes(): Record<string, SecurityScheme> {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          'A platform operator token from POST /admin/operators/login (its own key, audience and `typ`, verified as RFC8725 advises); tenant routes refuse it',
+          'A platform operator token from POST /operators/login (its own key, audience and `typ`, verified as RFC8725 advises); tenant routes refuse it',
       },
     },
   };

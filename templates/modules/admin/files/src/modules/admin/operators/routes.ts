@@ -49,7 +49,7 @@ export function operatorRoutes(operators: OperatorService): RouteDefinition[] {
   return [
     defineRoute({
       method: 'post',
-      path: '/admin/operators/login',
+      path: '/operators/login',
       summary: 'Sign in as a platform operator: email, password and a TOTP code at once',
       description:
         'Operators are created only by `npm run admin:create-operator`; there is no registration. A TOTP code is accepted once.',

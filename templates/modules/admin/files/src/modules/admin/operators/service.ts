@@ -31,7 +31,7 @@ export interface TenantView {
 const challenge = 'Bearer realm="operators", error="invalid_token"';
 const unauthenticated = () =>
   new HttpError(401, {
-    detail: 'An operator access token (POST /admin/operators/login) is required.',
+    detail: 'An operator access token (POST /operators/login) is required.',
     headers: { 'WWW-Authenticate': challenge },
   });
 const signInFailed = () =>

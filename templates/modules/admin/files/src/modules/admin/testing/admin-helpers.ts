@@ -128,9 +128,7 @@ export async function createOperator(t: TestApp): Promise<TestOperator> {
 }
 
 export function operatorSignIn(t: TestApp, operator: Pick<TestOperator, 'email' | 'password'>, code: string) {
-  return request(t.app)
-    .post('/admin/operators/login')
-    .send({ email: operator.email, password: operator.password, code });
+  return request(t.app).post('/operators/login').send({ email: operator.email, password: operator.password, code });
 }
 
 /** Signs `operator` in with their current code: an operator token. */

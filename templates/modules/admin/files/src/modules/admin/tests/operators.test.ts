@@ -47,27 +47,38 @@ const signIn = (operator: Pick<CreatedOperator, 'email' | 'password'>, code: str
   operatorSignIn(t, operator, code);
 const operatorToken = (operator: CreatedOperator) => tokenOf(t, operator);
 
-describe('npm run admin:create-operator', () => {
-  it('when given an address and a strong password, then it creates an operator and prints the TOTP secret once', async () => {
-    const operator = await createOperatorByCommand();
-    expect(operator.secret).toMatch(/^[A-Z2-7]{32}$/);
-    await signIn(operator, await totpNow(operator.secret)).expect(200);
-  });
+/** Each run starts tsx and migrates: seconds, more on a busy machine. */
+const SCRIPT_TIMEOUT_MS = 60_000;
 
-  it('when the password is weak or the address is taken, then it exits 2 naming the field and creates nothing', async () => {
-    const weak = await createOperatorCommand(uniqueEmail('operator'), 'password').catch(
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-    expect(weak).toMatchObject({ code: 2, stderr: expect.stringContaining('password:') as unknown });
-    const existing = await createOperatorByCommand();
-    const again = await createOperatorCommand(existing.email, strongPassword()).catch(
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-    expect(again).toMatchObject({ code: 2, stderr: expect.stringContaining('already an operator') as unknown });
-  });
+describe('npm run admin:create-operator', () => {
+  it(
+    'when given an address and a strong password, then it creates an operator and prints the TOTP secret once',
+    async () => {
+      const operator = await createOperatorByCommand();
+      expect(operator.secret).toMatch(/^[A-Z2-7]{32}$/);
+      await signIn(operator, await totpNow(operator.secret)).expect(200);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+
+  it(
+    'when the password is weak or the address is taken, then it exits 2 naming the field and creates nothing',
+    async () => {
+      const weak = await createOperatorCommand(uniqueEmail('operator'), 'password').catch(
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(weak).toMatchObject({ code: 2, stderr: expect.stringContaining('password:') as unknown });
+      const existing = await createOperatorByCommand();
+      const again = await createOperatorCommand(existing.email, strongPassword()).catch(
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(again).toMatchObject({ code: 2, stderr: expect.stringContaining('already an operator') as unknown });
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 });
 
-describe('POST /admin/operators/login', () => {
+describe('POST /operators/login', () => {
   it('when the password and code are right, then an operator token comes back, and the sign-in is audited', async () => {
     const operator = await createOperator();
     const response = await signIn(operator, await totpNow(operator.secret)).expect(200);
@@ -99,7 +110,7 @@ describe('POST /admin/operators/login', () => {
   it('when a tenant owner signs in with their account, then it is refused: tenant accounts are not operators', async () => {
     const owner = await registerOwner(t);
     await request(t.app)
-      .post('/admin/operators/login')
+      .post('/operators/login')
       .send({ email: owner.email, password: owner.password, code: '123456' })
       .expect(401);
   });
