@@ -17,6 +17,7 @@ export interface AuthEvent {
     | 'user.disabled'
     | 'mfa.enrolled'
     | 'mfa.removed'
+    | 'mfa.stepped_up'
     | 'email.changed'
     | 'identity.linked';
   tenantId: string;

@@ -16,7 +16,8 @@ export function authHooks(runtime: AuthRuntime): Partial<AppHooks> {
       const verified = await runStrategy<AccessClaims>(runtime.bearer, req);
       if (verified === undefined) return undefined;
       claims.remember(req, verified);
-      return { subject: verified.sub, tenantId: verified.tenant, via: 'bearer' };
+      const secondFactorAt = verified.mfaAt === undefined ? {} : { mfaAt: verified.mfaAt };
+      return { subject: verified.sub, tenantId: verified.tenant, via: 'bearer', mfa: verified.mfa, ...secondFactorAt };
     },
     /**
      * The token's tenant must be the request's, the session must have passed MFA when it is required, and the

@@ -29,6 +29,11 @@ export type { AccessClaims } from './tokens.js';
 export type { AuthModuleOptions } from './runtime.js';
 export { roleHas } from './rbac.js';
 export { requirePermission } from '../core/index.js';
+// For a module that keeps credentials of its own (admin's platform operators): the same hashing, password rules
+// and TOTP, with its replay guard, as accounts get.
+export { PasswordHasher, passwordProblem } from './passwords.js';
+export { normalizeEmail } from './lockout.js';
+export { matchTotp, newTotpSecret, otpauthUri } from './totp.js';
 
 /** The auth module built with `options`; apps install `authModule`, tests may build one with cheaper hashing. */
 export function createAuthModule(options: AuthModuleOptions = {}): AppModule {

@@ -214,6 +214,17 @@ export class Mfa {
     await storeCall(this.deps.attempts.backend.block(challengeId, 600));
   }
 
+  /**
+   * Step-up: the account's TOTP again, for a sensitive act. Five wrong codes per session and window, then 429; a
+   * code (or an earlier one) is accepted once, also when it already served the login. Throws 401 otherwise.
+   */
+  async stepUp(userId: string, sessionId: string, code: string): Promise<void> {
+    const key = `step-up:${sessionId}`;
+    await limitOrRefuse(this.deps.attempts, key);
+    if (!(await this.useTotp(userId, code))) throw wrongCode();
+    await storeCall(this.deps.attempts.backend.delete(key));
+  }
+
   private async sendCode(userId: string, binding: string, kind: CodeChannel, destination: string): Promise<void> {
     await limitOrRefuse(this.deps.sendsPerBinding, binding);
     await limitOrRefuse(this.deps.sendsPerUser, userId);

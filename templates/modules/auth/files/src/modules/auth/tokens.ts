@@ -21,6 +21,8 @@ export interface AccessClaims {
   sid: string;
   /** Whether the session passed a second factor (always false until MFA is enrolled). */
   mfa: boolean;
+  /** When the session last passed a second factor, epoch ms (claim `mfa_at`): step-up checks how recent it is. */
+  mfaAt?: number;
   /** Issued at, epoch seconds. */
   iat: number;
   /** Issued at, epoch milliseconds (claim `iat_ms`): revocations "before T" compare with it, to the millisecond. */
@@ -65,7 +67,8 @@ export class AccessTokens {
     const iat = Math.floor(now / 1000);
     const perms = claims.perms === undefined ? {} : { perms: claims.perms };
     const { tenant, role, sid, mfa } = claims;
-    return new SignJWT({ tenant, role, ...perms, sid, mfa, iat_ms: now })
+    const mfaAt = claims.mfaAt === undefined ? {} : { mfa_at: claims.mfaAt };
+    return new SignJWT({ tenant, role, ...perms, sid, mfa, ...mfaAt, iat_ms: now })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.current.kid })
       .setSubject(claims.sub)
       .setIssuer(this.options.issuer)
@@ -168,12 +171,24 @@ export class AccessTokens {
 }
 
 function claimsOf(payload: JWTPayload): AccessClaims | undefined {
-  const { sub, tenant, role, perms, sid, mfa, iat, exp, iat_ms: iatMs } = payload as Record<string, unknown>;
+  const {
+    sub,
+    tenant,
+    role,
+    perms,
+    sid,
+    mfa,
+    iat,
+    exp,
+    iat_ms: iatMs,
+    mfa_at: mfaAt,
+  } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof sid !== 'string') return undefined;
   if (typeof iat !== 'number' || typeof exp !== 'number' || typeof role !== 'string') return undefined;
   // A token signed before `iat_ms` existed counts from the start of its second: revoked rather than spared.
   const issuedAtMs = typeof iatMs === 'number' && Number.isSafeInteger(iatMs) ? iatMs : iat * 1000;
-  const common = { sub, tenant, role, sid, mfa: mfa === true, iat, exp, issuedAtMs };
+  const secondFactorAt = mfa === true && typeof mfaAt === 'number' && Number.isSafeInteger(mfaAt) ? { mfaAt } : {};
+  const common = { sub, tenant, role, sid, mfa: mfa === true, ...secondFactorAt, iat, exp, issuedAtMs };
   if (isBuiltIn(role)) return perms === undefined ? common : undefined;
   if (!ROLE_NAME_PATTERN.test(role) || !Array.isArray(perms)) return undefined;
   if (!perms.every((p): p is string => typeof p === 'string')) return undefined;

@@ -35,7 +35,7 @@ export interface ModuleContext {
   readiness: () => Promise<ReadinessReport>;
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
-  /** Records security-relevant acts: checks each event, then hands it to a module's `auditRecorder` (if any). */
+  /** Records security-relevant acts: checks each event, then hands it to every module's `auditRecorder`. */
   audit: Audit;
   /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
   personalData: PersonalData;
@@ -59,6 +59,10 @@ export interface Principal {
   tenantId?: string;
   /** How the request proved who it is: cookie sessions are subject to CSRF checks, bearer tokens are not. */
   via: 'bearer' | 'session' | 'api-key';
+  /** The session passed a second factor (auth's `mfa` claim); guards of sensitive areas (admin) require it. */
+  mfa?: boolean;
+  /** When the session last passed a second factor, epoch ms (auth's `mfa_at`): step-up guards ask how recent it is. */
+  mfaAt?: number;
 }
 
 /**
@@ -133,7 +137,7 @@ export interface ModuleRuntime {
   readiness?: readonly ReadinessCheck[];
   /** The module's implementations of cross-module hooks (authenticate, authorize, onReady, onShutdown, ...). */
   hooks?: Partial<AppHooks>;
-  /** Keeps the audit trail `context.audit` feeds (the first module that gives one wins); core's default drops it. */
+  /** Receives every record of `context.audit`, as every other module's does; with none, records go nowhere. */
   auditRecorder?: AuditRecorder;
   /** Exports and erases what the module's own tables hold about a person. */
   personalData?: PersonalDataContribution;

@@ -195,6 +195,25 @@ export function mfaRoutes(runtime: AuthRuntime, transport: TokenTransport): Rout
       responses: { 200: { description: 'Enrolled', schema: FactorConfirmedResponse }, 401: problem('Wrong code') },
       handler: ({ body }, { req }) => mfa.confirmTotp(claims.of(req), body.code, clientMetaOf(req)),
     }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/mfa/step-up',
+      summary: 'Prove the second factor again (a current TOTP code) before a sensitive act',
+      description:
+        'Returns an access token of the same session whose `mfa_at` is now: routes that ask for a recent second factor (e.g. admin’s sensitive acts) accept it for five minutes. A code is accepted once.',
+      tags,
+      permission: 'auth:basic',
+      request: { body: CodeBody },
+      responses: {
+        200: {
+          description: 'This session, its second factor just proven',
+          schema: z.object({ accessToken: z.string(), expiresIn: z.number().int() }),
+        },
+        401: problem('Wrong or already used code, or no TOTP enrolled'),
+        429: problem('Too many wrong codes in this session'),
+      },
+      handler: ({ body }, { req }) => mfa.stepUp(claims.of(req), body.code, clientMetaOf(req)),
+    }),
     ...codeFactorRoutes('email'),
     ...codeFactorRoutes('sms'),
     defineRoute({

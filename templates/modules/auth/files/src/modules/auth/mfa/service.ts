@@ -110,6 +110,20 @@ export class MfaService {
     });
   }
 
+  /** Step-up: a current TOTP code proves the second factor again; the new access token's `mfa_at` is now. */
+  async stepUp(
+    claims: AccessClaims,
+    code: string,
+    meta: ClientMeta,
+  ): Promise<{ accessToken: string; expiresIn: number }> {
+    return runWithTenant(claims.tenant, async () => {
+      await this.deps.mfa.stepUp(claims.sub, claims.sid, code);
+      const event = { type: 'mfa.stepped_up', tenantId: claims.tenant, userId: claims.sub, ip: meta.ip } as const;
+      await this.deps.events.emit({ ...event, detail: { method: 'totp' } });
+      return this.sessions.markMfa(claims);
+    });
+  }
+
   async newRecoveryCodes(claims: AccessClaims, password: string): Promise<{ recoveryCodes: string[] }> {
     return runWithTenant(claims.tenant, async () => {
       const user = await reauthenticate(this.deps, claims, password);

@@ -126,11 +126,12 @@ export class SessionService {
 
   /** An access token for a session that just proved a second factor (in the current tenant). */
   async markMfa(claims: AccessClaims): Promise<{ accessToken: string; expiresIn: number }> {
-    await this.deps.store.updateSession(claims.sid, { mfaAt: Date.now() });
+    const now = Date.now();
+    await this.deps.store.updateSession(claims.sid, { mfaAt: now });
     const { sub, tenant, role, sid } = claims;
     // A tenant's own role keeps its permissions: a token of such a role without them would be refused.
     const perms = claims.perms === undefined ? {} : { perms: claims.perms };
-    const accessToken = await this.deps.tokens.sign({ sub, tenant, role, ...perms, sid, mfa: true });
+    const accessToken = await this.deps.tokens.sign({ sub, tenant, role, ...perms, sid, mfa: true, mfaAt: now }, now);
     return { accessToken, expiresIn: this.deps.config.accessTokenTtlSeconds };
   }
 
@@ -147,7 +148,15 @@ export class SessionService {
     const grant = await this.deps.roles.grantOf(user.role);
     const perms = grant?.permissions === undefined ? {} : { perms: [...grant.permissions] };
     const accessToken = await this.deps.tokens.sign(
-      { sub: user.id, tenant: user.tenantId, role: user.role, ...perms, sid: session.id, mfa: session.mfaAt !== null },
+      {
+        sub: user.id,
+        tenant: user.tenantId,
+        role: user.role,
+        ...perms,
+        sid: session.id,
+        mfa: session.mfaAt !== null,
+        ...(session.mfaAt === null ? {} : { mfaAt: session.mfaAt }),
+      },
       now,
     );
     const expiresIn = config.accessTokenTtlSeconds;

@@ -59,6 +59,8 @@ export interface AuthTestOptions {
   auth?: Partial<AuthSettings>;
   core?: Partial<CoreSettings>;
   modules?: readonly AppModule[];
+  /** Stand in for installed modules of the same names (auth itself is always the test-hashing one). */
+  replaceModules?: readonly AppModule[];
   /** Environment overrides, e.g. REDIS_URL. */
   env?: Record<string, string | undefined>;
   /** PostgreSQL only: the app connects as a non-owner role behind row-level security (core's startTestApp). */
@@ -70,7 +72,10 @@ export interface AuthTestOptions {
 /** The real app in-process on a migrated database (core's startTestApp), with auth settings pinned. */
 export function startAuthTestApp(options: AuthTestOptions = {}): Promise<TestApp> {
   return startTestApp({
-    ...(options.productionPasswordHashing === true ? {} : { replaceModules: [authWithTestHashing] }),
+    replaceModules: [
+      ...(options.productionPasswordHashing === true ? [] : [authWithTestHashing]),
+      ...(options.replaceModules ?? []),
+    ],
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.modules === undefined ? {} : { modules: options.modules }),
     ...(options.rowLevelSecurity === undefined ? {} : { rowLevelSecurity: options.rowLevelSecurity }),
