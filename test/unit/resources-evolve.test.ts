@@ -135,7 +135,7 @@ describe('resource migrations evolve with the manifest', () => {
     expect(first.get('src/resources/customers/customer.entity.ts')).toContain('export class Customer extends GlobalEntity {');
     expect(first.get('src/resources/customers/service.base.ts')).toContain('this.customers = globalRepository(context, Customer);');
     expect(await refused(global.replace('    scope: global\n', ''), first)).toEqual([
-      "forge.yaml resources.customers.scope: changes whether 'customers' belongs to tenants, which its rows cannot follow; declare a new resource and move the rows",
+      "forge.yaml:4:5 resources.customers.scope: changes whether 'customers' belongs to tenants, which its rows cannot follow; declare a new resource and move the rows",
     ]);
   });
 });
