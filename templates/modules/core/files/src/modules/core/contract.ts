@@ -35,7 +35,7 @@ export interface ModuleContext {
   readiness: () => Promise<ReadinessReport>;
   /** Every permission the app's modules declare: what an auth module may grant. */
   permissions: readonly Permission[];
-  /** Records security-relevant acts: checks each event, then hands it to a module's `auditRecorder` (if any). */
+  /** Records security-relevant acts: checks each event, then hands it to every module's `auditRecorder`. */
   audit: Audit;
   /** Every module's personal-data exporter and eraser, and access and erasure requests across them all. */
   personalData: PersonalData;
@@ -133,7 +133,7 @@ export interface ModuleRuntime {
   readiness?: readonly ReadinessCheck[];
   /** The module's implementations of cross-module hooks (authenticate, authorize, onReady, onShutdown, ...). */
   hooks?: Partial<AppHooks>;
-  /** Keeps the audit trail `context.audit` feeds (the first module that gives one wins); core's default drops it. */
+  /** Receives every record of `context.audit`, as every other module's does; with none, records go nowhere. */
   auditRecorder?: AuditRecorder;
   /** Exports and erases what the module's own tables hold about a person. */
   personalData?: PersonalDataContribution;

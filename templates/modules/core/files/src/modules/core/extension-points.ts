@@ -10,7 +10,7 @@ import { PersonalDataRegistry } from './personal-data/personal-data.js';
 /**
  * The context's extension points that modules provide for one another: made before the context (which holds
  * them), then connected to what each module's `setup` built from that context. No module is named: the first module with
- * an `auditRecorder` or `entitlements` provides it, and every module's `personalData` takes part.
+ * `entitlements` provides it, and every module's `auditRecorder` and `personalData` take part.
  */
 export function createExtensionPoints(options: {
   config: AppConfig;
@@ -28,7 +28,7 @@ export function createExtensionPoints(options: {
     /** Workers start with the app and stop before modules release what handlers use. */
     jobs,
     connect(built: readonly { module: AppModule; runtime: ModuleRuntime }[]): void {
-      audit.use(built.find(({ runtime }) => runtime.auditRecorder !== undefined)?.runtime.auditRecorder);
+      audit.use(built.flatMap(({ runtime }) => (runtime.auditRecorder === undefined ? [] : [runtime.auditRecorder])));
       entitlements.use(built.find(({ runtime }) => runtime.entitlements !== undefined)?.runtime.entitlements);
       for (const { module, runtime } of built) personalData.add(module.name, runtime.personalData);
     },

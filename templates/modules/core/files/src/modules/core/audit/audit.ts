@@ -108,10 +108,11 @@ export function auditRequestOf(req: Request): Pick<AuditEvent, 'ip' | 'userAgent
 
 /**
  * `context.audit`: checks every event (a malformed one throws, so misuse fails the module's tests), censors secret
- * and sensitive fields, and hands it to the recorder a module provides; with none, the event goes no further.
+ * and sensitive fields, and hands it to every recorder modules provide, in module order; with none, the event goes
+ * no further.
  */
 export class AuditTrail implements Audit {
-  private recorder: AuditRecorder | undefined;
+  private recorders: readonly AuditRecorder[] = [];
   private readonly censor: (value: Record<string, unknown>) => Record<string, unknown>;
   private readonly secret: Set<string>;
 
@@ -121,9 +122,12 @@ export class AuditTrail implements Audit {
     this.secret = new Set(keys.map((key) => key.toLowerCase()));
   }
 
-  /** Set once by createApp from the first module with an `auditRecorder`. */
-  use(recorder: AuditRecorder | undefined): void {
-    this.recorder = recorder;
+  /**
+   * Set once by createApp from every module with an `auditRecorder` (admin's chain, a forwarder to a SIEM, a
+   * test's probe): each receives every record, in the same transaction when one is given.
+   */
+  use(recorders: readonly AuditRecorder[]): void {
+    this.recorders = recorders;
   }
 
   async record(event: AuditEvent, options: AuditRecordOptions = {}): Promise<void> {
@@ -131,12 +135,12 @@ export class AuditTrail implements Audit {
     if (!parsed.success) {
       throw new TypeError(`audit event ${event.action} is malformed: ${z.prettifyError(parsed.error)}`);
     }
-    if (this.recorder === undefined) return;
+    if (this.recorders.length === 0) return;
     const { changes, detail, ...rest } = parsed.data;
     const record: AuditRecord = { ...rest, at: rest.at ?? new Date() };
     if (changes !== undefined) record.changes = this.censorChanges(changes);
     if (detail !== undefined) record.detail = this.censor(detail);
-    await this.recorder.record(record, options);
+    for (const recorder of this.recorders) await recorder.record(record, options);
   }
 
   private censorChanges(changes: NonNullable<AuditEvent['changes']>): NonNullable<AuditEvent['changes']> {

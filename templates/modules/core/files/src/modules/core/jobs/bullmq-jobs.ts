@@ -31,6 +31,9 @@ interface Lane {
  * attempts are spent; at shutdown a running job is finished first, and one left running by a crash is taken up
  * again once its lock expires. Finished jobs are removed, so their id can be used again.
  */
+/** How long a shutdown waits for job workers to finish their running jobs and close. */
+const WORKER_CLOSE_DEADLINE_MS = 5_000;
+
 export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOptions): JobRunner {
   const lanes = new Map<string, Lane>();
   let started = false;
@@ -93,7 +96,19 @@ export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOption
     async close() {
       closing = true;
       // Workers first: each finishes its running jobs; what waits stays in Redis for the next process.
-      await Promise.all([...lanes.values()].map((lane) => lane.worker?.close() ?? Promise.resolve()));
+      const closed = Promise.all([...lanes.values()].map((lane) => lane.worker?.close() ?? Promise.resolve()));
+      // BullMQ's close waits forever for a worker whose Redis connection never opened or broke; past the deadline
+      // the shutdown goes on, and a job still running is taken up again by another process when its lock expires.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => {
+          resolve('timeout');
+        }, WORKER_CLOSE_DEADLINE_MS);
+      });
+      if ((await Promise.race([closed, deadline])) === 'timeout') {
+        logger.warn({ deadlineMs: WORKER_CLOSE_DEADLINE_MS }, 'job workers did not close in time (Redis unreachable?)');
+      }
+      clearTimeout(timer);
       await Promise.all([...lanes.values()].map((lane) => lane.queue.close()));
     },
   };
