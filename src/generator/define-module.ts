@@ -114,6 +114,12 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
   generateOnly?: readonly string[];
   /** Database tables the module creates; `forge remove-module` names them as the data left behind. */
   tables?: readonly string[];
+  /**
+   * Values the app's own tests run with, by canonical variable name, for variables that have no default and must
+   * not get one (e.g. a test-mode API key for a local fake). Never a real credential: they are written into the
+   * app's test helper.
+   */
+  testEnv?: Readonly<Record<string, string>>;
   /** package.json scripts this module contributes. */
   scripts?: Readonly<Record<string, string>>;
 }

@@ -29,6 +29,38 @@ export function tsLiteral(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+const PRINT_WIDTH = 120;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Prettier always breaks an array of two or more objects (or arrays) that each have more than one entry. */
+function alwaysBreaks(value: unknown[]): boolean {
+  const sized = (item: unknown) => (Array.isArray(item) ? item.length : isObject(item) ? Object.keys(item).length : 0);
+  const kind = (item: unknown) => (Array.isArray(item) ? 'array' : 'object');
+  return value.length > 1 && value.every((item) => sized(item) > 1 && kind(item) === kind(value[0]));
+}
+
+/**
+ * `tsLiteral` laid out as Prettier lays it out (printWidth 120, trailing commas): on one line when it fits in
+ * the `column` it starts at plus the comma after it, else one entry per line, `indent` spaces in.
+ */
+export function tsLiteralFitting(value: unknown, indent: number, column: number): string {
+  const flat = tsLiteral(value);
+  const entries = Array.isArray(value)
+    ? value.map((item) => ['', item] as const)
+    : isObject(value)
+      ? Object.entries(value).map(([key, item]) => [`${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key)}: `, item] as const)
+      : [];
+  const breaks = Array.isArray(value) && alwaysBreaks(value);
+  if (entries.length === 0 || (!breaks && column + flat.length + 1 <= PRINT_WIDTH)) return flat;
+  const inner = ' '.repeat(indent + 2);
+  const lines = entries.map(([prefix, item]) => `${inner}${prefix}${tsLiteralFitting(item, indent + 2, indent + 2 + prefix.length)},`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return `${open}\n${lines.join('\n')}\n${' '.repeat(indent)}${close}`;
+}
+
 /** A YAML double-quoted scalar: JSON strings are valid YAML flow scalars. */
 export function yamlString(value: unknown): string {
   return JSON.stringify(String(value ?? ''));

@@ -229,3 +229,15 @@ describe.skipIf(redisUrl === undefined)(
     });
   },
 );
+
+describe('background jobs on a Redis that never answers', () => {
+  it('when the runner closes, then it stops at once instead of waiting for Redis', async () => {
+    const unreachable = recordingRunner('redis://127.0.0.1:1');
+    await unreachable.jobs.start();
+    // Long enough for the worker to be inside its connection retries.
+    await sleep(1500);
+    const started = Date.now();
+    await unreachable.jobs.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
