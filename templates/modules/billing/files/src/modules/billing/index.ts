@@ -44,7 +44,7 @@ export function createBillingModule(options: BillingModuleOptions = {}): AppModu
       });
       return {
         routes: webhookRoutes(context, createWebhookService(context, stripe, settings)),
-        entitlements: planEntitlements(context.dataSource, settings.plans),
+        entitlements: planEntitlements(context.dataSource, context.config.core.rowLevelSecurity, settings.plans),
       };
     },
   };

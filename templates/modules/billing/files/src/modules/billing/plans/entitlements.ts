@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Entitlements } from '../../core/index.js';
+import { tenantTransaction, type Entitlements } from '../../core/index.js';
 import { BillingSubscription } from '../entities/subscription.entity.js';
 import type { PlanSettings } from '../settings.js';
 
@@ -10,9 +10,16 @@ const LIVE = new Set(['trialing', 'active', 'past_due']);
  * What a tenant's plan allows: the plan whose Stripe price its live subscription pays, else the default plan,
  * else nothing at all.
  */
-export function planEntitlements(dataSource: DataSource, plans: readonly PlanSettings[]): Entitlements {
+export function planEntitlements(
+  dataSource: DataSource,
+  rowLevelSecurity: boolean,
+  plans: readonly PlanSettings[],
+): Entitlements {
   const planOf = async (tenantId: string): Promise<PlanSettings | undefined> => {
-    const subscriptions = await dataSource.getRepository(BillingSubscription).findBy({ tenantId });
+    // As the tenant: with row-level security on, a query without one sees no rows.
+    const subscriptions = await tenantTransaction(dataSource, rowLevelSecurity, tenantId, (manager) =>
+      manager.findBy(BillingSubscription, { tenantId }),
+    );
     const live = subscriptions.find((subscription) => LIVE.has(subscription.status));
     const paid = live === undefined ? undefined : plans.find((plan) => plan.stripePrice === live.stripePriceId);
     return paid ?? plans.find((plan) => plan.default);

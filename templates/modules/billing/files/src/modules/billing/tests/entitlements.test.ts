@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../core/testing/test-app.js';
 import { BillingSubscription } from '../entities/subscription.entity.js';
+import { withPlans } from '../testing/plans.js';
 
 let t: TestApp;
 const plans = [
@@ -28,13 +29,7 @@ const plans = [
 ];
 
 beforeAll(async () => {
-  // config.ts holds the manifest's plans as a literal, so its type is this app's plans; these are the test's own.
-  t = await startTestApp({
-    configure: (config) => ({
-      ...config,
-      billing: { ...config.billing, plans: plans as unknown as typeof config.billing.plans },
-    }),
-  });
+  t = await startTestApp({ configure: (config) => withPlans(config, plans) });
 });
 afterAll(() => t.close());
 

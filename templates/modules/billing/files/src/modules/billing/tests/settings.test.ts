@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../core/testing/test-config.js';
 import { billingSettings } from '../settings.js';
+import { withPlans } from '../testing/plans.js';
 
 const SECRET = `whsec_${'a'.repeat(32)}`;
 
@@ -65,8 +66,7 @@ describe('billing settings at boot', () => {
         default: false,
       },
     ];
-    const billing = { ...config.billing, plans: plans as unknown as typeof config.billing.plans };
-    expect(() => billingSettings({ ...config, billing })).toThrow(/billing plans/);
+    expect(() => billingSettings(withPlans(config, plans))).toThrow(/billing plans/);
   });
 
   it('when the secret key is not a Stripe key, then the app refuses to boot', () => {
