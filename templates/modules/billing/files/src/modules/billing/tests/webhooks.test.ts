@@ -141,6 +141,26 @@ describe('POST /billing/webhooks/stripe', () => {
     expect(stored.status).toBe('canceled');
   });
 
+  it('when an older event is applied after a newer one and Stripe answers a stale read, then the newer state stays', async () => {
+    const { stripe, subscription, event: created } = await subscribedTenant();
+    fake.advance(10);
+    await stripe.subscriptions.update(subscription.id, { items: [{ price: 'price_pro', quantity: 3 }] });
+    const updated = fake.events.at(-1) ?? { id: '' };
+    await deliver(fake.signed(updated, SECRET));
+    await until(processed(updated.id));
+    // A read from a lagging replica: Stripe answers the subscription as it was before the update.
+    fake.objects.set(subscription.id, {
+      ...(fake.objects.get(subscription.id) ?? { id: '' }),
+      items: { data: [{ price: { id: 'price_pro' }, quantity: 1 }] },
+    });
+    await deliver(fake.signed(fake.events.find((e) => e.id === created.id) ?? {}, SECRET));
+    await until(processed(created.id));
+    const stored = await t.dataSource
+      .getRepository(BillingSubscription)
+      .findOneByOrFail({ stripeSubscriptionId: subscription.id });
+    expect(stored.quantity).toBe(3);
+  });
+
   it('when applying fails at Stripe, then the worker retries and applies it once', async () => {
     const { event, subscription } = await subscribedTenant();
     fake.failNext(2, 500);
