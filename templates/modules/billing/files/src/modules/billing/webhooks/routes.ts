@@ -6,7 +6,14 @@ import type { WebhookService } from './service.js';
 export const WEBHOOK_PATH = '/billing/webhooks/stripe';
 
 const StripeEventBody = z
-  .object({ id: z.string(), type: z.string(), created: z.number().int(), livemode: z.boolean(), data: z.object({}) })
+  .object({
+    id: z.string().max(255),
+    type: z.string().max(100),
+    // Unix seconds, up to the last second of year 9999.
+    created: z.int().min(0).max(253_402_300_799).meta({ format: 'int64' }),
+    livemode: z.boolean(),
+    data: z.object({}),
+  })
   .meta({ description: 'A Stripe event, signed in the Stripe-Signature header over these exact bytes' });
 
 /** The webhook Stripe calls: public, its proof is the signature the service checks. */
