@@ -221,7 +221,8 @@ export async function defineMatrix(): Promise<void> {
         'docker compose config',
         async () => {
           const cli = composeCli ?? [];
-          await sh(label, 'compose config', cli[0] as string, [...cli.slice(1), 'config', '-q'], { cwd: app });
+          // Compose refuses a variable the app requires and .env leaves empty, as a user's own .env would fill it.
+          await sh(label, 'compose config', cli[0] as string, [...cli.slice(1), 'config', '-q'], { cwd: app, env: combination.env ?? {} });
         },
         { compose: true },
       );
