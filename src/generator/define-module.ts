@@ -112,6 +112,11 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
    * environment variable, and a `${VAR}` for them is refused.
    */
   generateOnly?: readonly string[];
+  /**
+   * Config keys that hold a secret: forge.yaml names them only as `${VAR}` (no default, no value), and their
+   * variable (the one named, or `<MODULE>_<KEY>`) is required, secret and written into no generated file.
+   */
+  secretKeys?: readonly string[];
   /** Database tables the module creates; `forge remove-module` names them as the data left behind. */
   tables?: readonly string[];
   /**

@@ -6,7 +6,7 @@
 import { composeVariables } from './compose.js';
 import { configKeys } from './config-keys.js';
 import type { EnvVar } from './define-module.js';
-import { commentText, tsLiteral, tsLiteralFitting, tsString } from './escape.js';
+import { commentText, tsLiteral, tsString } from './escape.js';
 import { envFileText, type AppEnvVar } from './env.js';
 import { names } from './names.js';
 import type { Plan } from './resolve.js';
@@ -74,7 +74,7 @@ export function configParts(plan: Plan, env: AppEnvVar[]) {
       .filter((k) => k.kind === 'json' && !m.descriptor.generateOnly?.includes(k.key))
       .map((k) => {
         const property = `${names(k.key).propertyName}: `;
-        return `      ${property}${tsLiteralFitting(m.config[k.key], 6, 6 + property.length)},`;
+        return `      ${property}${tsLiteral(m.config[k.key], { indent: 6, column: 6 + property.length })},`;
       });
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });

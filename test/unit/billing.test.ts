@@ -26,11 +26,22 @@ describe("billing's manifest config", () => {
     expect(config).toContain("plans: [\n        {\n          id: 'free',");
   });
 
-  it('when forge.yaml holds a webhook secret itself, then it is refused', () => {
-    const text = seedText.replace('${STRIPE_WEBHOOK_SECRET}', 'whsec_abcdefabcdefabcdef');
-    expect(manifestProblems(text, registry)).toEqual([
-      expect.stringMatching(/modules\[1\]\.config\.webhook_secret: a webhook secret is never written into forge\.yaml/),
-    ]);
+  it('when forge.yaml holds a webhook secret itself, or a default for it, then it is refused', () => {
+    for (const value of ['whsec_abcdefabcdefabcdef', '${STRIPE_WEBHOOK_SECRET:-whsec_abcdefabcdefabcdef}']) {
+      expect(manifestProblems(seedText.replace('${STRIPE_WEBHOOK_SECRET}', value), registry)).toEqual([
+        expect.stringMatching(/modules\[1\]\.config\.webhook_secret: holds a secret, which is never written into forge\.yaml/),
+      ]);
+    }
+  });
+
+  it('when forge.yaml names no variable for the webhook secret, then BILLING_WEBHOOK_SECRET is a required secret written nowhere', async () => {
+    const text = 'name: a\nmodules:\n  - name: billing\n';
+    const { tree } = await generate(parseManifest(text, registry), text, registry);
+    const config = tree.read('src/config.ts');
+    expect(config).toContain('BILLING_WEBHOOK_SECRET: z.string(),');
+    expect(config).toContain('webhookSecret: env.BILLING_WEBHOOK_SECRET,');
+    expect(tree.read('.env.example')).toMatch(/\(required, secret\)\nBILLING_WEBHOOK_SECRET=\n/);
+    expect(tree.read('docker-compose.yml')).not.toMatch(/BILLING_WEBHOOK_SECRET:-./);
   });
 
   it('when a plan has a price in floats or two plans are the default, then it is refused', () => {

@@ -84,7 +84,7 @@ describe('what an editor shows in forge.yaml', () => {
         '7:22 Value is below the minimum of 1.',
         '8:26 Value is not accepted. Valid values: "header", "subdomain", "token".',
         '11:24 Incorrect type. Expected "integer".',
-        '12:11 Value must be "auth" | "core" | "observability".',
+        '12:11 Value must be "auth" | "billing" | "core" | "observability".',
       ].sort(),
     );
     // At the very positions `forge validate` gives (the modeline shifts both by one line in a real file).
@@ -99,7 +99,7 @@ describe('what an editor shows in forge.yaml', () => {
     const labels = async (text: string, line: number, character: number) =>
       (await service.doComplete(documentOf(text), { line, character }, false)).items.map((i) => i.label);
     expect(await labels('name: a\n\n', 2, 0)).toEqual(expect.arrayContaining(['description', 'database', 'module_sources']));
-    expect(await labels('name: a\nmodules:\n  - name: \n', 3, 10)).toEqual(['auth', 'core', 'observability']);
+    expect(await labels('name: a\nmodules:\n  - name: \n', 3, 10)).toEqual(['auth', 'billing', 'core', 'observability']);
     const config = await labels('name: a\nmodules:\n  - name: observability\n    config:\n      \n', 5, 6);
     expect(config).toContain('alert_error_rate');
     expect(config).not.toContain('session_timeout');

@@ -42,10 +42,6 @@ export default defineModule({
       provider: z.enum(['stripe']).default('stripe').describe('The payment provider; Stripe is the one supported'),
       webhook_secret: z
         .string()
-        .refine(
-          (value) => value === '',
-          'a webhook secret is never written into forge.yaml: write ${STRIPE_WEBHOOK_SECRET}',
-        )
         .default('')
         .describe(
           '${VAR} naming the variable that holds the Stripe endpoint secrets (whsec_..., comma-separated while rotating); the app refuses to boot without one',
@@ -65,6 +61,8 @@ export default defineModule({
         .describe('Plans sold, with the features and limits each includes (the entitlements other modules check)'),
     })
     .strict(),
+  // The endpoint secret: only ever `${VAR}` in forge.yaml (BILLING_WEBHOOK_SECRET when unnamed), required, secret.
+  secretKeys: ['webhook_secret'],
   dependencies: ['stripe'],
   env: [
     {

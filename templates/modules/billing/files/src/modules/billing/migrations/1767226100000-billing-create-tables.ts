@@ -1,7 +1,7 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { tenantIndex, tenantScopedColumns } from '../../core/index.js';
+import { tenantIndex, tenantScopedColumns, timestampColumns } from '../../core/index.js';
 
-/** Stripe customers and subscriptions per tenant, and the inbox of verified webhooks. */
+/** Which tenant each Stripe customer pays for, subscriptions per tenant, and the inbox of verified webhooks. */
 export class BillingCreateTables1767226100000 implements MigrationInterface {
   name = 'BillingCreateTables1767226100000';
 
@@ -10,8 +10,12 @@ export class BillingCreateTables1767226100000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'billing_customers',
-        columns: [...tenantScopedColumns(queryRunner), { name: 'stripeCustomerId', type: 'varchar', length: '255' }],
-        indices: [tenantIndex(), { columnNames: ['stripeCustomerId'], isUnique: true }],
+        columns: [
+          { name: 'stripeCustomerId', type: 'varchar', length: '255', isPrimary: true },
+          { name: 'tenant', type: 'varchar', length: '63' },
+          ...timestampColumns(queryRunner),
+        ],
+        indices: [{ columnNames: ['tenant'], isUnique: true }],
       }),
     );
     await queryRunner.createTable(

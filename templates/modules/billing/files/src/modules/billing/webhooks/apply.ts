@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import { tenantTransaction, type JobInfo, type ModuleContext } from '../../core/index.js';
-import { BillingCustomer } from '../entities/customer.entity.js';
+import { tenantOfCustomer } from '../customers/service.js';
 import { BillingSubscription } from '../entities/subscription.entity.js';
 import { BillingWebhookEvent } from '../entities/webhook-event.entity.js';
 
@@ -71,10 +71,8 @@ export async function applyInboxEvent(deps: ApplyDependencies, inboxId: string, 
     return;
   }
   const subscription = event.data.object as Stripe.Subscription;
-  const customer = await dataSource
-    .getRepository(BillingCustomer)
-    .findOneBy({ stripeCustomerId: customerIdOf(subscription) });
-  if (customer === null) {
+  const tenantId = await tenantOfCustomer(dataSource, customerIdOf(subscription));
+  if (tenantId === undefined) {
     await ignore();
     return;
   }
@@ -83,9 +81,8 @@ export async function applyInboxEvent(deps: ApplyDependencies, inboxId: string, 
       event.type === 'customer.subscription.deleted'
         ? subscription
         : await deps.stripe.subscriptions.retrieve(subscription.id);
-    await tenantTransaction(dataSource, config.core.rowLevelSecurity, customer.tenantId, async (manager) => {
-      if (await claim(manager, inboxId, 'applied'))
-        await writeSubscription(manager, customer.tenantId, snapshot, event.created);
+    await tenantTransaction(dataSource, config.core.rowLevelSecurity, tenantId, async (manager) => {
+      if (await claim(manager, inboxId, 'applied')) await writeSubscription(manager, tenantId, snapshot, event.created);
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
