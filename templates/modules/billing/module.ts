@@ -81,6 +81,12 @@ export default defineModule({
       kind: 'url',
       description: "Stripe API base URL, only with a test key (a local fake in the app's tests); unset: Stripe's own",
     },
+    {
+      name: 'BILLING_RETURN_URL',
+      kind: 'url',
+      default: 'http://localhost:3000/billing',
+      description: 'Front-end page Stripe Checkout and the billing portal send the customer back to',
+    },
   ],
   // The app's own tests run against a local fake Stripe with these; production reads real ones from the environment.
   testEnv: { STRIPE_SECRET_KEY: 'sk_test_forge_tests', BILLING_WEBHOOK_SECRET: 'whsec_forge_tests_only_not_a_secret' },

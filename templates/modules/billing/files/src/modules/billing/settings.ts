@@ -51,6 +51,8 @@ export interface BillingSettings {
   webhookSecrets: readonly string[];
   webhookToleranceSeconds: number;
   plans: readonly PlanSettings[];
+  /** The front-end page Checkout and the billing portal send the customer back to. */
+  returnUrl: string;
 }
 
 /**
@@ -94,6 +96,7 @@ export function billingSettings(config: AppConfig): BillingSettings {
     apiBase,
     webhookSecrets,
     webhookToleranceSeconds: tolerance,
+    returnUrl: env.BILLING_RETURN_URL,
     plans: plans.data.map(({ stripe_price: stripePrice, ...plan }) => ({
       ...plan,
       ...(stripePrice === undefined ? {} : { stripePrice }),

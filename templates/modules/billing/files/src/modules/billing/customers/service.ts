@@ -24,6 +24,11 @@ export async function ensureCustomer(dataSource: DataSource, stripe: Stripe, ten
   return customer.id;
 }
 
+/** The tenant's Stripe customer id, if it has one yet. */
+export async function customerOfTenant(dataSource: DataSource, tenantId: string): Promise<string | undefined> {
+  return (await dataSource.getRepository(BillingCustomer).findOneBy({ tenant: tenantId }))?.stripeCustomerId;
+}
+
 /** The tenant a Stripe customer pays for, read without a tenant (the webhook worker's only way to find one). */
 export async function tenantOfCustomer(dataSource: DataSource, stripeCustomerId: string): Promise<string | undefined> {
   return (await dataSource.getRepository(BillingCustomer).findOneBy({ stripeCustomerId }))?.tenant;

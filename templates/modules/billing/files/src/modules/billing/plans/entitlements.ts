@@ -4,7 +4,7 @@ import { BillingSubscription } from '../entities/subscription.entity.js';
 import type { PlanSettings } from '../settings.js';
 
 /** Statuses whose plan a tenant may use. */
-const LIVE = new Set(['trialing', 'active', 'past_due']);
+export const LIVE_STATUSES: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
 
 /**
  * What a tenant's plan allows: the plan whose Stripe price its live subscription pays, else the default plan,
@@ -20,7 +20,7 @@ export function planEntitlements(
     const subscriptions = await tenantTransaction(dataSource, rowLevelSecurity, tenantId, (manager) =>
       manager.findBy(BillingSubscription, { tenantId }),
     );
-    const live = subscriptions.find((subscription) => LIVE.has(subscription.status));
+    const live = subscriptions.find((subscription) => LIVE_STATUSES.has(subscription.status));
     const paid = live === undefined ? undefined : plans.find((plan) => plan.stripePrice === live.stripePriceId);
     return paid ?? plans.find((plan) => plan.default);
   };

@@ -27,6 +27,38 @@ function parseForm(text: string): Record<string, unknown> {
   return root;
 }
 
+/** Stripe's list: newest first, `customer` filtered, `limit` (default 10) after `starting_after`. */
+function listPage(all: StripeObject[], query: Record<string, unknown>, url: string): [number, unknown] {
+  const sorted = all
+    .filter((o) => query.customer === undefined || o.customer === query.customer)
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => Number(b.o.created ?? 0) - Number(a.o.created ?? 0) || b.i - a.i)
+    .map(({ o }) => o);
+  const start = query.starting_after === undefined ? 0 : sorted.findIndex((o) => o.id === query.starting_after) + 1;
+  if (start === 0 && query.starting_after !== undefined)
+    return [400, { error: { type: 'invalid_request_error', message: 'No such object for starting_after' } }];
+  const limit = query.limit === undefined ? 10 : Number(query.limit);
+  return [
+    200,
+    { object: 'list', data: sorted.slice(start, start + limit), has_more: start + limit < sorted.length, url },
+  ];
+}
+
+/** An invoice's amounts, as integers, from the form's `amount_due` (the fake's own shortcut). */
+function totals(fields: Record<string, unknown>) {
+  const amount = Number(fields.amount_due ?? 0);
+  return {
+    total: amount,
+    amount_due: amount,
+    amount_paid: 0,
+    currency: fields.currency ?? 'usd',
+    status: 'draft',
+    number: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+  };
+}
+
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 /**
@@ -110,6 +142,16 @@ export class FakeStripe {
       this.objects.set(object.id, object);
       return object;
     };
+    const sessions: Record<string, [string, string]> = {
+      checkout: ['cs', 'checkout.session'],
+      billing_portal: ['bps', 'billing_portal.session'],
+    };
+    const session = sessions[resource ?? ''];
+    if (method === 'POST' && id === 'sessions' && session !== undefined) {
+      const [prefix, object] = session;
+      const created = newId(prefix);
+      return [200, store({ ...fields, id: created, object, url: `https://stripe.test/${prefix}/${created}` })];
+    }
     if (method === 'POST' && id === undefined && resource !== undefined) {
       const prefixes: Record<string, string> = { customers: 'cus', products: 'prod', prices: 'price', invoices: 'in' };
       if (resource === 'subscriptions') {
@@ -118,12 +160,22 @@ export class FakeStripe {
         return [200, created];
       }
       const prefix = prefixes[resource];
-      if (prefix !== undefined) return [200, store({ ...fields, id: newId(prefix), object: resource.slice(0, -1) })];
+      if (prefix !== undefined)
+        return [
+          200,
+          store({
+            ...fields,
+            id: newId(prefix),
+            object: resource.slice(0, -1),
+            created: this.clock,
+            ...(prefix === 'in' ? totals(fields) : {}),
+          }),
+        ];
     }
     if (method === 'GET' && id === undefined && (resource === 'invoices' || resource === 'events')) {
-      const data =
+      const all =
         resource === 'events' ? this.events : [...this.objects.values()].filter((o) => o.object === 'invoice');
-      return [200, { object: 'list', data, has_more: false, url: path }];
+      return listPage(all, fields, path);
     }
     if (found === undefined && resource === 'events' && id !== undefined) {
       const event = this.events.find((e) => e.id === id);
@@ -153,7 +205,7 @@ export class FakeStripe {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
     const key = req.headers['idempotency-key'] as string | undefined;
     const answer = (status: number, payload: unknown) => {
       this.requests.push({ method, path, idempotencyKey: key, status });
@@ -180,7 +232,7 @@ export class FakeStripe {
       answer(previous.status, previous.body);
       return;
     }
-    const [status, payload] = this.route(method, path, parseForm(body));
+    const [status, payload] = this.route(method, path, parseForm(method === 'GET' ? query : body));
     if (key !== undefined && method === 'POST') this.idempotent.set(key, { bodyHash, status, body: payload });
     answer(status, payload);
   }

@@ -33,11 +33,12 @@ describe('the fake Stripe, driven by the real SDK', () => {
     expect(updated.cancel_at_period_end).toBe(true);
     expect(canceled.status).toBe('canceled');
     expect((await stripe.subscriptions.retrieve(created.id)).status).toBe('canceled');
-    const types = (await stripe.events.list()).data.map((event) => event.type);
-    expect(types.slice(-3)).toEqual([
-      'customer.subscription.created',
-      'customer.subscription.updated',
+    // Newest first, as Stripe lists.
+    const types = (await stripe.events.list({ limit: 3 })).data.map((event) => event.type);
+    expect(types).toEqual([
       'customer.subscription.deleted',
+      'customer.subscription.updated',
+      'customer.subscription.created',
     ]);
   });
 
