@@ -62,6 +62,31 @@ export function accountRoutes(account: AccountService): RouteDefinition[] {
       },
       handler: ({ body }, { req }) => account.checkout(currentTenantId(), body.plan, clientKeyOf(req)),
     }),
+    ...(['cancel', 'resume'] as const).map((action) =>
+      defineRoute({
+        method: 'post',
+        path: `/billing/subscription/${action}`,
+        summary:
+          action === 'cancel'
+            ? 'Cancel the subscription at the end of its period'
+            : 'Keep the subscription: take back a cancellation at period end',
+        description: 'Idempotency-Key as for Checkout. The stored state follows when Stripe confirms by webhook.',
+        permission: 'billing:manage',
+        tenant: 'required',
+        responses: {
+          200: {
+            description: "The subscription as Stripe answered: access stays until the period's end",
+            schema: z.object({ status: z.string(), cancelAtPeriodEnd: z.boolean() }),
+          },
+          400: { description: 'A malformed Idempotency-Key' },
+          404: { description: 'The tenant has no live subscription' },
+          409: { description: 'The Idempotency-Key was used with another request' },
+          502: { description: 'Stripe did not complete the request' },
+        },
+        handler: (_input, { req }) =>
+          account.cancelAtPeriodEnd(currentTenantId(), action === 'cancel', clientKeyOf(req)),
+      }),
+    ),
     defineRoute({
       method: 'post',
       path: '/billing/portal-sessions',

@@ -17,6 +17,12 @@ export interface AccountService {
   subscription(tenantId: string): Promise<SubscriptionView>;
   checkout(tenantId: string, planId: string, clientKey: string | undefined): Promise<{ url: string }>;
   portal(tenantId: string): Promise<{ url: string }>;
+  /** Cancels the live subscription at the end of its period (`true`), or takes that back (`false`). */
+  cancelAtPeriodEnd(
+    tenantId: string,
+    cancel: boolean,
+    clientKey: string | undefined,
+  ): Promise<{ status: string; cancelAtPeriodEnd: boolean }>;
 }
 
 /** The tenant's side of billing: what it pays for, Checkout to start paying, the portal to change it. */
@@ -74,6 +80,24 @@ export function createAccountService(
         );
         if (session.url === null) throw new HttpError(502, { title: 'Payment provider error' });
         return { url: session.url };
+      } catch (error) {
+        return stripeFailure(error);
+      }
+    },
+    async cancelAtPeriodEnd(tenantId, cancel, clientKey) {
+      // Only the tenant's own subscription, found through its rows: no id from the client to point elsewhere.
+      const current = await liveSubscription(tenantId);
+      if (current === undefined || !LIVE_STATUSES.has(current.status))
+        throw new HttpError(404, { title: 'No subscription', detail: 'The tenant has no live subscription.' });
+      const key = idempotencyKey(tenantId, `cancel-at-period-end:${current.stripeSubscriptionId}`, clientKey);
+      try {
+        const updated = await stripe.subscriptions.update(
+          current.stripeSubscriptionId,
+          { cancel_at_period_end: cancel },
+          key === undefined ? {} : { idempotencyKey: key },
+        );
+        // The stored state follows when Stripe's webhook for this change is applied.
+        return { status: updated.status, cancelAtPeriodEnd: updated.cancel_at_period_end };
       } catch (error) {
         return stripeFailure(error);
       }

@@ -117,6 +117,46 @@ describe('POST /billing/checkout-sessions', () => {
   });
 });
 
+describe('POST /billing/subscription/cancel and /resume', () => {
+  const post = (member: Member, action: string, key?: string) => {
+    const call = request(t.app).post(`/billing/subscription/${action}`).set(member.headers);
+    return key === undefined ? call : call.set('idempotency-key', key);
+  };
+
+  it('when a billing admin cancels at period end and then resumes, then Stripe and, after its webhook, the tenant see it', async () => {
+    const owner = await registerOwner(t);
+    await subscribe(owner.tenantId, 'price_pro');
+    const canceled = await post(owner, 'cancel').expect(200);
+    expect(canceled.body).toEqual({ status: 'active', cancelAtPeriodEnd: true });
+    expect(await deliverLatestEvent(t, fake)).toBe('applied');
+    const view = await request(t.app).get('/billing/subscription').set(owner.headers).expect(200);
+    expect(view.body).toMatchObject({ plan: { id: 'pro' }, status: 'active', cancelAtPeriodEnd: true });
+    await post(owner, 'resume').expect(200, { status: 'active', cancelAtPeriodEnd: false });
+    expect(await deliverLatestEvent(t, fake)).toBe('applied');
+    const resumed = await request(t.app).get('/billing/subscription').set(owner.headers).expect(200);
+    expect(resumed.body).toMatchObject({ cancelAtPeriodEnd: false });
+  });
+
+  it("when another tenant, a member or a tenant without a subscription asks, then nothing changes anyone's", async () => {
+    const owner = await registerOwner(t);
+    await subscribe(owner.tenantId, 'price_pro');
+    const member = await invite(t, owner, 'member');
+    await post(member, 'cancel').expect(403);
+    const stranger = await registerOwner(t);
+    await post(stranger, 'cancel').expect(404);
+    const subscription = [...fake.objects.values()].filter((o) => o.object === 'subscription').at(-1);
+    expect(subscription?.cancel_at_period_end).toBe(false);
+  });
+
+  it('when the same Idempotency-Key cancels and then resumes, then the second is a 409', async () => {
+    const owner = await registerOwner(t);
+    await subscribe(owner.tenantId, 'price_pro');
+    await post(owner, 'cancel', 'change-123456').expect(200);
+    await post(owner, 'cancel', 'change-123456').expect(200);
+    await post(owner, 'resume', 'change-123456').expect(409);
+  });
+});
+
 describe('POST /billing/portal-sessions', () => {
   it("when a billing admin opens the portal, then it is the tenant's own customer's", async () => {
     const owner = await registerOwner(t);
