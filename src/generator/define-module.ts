@@ -112,8 +112,19 @@ export interface ModuleDescriptor<Schema extends z.ZodObject = z.ZodObject> {
    * environment variable, and a `${VAR}` for them is refused.
    */
   generateOnly?: readonly string[];
+  /**
+   * Config keys that hold a secret: forge.yaml names them only as `${VAR}` (no default, no value), and their
+   * variable (the one named, or `<MODULE>_<KEY>`) is required, secret and written into no generated file.
+   */
+  secretKeys?: readonly string[];
   /** Database tables the module creates; `forge remove-module` names them as the data left behind. */
   tables?: readonly string[];
+  /**
+   * Values the app's own tests run with, by canonical variable name, for variables that have no default and must
+   * not get one (e.g. a test-mode API key for a local fake). Never a real credential: they are written into the
+   * app's test helper.
+   */
+  testEnv?: Readonly<Record<string, string>>;
   /** package.json scripts this module contributes. */
   scripts?: Readonly<Record<string, string>>;
 }

@@ -43,7 +43,9 @@ export function collectEnv(plan: Plan): AppEnvVar[] {
         ...(key.maximum !== undefined ? { maximum: key.maximum } : {}),
       };
       const canonical = `${names(module).constantName}_${names(key.key).constantName}`;
-      if (!ref) {
+      if (!ref && m.descriptor.secretKeys?.includes(key.key)) {
+        add({ ...base, name: canonical, required: true, secret: true });
+      } else if (!ref) {
         add({ ...base, name: canonical, default: m.config[key.key] as EnvVar['default'] });
       } else if (ref.default !== undefined) {
         add({ ...base, name: ref.env, canonical, default: coerceEnvString(key.kind, ref.default) as EnvVar['default'] });

@@ -18,15 +18,55 @@ export function tsString(value: unknown): string {
   return `'${inner}'`;
 }
 
-/** A JSON-like value as a TypeScript literal, printed as Prettier prints a short one on a line. */
-export function tsLiteral(value: unknown): string {
+const PRINT_WIDTH = 120;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Prettier always breaks an array of two or more objects (or arrays) that each have more than one entry. */
+function alwaysBreaks(value: unknown[]): boolean {
+  const sized = (item: unknown) => (Array.isArray(item) ? item.length : isObject(item) ? Object.keys(item).length : 0);
+  const kind = (item: unknown) => (Array.isArray(item) ? 'array' : 'object');
+  return value.length > 1 && value.every((item) => sized(item) > 1 && kind(item) === kind(value[0]));
+}
+
+const keyText = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key));
+
+/** Where a literal starts: `indent` spaces of its line, and the `column` its first character sits at. */
+export interface LiteralLayout {
+  indent: number;
+  column: number;
+  /** The line width it must fit (Prettier's printWidth, 120, unless told). */
+  width?: number;
+}
+
+/**
+ * A JSON-like value as a TypeScript literal, laid out as Prettier lays it out (trailing commas). Without a layout
+ * it is printed on one line, as Prettier prints a short one; with one, it stays on one line when it fits in the
+ * width from its `column` plus the comma after it, else one entry per line, `indent` spaces in.
+ */
+export function tsLiteral(value: unknown, layout?: LiteralLayout): string {
   if (typeof value === 'string') return tsString(value);
-  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key)}: ${tsLiteral(item)}`);
-    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
+  const entries = Array.isArray(value)
+    ? value.map((item) => ['', item] as const)
+    : isObject(value)
+      ? Object.entries(value).map(([key, item]) => [`${keyText(key)}: `, item] as const)
+      : undefined;
+  if (entries === undefined) return JSON.stringify(value) ?? 'undefined';
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  const flat = entries.map(([prefix, item]) => `${prefix}${tsLiteral(item)}`).join(', ');
+  const line = entries.length === 0 ? `${open}${close}` : Array.isArray(value) ? `[${flat}]` : `{ ${flat} }`;
+  if (layout === undefined || entries.length === 0) return line;
+  const { indent, column, width = PRINT_WIDTH } = layout;
+  const breaks = Array.isArray(value) && alwaysBreaks(value);
+  if (!breaks && column + line.length + 1 <= width) return line;
+  const inner = indent + 2;
+  const lines = entries.map(
+    ([prefix, item]) =>
+      `${' '.repeat(inner)}${prefix}${tsLiteral(item, { indent: inner, column: inner + prefix.length, width })},`,
+  );
+  return `${open}\n${lines.join('\n')}\n${' '.repeat(indent)}${close}`;
 }
 
 /** A YAML double-quoted scalar: JSON strings are valid YAML flow scalars. */

@@ -14,6 +14,7 @@ export function schemaModules(registry: Registry): SchemaModule[] {
       envKeys: configKeys(descriptor.config)
         .filter((k) => k.kind !== 'json' && !descriptor.generateOnly?.includes(k.key))
         .map((k) => k.key),
+      secretKeys: descriptor.secretKeys ?? [],
     }));
 }
 

@@ -5,6 +5,7 @@ import { zodProblems, type Locate } from '../manifest/problems.js';
 import { databases } from '../manifest/schema.js';
 import { coerceEnvString, configKeys, type ConfigKey } from './config-keys.js';
 import { envValueProblem } from './env.js';
+import { names } from './names.js';
 import type { RegisteredModule, Registry } from './registry.js';
 
 /**
@@ -49,6 +50,10 @@ export function checkModuleConfig(
     if (secretOf) {
       problems.push(
         at(where, `\${${ref.env}} is a secret of ${secretOf}, and config values are not secret (they end up in tokens, responses and logs, and e.g. an issuer becomes a token claim); name a variable of its own`),
+      );
+    } else if (descriptor.secretKeys?.includes(key) && (ref === undefined || ref.default !== undefined)) {
+      problems.push(
+        at(where, `holds a secret, which is never written into forge.yaml nor given a default there: write \${${ref?.env ?? `${names(descriptor.name).constantName}_${names(key).constantName}`}} and set that variable in the environment`),
       );
     } else if (ref && descriptor.generateOnly?.includes(key)) {
       problems.push(at(where, 'shapes generated files, so it cannot come from the environment; give the value itself'));

@@ -73,7 +73,10 @@ export function configParts(plan: Plan, env: AppEnvVar[]) {
     const props = env.filter((v) => v.module === m.descriptor.name && v.property).map((v) => `      ${v.property}: env.${v.name},`);
     const literals = configKeys(m.descriptor.config)
       .filter((k) => k.kind === 'json' && !m.descriptor.generateOnly?.includes(k.key))
-      .map((k) => `      ${names(k.key).propertyName}: ${tsLiteral(m.config[k.key])},`);
+      .map((k) => {
+        const property = `${names(k.key).propertyName}: `;
+        return `      ${property}${tsLiteral(m.config[k.key], { indent: 6, column: 6 + property.length })},`;
+      });
     return `    ${names(m.descriptor.name).propertyName}: {\n${[...props, ...literals].join('\n')}\n    },`;
   });
   const renamed = env.filter((v) => v.canonical && v.canonical !== v.name).map((v) => `  ${v.canonical}: ${tsString(v.name)},`);
@@ -81,8 +84,13 @@ export function configParts(plan: Plan, env: AppEnvVar[]) {
   const retired = env.flatMap((v) =>
     (v.formerNames ?? []).filter((former) => !env.some((w) => w.name === former)).map((former) => `  ${former}: ${tsString(v.name)},`),
   );
+  const testValues = plan.modules
+    .flatMap((m) => Object.entries(m.descriptor.testEnv ?? {}))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `  ${name}: ${tsString(value)},`);
   return {
     envSchemaFields: fields.join('\n'),
+    testVariables: `{${testValues.length ? `\n${testValues.join('\n')}\n` : ''}}`,
     renamedVariables: `{${renamed.length ? `\n${renamed.join('\n')}\n` : ''}}`,
     retiredVariables: `{${retired.length ? `\n${retired.join('\n')}\n` : ''}}`,
     moduleSections: sections.join('\n'),

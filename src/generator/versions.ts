@@ -70,6 +70,8 @@ export const versions = {
   '@types/passport-local': '^1.0.38',
   '@types/passport-strategy': '^0.2.38',
   '@types/nodemailer': '^8.0.2',
+  // billing: the SDK pins Stripe's API version (2026-11-18.endive in 23.2); a minor bump may move it.
+  stripe: '~23.2.0',
 } as const;
 
 export type CatalogPackage = keyof typeof versions;

@@ -21,9 +21,9 @@ export function looksLikeEnvRef(value: unknown): boolean {
 
 /**
  * The JSON Schema pattern of a whole reference, as `parseEnvRef` reads one, refusing the variables in `refused`
- * (a module's secrets: config values are not secret).
+ * (a module's secrets: config values are not secret); `withDefault: false` refuses `${VAR:-default}` too.
  */
-export function envRefPattern(refused: readonly string[]): string {
+export function envRefPattern(refused: readonly string[], withDefault = true): string {
   const not = refused.length ? `(?!(?:${[...refused].sort().join('|')})(?::-|\\}))` : '';
-  return `^\\$\\{${not}[A-Z_][A-Z0-9_]*(?::-[\\s\\S]*)?\\}$`;
+  return `^\\$\\{${not}[A-Z_][A-Z0-9_]*${withDefault ? '(?::-[\\s\\S]*)?' : ''}\\}$`;
 }

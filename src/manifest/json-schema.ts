@@ -20,6 +20,8 @@ export interface SchemaModule {
   config: z.ZodObject;
   /** Config keys whose value may be a `${VAR}` reference (top-level keys the app reads from its environment). */
   envKeys: readonly string[];
+  /** Config keys that hold a secret: only a `${VAR}` reference, without a default. */
+  secretKeys: readonly string[];
 }
 
 const target = 'draft-7' as const;
@@ -56,11 +58,18 @@ function noEnvRefInside(schema: unknown): unknown {
   return out.type === 'string' && out.not === undefined ? { ...out, not: { pattern: '\\$\\{' } } : out;
 }
 
+/** A secret config key's schema: a `${VAR}` reference alone, never a value or a default. */
+function secretRef(key: JsonSchema, secrets: readonly string[]): JsonSchema {
+  const fromEnv = '${VAR} only: a secret, read from the environment at run time';
+  const description = typeof key.description === 'string' && key.description !== '' ? `${key.description} (${fromEnv})` : fromEnv;
+  return { description, type: 'string', pattern: envRefPattern(secrets, false) };
+}
+
 function configSchema(module: SchemaModule, secrets: readonly string[]): JsonSchema {
   const json = noEnvRefInside(toJsonSchema(module.config)) as JsonSchema;
-  const properties = Object.fromEntries(
-    Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).map(([key, s]) => [key, module.envKeys.includes(key) ? withEnvRef(s, secrets) : s]),
-  );
+  const keySchema = (key: string, s: JsonSchema) =>
+    module.secretKeys.includes(key) ? secretRef(s, secrets) : module.envKeys.includes(key) ? withEnvRef(s, secrets) : s;
+  const properties = Object.fromEntries(Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).map(([key, s]) => [key, keySchema(key, s)]));
   return { ...json, properties };
 }
 

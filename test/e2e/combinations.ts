@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRegistry } from '../../src/generator/registry.js';
 import { resolve } from '../../src/generator/resolve.js';
+import { collectEnv } from '../../src/generator/env.js';
 import { parseManifest, readManifest } from '../../src/generator/manifest.js';
 import { forgeRoot } from '../../src/paths.js';
 
@@ -24,6 +25,18 @@ export interface Combination {
    * square of the module count (13 of the 17 catalogue modules depend on auth).
    */
   tests?: string[];
+  /**
+   * Stand-ins for the variables a module needs and gives no default (its `testEnv`: e.g. a Stripe test key), under
+   * the app's names: what a developer puts in .env. Migrations and the boot read them; the app's tests set their own.
+   */
+  env?: Record<string, string>;
+}
+
+/** The modules' `testEnv` values under the names the app reads them by (a manifest may rename with `${VAR}`). */
+function testVariablesOf(plan: ReturnType<typeof resolve>): Record<string, string> {
+  const env = collectEnv(plan);
+  const entries = plan.modules.flatMap((m) => Object.entries(m.descriptor.testEnv ?? {}));
+  return Object.fromEntries(entries.map(([canonical, value]) => [env.find((v) => v.canonical === canonical)?.name ?? canonical, value]));
 }
 
 /** Labels of the other end-to-end suites, which `--only` may name too (lifecycle, own-module, resources-evolution). */
@@ -47,8 +60,10 @@ export async function combinations(
   // The manifest `forge new --modules` writes, read the way forge reads it.
   const planOf = (names: string[]) => resolve(parseManifest(JSON.stringify({ name: 'app', database: 'sqlite', modules: names.map((name) => ({ name })) }), registry), registry);
   const list: { combination: Combination; plan: ReturnType<typeof resolve> }[] = [];
-  const add = (label: string, args: string[], plan: ReturnType<typeof resolve>, tests?: string[]) =>
-    list.push({ combination: { label, args, modules: plan.modules.map((m) => m.descriptor.name), database: plan.app.database, ...(tests && { tests }) }, plan });
+  const add = (label: string, args: string[], plan: ReturnType<typeof resolve>, tests?: string[]) => {
+    const env = testVariablesOf(plan);
+    list.push({ combination: { label, args, modules: plan.modules.map((m) => m.descriptor.name), database: plan.app.database, ...(tests && { tests }), ...(Object.keys(env).length && { env }) }, plan });
+  };
   for (const d of implemented) {
     if (d.alwaysIncluded) add(d.name, ['--modules', ''], planOf([]));
     else add(d.name, ['--modules', d.name], planOf([d.name]), [`src/modules/${d.name}/`]);

@@ -116,10 +116,10 @@ export async function defineMatrix(): Promise<void> {
       const suite = combination.tests ?? [];
       const scope = combination.tests ? `tests of ${combination.tests.join(', ')}` : 'whole suite';
       const migrateUpAndDown = (name: string, env: Record<string, string>) =>
-        sh(label, name, join(app, 'node_modules', '.bin', 'tsx'), [appMigrations], { cwd: app, env: appEnv(app, env) }).then((out) => out.trim().split('\n').at(-1));
+        sh(label, name, join(app, 'node_modules', '.bin', 'tsx'), [appMigrations], { cwd: app, env: appEnv(app, { ...combination.env, ...env }) }).then((out) => out.trim().split('\n').at(-1));
       // Production mode, migrated on boot from the built code: what a container does on its first start.
       const bootEnv = (dir: string, extra: Record<string, string> = {}) =>
-        appEnv(dir, { ...extra, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true', SQLITE_PATH: `${dir}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
+        appEnv(dir, { ...combination.env, ...extra, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true', SQLITE_PATH: `${dir}/data/boot.sqlite`, LOG_LEVEL: 'warn' });
 
       if (combination.runtime === 'lts') {
         // The app's tests and its built code on the LTS. Type-checking, lint, migrations and PostgreSQL do not
@@ -221,7 +221,8 @@ export async function defineMatrix(): Promise<void> {
         'docker compose config',
         async () => {
           const cli = composeCli ?? [];
-          await sh(label, 'compose config', cli[0] as string, [...cli.slice(1), 'config', '-q'], { cwd: app });
+          // Compose refuses a variable the app requires and .env leaves empty, as a user's own .env would fill it.
+          await sh(label, 'compose config', cli[0] as string, [...cli.slice(1), 'config', '-q'], { cwd: app, env: combination.env ?? {} });
         },
         { compose: true },
       );

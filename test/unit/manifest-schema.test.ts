@@ -116,7 +116,7 @@ describe('the JSON Schema of forge.yaml', () => {
     ['unknown top-level key', 'name: a\nmodulez: []\n', ['modulez']],
     ['modules not a list', 'name: a\nmodules: auth\n', ['modules']],
     ['unknown module', 'name: a\nmodules:\n  - name: biling\n', ['modules[0].name']],
-    ['planned module', 'name: a\nmodules:\n  - name: billing\n', ['modules[0].name']],
+    ['planned module', 'name: a\nmodules:\n  - name: privacy\n', ['modules[0].name']],
     ['unknown key in an entry', 'name: a\nmodules:\n  - name: auth\n    confg: {}\n', ['modules[0].confg']],
     ['wrong type in config', 'name: a\nmodules:\n  - name: auth\n    config:\n      session_timeout: soon\n', ['modules[1].config.session_timeout'.replace('[1]', '[0]')]],
     ['enum value', 'name: a\nmodules:\n  - name: core\n    config:\n      tenant_resolution: cookie\n', ['modules[0].config.tenant_resolution']],
@@ -124,6 +124,8 @@ describe('the JSON Schema of forge.yaml', () => {
     ['below a minimum', 'name: a\nmodules:\n  - name: core\n    config:\n      body_limit_kb: 0\n', ['modules[0].config.body_limit_kb']],
     ['env reference inside a string', 'name: a\nmodules:\n  - name: auth\n    config:\n      jwt_issuer: "https://${HOST}"\n', ['modules[0].config.jwt_issuer']],
     ['env reference for a key that shapes files', 'name: a\nmodules:\n  - name: observability\n    config:\n      alert_for_minutes: ${M:-5}\n', ['modules[0].config.alert_for_minutes']],
+    ['a secret written into forge.yaml', 'name: a\nmodules:\n  - name: billing\n    config:\n      webhook_secret: whsec_abcdefabcdefabcdef\n', ['modules[0].config.webhook_secret']],
+    ['a default for a secret', 'name: a\nmodules:\n  - name: billing\n    config:\n      webhook_secret: ${S:-whsec_abcdefabcdefabcdef}\n', ['modules[0].config.webhook_secret']],
     ['module source with both forms', 'name: a\nmodule_sources:\n  - path: x\n    package: y\n', ['module_sources[0]']],
     [
       'several at once',

@@ -36,6 +36,8 @@ const descriptorShape = z
     composeUses: z.array(z.string()).optional(),
     filesWhen: z.record(z.string(), z.looseObject({})).optional(),
     generateOnly: z.array(z.string()).optional(),
+    secretKeys: z.array(z.string()).optional(),
+    testEnv: z.record(z.string(), z.string()).optional(),
     tables: z.array(z.string()).optional(),
     scripts: z.record(z.string(), z.string()).optional(),
   })

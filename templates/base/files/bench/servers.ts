@@ -11,8 +11,11 @@ import express from 'express';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createDataSource } from '../src/db/data-source.js';
+import { moduleTestEnv } from '../src/modules/core/testing/test-config.js';
 
 const config = loadConfig({
+  // Stand-ins for variables modules give no default (a Stripe test key); the environment's own win.
+  ...moduleTestEnv(),
   ...process.env,
   NODE_ENV: 'production',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

@@ -111,6 +111,7 @@ export function createApp({
   const middleware = runtimes.flatMap((runtime) => runtime.middleware ?? []);
   const moduleRoutes = modules.map((module, i) => ({ module, routes: runtimes[i]?.routes ?? [] }));
   const routes = moduleRoutes.flatMap((declared) => declared.routes);
+  const rawBodyRoutes = routes.filter((route) => route.rawBody !== undefined);
   const globalLimit = rateLimiters.create({
     name: 'global',
     points: config.core.rateLimitPoints,
@@ -136,6 +137,12 @@ export function createApp({
     ),
   );
   app.use(rateLimit(globalLimit));
+  // Routes that verify a signature over the exact bytes sent (webhooks) read the body before any parser does.
+  if (rawBodyRoutes.length > 0) {
+    const rawBodyRouter = express.Router();
+    mountRoutes(rawBodyRouter, rawBodyRoutes, []);
+    app.use(rawBodyRouter);
+  }
   app.use(cookies(), jsonBody(config.core.bodyLimitKb));
   const authenticators = hooks.all('authenticate');
   if (authenticators.length > 0) app.use(authenticate(authenticators));
@@ -149,7 +156,11 @@ export function createApp({
   );
 
   const router = express.Router();
-  mountRoutes(router, routes, hooks.all('authorize'));
+  mountRoutes(
+    router,
+    routes.filter((route) => route.rawBody === undefined),
+    hooks.all('authorize'),
+  );
   app.use(router);
   for (const runtime of runtimes) {
     if (runtime.router !== undefined) app.use(runtime.router);

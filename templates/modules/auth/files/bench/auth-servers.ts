@@ -14,8 +14,11 @@ import { loadConfig } from '../src/config.js';
 import { createDataSource } from '../src/db/data-source.js';
 import { currentTenantId, defineRoute, type AppModule } from '../src/modules/core/index.js';
 import { modules as installedModules } from '../src/modules.js';
+import { moduleTestEnv } from '../src/modules/core/testing/test-config.js';
 
 const loaded = loadConfig({
+  // Stand-ins for variables modules give no default (a Stripe test key); the environment's own win.
+  ...moduleTestEnv(),
   ...process.env,
   NODE_ENV: 'production',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

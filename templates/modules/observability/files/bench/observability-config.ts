@@ -7,12 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../src/config.js';
+import { moduleTestEnv } from '../src/modules/core/testing/test-config.js';
 
 export type BenchVariant = 'off' | 'on' | 'pino-http';
 
 /** Production settings on a fresh SQLite file; `pino-http` switches the access log writer. */
 export function benchConfig(variant: BenchVariant, env: Record<string, string | undefined> = process.env): AppConfig {
   const config = loadConfig({
+    // Stand-ins for variables modules give no default (a Stripe test key); the environment's own win.
+    ...moduleTestEnv(),
     ...env,
     NODE_ENV: 'production',
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { RouteDefinition } from './route.js';
 import { toRequestHandler, type Authorizer } from './route.js';
 
@@ -13,6 +13,23 @@ export function mountRoutes(
     const key = `${route.method.toUpperCase()} ${route.path}`;
     if (seen.has(key)) throw new Error(`Route ${key} is defined twice`);
     seen.add(key);
-    router[route.method](route.path, toRequestHandler(route, authorizers));
+    const handler = toRequestHandler(route, authorizers);
+    if (route.rawBody === undefined) {
+      router[route.method](route.path, handler);
+      continue;
+    }
+    // Authentication has not run yet where these routes are mounted: a permission could never be granted.
+    if (route.permission !== undefined)
+      throw new Error(`Route ${key} reads a raw body, so it cannot need a permission`);
+    const raw = express.raw({ type: () => true, limit: route.rawBody.limitBytes });
+    router[route.method](
+      route.path,
+      raw,
+      (req, _res, next) => {
+        if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
+        next();
+      },
+      handler,
+    );
   }
 }

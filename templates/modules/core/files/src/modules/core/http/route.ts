@@ -47,6 +47,13 @@ interface RouteFields<S extends RequestSchemas> {
    */
   tenant?: 'required' | 'optional';
   request?: S;
+  /**
+   * The route reads its body as bytes (a webhook whose signature covers them): it is mounted before core's
+   * cookies, JSON parser, authentication, CSRF check and tenant resolution, so its access is `public` or a
+   * `security` it checks itself. `req.body` is a Buffer (empty when none was sent); above `limitBytes`, a 413.
+   * `schema` documents the body in OpenAPI and is not applied: the handler parses what it has verified.
+   */
+  rawBody?: { limitBytes: number; mediaType: string; schema: z.ZodType };
   /** Status of a successful answer (default 200). A 204 sends no body. */
   status?: number;
   /** The route's own answers. An error status without a schema is documented as problem+json. */

@@ -24,7 +24,12 @@ interface Lane {
   definition: JobDefinition;
   queue: Queue<JobEnvelope>;
   worker?: Worker<JobEnvelope>;
+  /** Whether the worker ever reached Redis; one that never did has no job to finish. */
+  connected?: boolean;
 }
+
+/** How long a shutdown waits for job workers to finish their running jobs and close. */
+const WORKER_CLOSE_DEADLINE_MS = 5_000;
 
 /**
  * Jobs on BullMQ, one queue per job name, shared by every replica. A job lives in Redis until it succeeds or its
@@ -58,6 +63,14 @@ export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOption
       logger.error({ err: error, job: name }, 'job worker error');
     });
     lane.worker = worker;
+    lane.connected = false;
+    // Never settles while Redis stays unreachable: the worker keeps retrying until it is closed.
+    worker.waitUntilReady().then(
+      () => {
+        lane.connected = true;
+      },
+      () => undefined,
+    );
   };
 
   return {
@@ -96,9 +109,12 @@ export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOption
     async close() {
       closing = true;
       // Workers first: each finishes its running jobs; what waits stays in Redis for the next process.
-      const closed = Promise.all([...lanes.values()].map((lane) => lane.worker?.close() ?? Promise.resolve()));
-      // BullMQ's close waits forever for a worker whose Redis connection never opened or broke; past the deadline
-      // the shutdown goes on, and a job still running is taken up again by another process when its lock expires.
+      // A worker that never reached Redis has no job to finish: it is stopped at once. BullMQ's graceful close waits
+      // forever for a worker whose connection broke; past the deadline the shutdown goes on, and a job still
+      // running is taken up again by another process when its lock expires.
+      const closed = Promise.all(
+        [...lanes.values()].map((lane) => lane.worker?.close(lane.connected !== true) ?? Promise.resolve()),
+      );
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => {

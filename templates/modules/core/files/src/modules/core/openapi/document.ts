@@ -84,6 +84,9 @@ function toRouteConfig(route: RouteDefinition, module: AppModule, facts: AppFact
       ...(queryObject === undefined ? {} : { query: queryObject }),
       ...(headers === undefined ? {} : { headers }),
       ...(body === undefined ? {} : { body: { required: true, content: { 'application/json': { schema: body } } } }),
+      ...(route.rawBody === undefined
+        ? {}
+        : { body: { required: true, content: { [route.rawBody.mediaType]: { schema: route.rawBody.schema } } } }),
     },
     responses: responsesOf(route, { tenantScoped, authenticated: route.public !== true }),
   };

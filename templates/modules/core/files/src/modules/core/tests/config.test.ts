@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../config.js';
-import { testEncryptionKey } from '../testing/test-config.js';
+import { moduleTestEnv, testEncryptionKey } from '../testing/test-config.js';
 
 const valid = {
+  ...moduleTestEnv(),
   APP_SECRET: randomBytes(32).toString('base64url'),
   ENCRYPTION_KEYS: `${testEncryptionKey(1)},${testEncryptionKey(2)}`,
 };

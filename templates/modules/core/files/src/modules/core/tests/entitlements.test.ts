@@ -6,6 +6,7 @@ import { requireEntitlement } from '../entitlements/entitlements.js';
 import { defineRoute } from '../http/route.js';
 import { currentTenantId } from '../tenancy/tenant-context.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { modules as installedModules } from '../../../modules.js';
 
 /** A module with a route only some plans include, one on a raw router, and one that reads a limit. */
 const reportsModule: AppModule = {
@@ -42,6 +43,16 @@ const reportsModule: AppModule = {
   }),
 };
 
+/** The installed modules without the plans any of them sells, so each test decides what a plan includes. */
+const withoutPlans = installedModules.map((module): AppModule => ({
+  ...module,
+  setup: (context) => {
+    const runtime = { ...module.setup?.(context) };
+    delete runtime.entitlements;
+    return runtime;
+  },
+}));
+
 /** Plans as billing would keep them: tenants on `pro` have the export and 5 reports. */
 function plansModule(proTenants: Set<string>): AppModule {
   return {
@@ -58,7 +69,7 @@ function plansModule(proTenants: Set<string>): AppModule {
 describe('entitlements without a module that sells plans', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ modules: [reportsModule] });
+    t = await startTestApp({ replaceModules: withoutPlans, modules: [reportsModule] });
   });
   afterAll(async () => {
     await t.close();
@@ -86,7 +97,7 @@ describe('entitlements from a module that sells plans', () => {
   const proTenants = new Set<string>();
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ modules: [reportsModule, plansModule(proTenants)] });
+    t = await startTestApp({ replaceModules: withoutPlans, modules: [reportsModule, plansModule(proTenants)] });
   });
   afterAll(async () => {
     await t.close();
@@ -111,6 +122,7 @@ describe('entitlements from a module that sells plans', () => {
 
   it('when the provider answers a limit that is not a number of at least 0, then it is refused, never read as no limit', async () => {
     const broken = await startTestApp({
+      replaceModules: withoutPlans,
       modules: [
         {
           name: 'test_broken_plans',

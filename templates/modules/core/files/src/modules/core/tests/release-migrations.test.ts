@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../../db/data-source.js';
 import { tenantTables } from '../tenancy/row-level-security.js';
 import { rowLevelSecurityDatabase, type RowLevelSecurityDatabase } from '../testing/rls-role.js';
-import { testConfig, testEncryptionKey } from '../testing/test-config.js';
+import { moduleTestEnv, testConfig, testEncryptionKey } from '../testing/test-config.js';
 
 const onPostgres = process.env.DATABASE_URL?.startsWith('postgres') === true;
 const run = promisify(execFile);
@@ -31,6 +31,7 @@ describe.skipIf(!onPostgres)('npm run migration:run with row-level security', ()
     const [bin = '', ...args] = (pkg.scripts['migration:run'] ?? '').split(' ');
     await run(path.join('node_modules', '.bin', bin), args, {
       env: {
+        ...moduleTestEnv(),
         ...process.env,
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',

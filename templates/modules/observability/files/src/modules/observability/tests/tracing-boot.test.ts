@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../testing/otlp-receiver.js';
+import { moduleTestEnv } from '../../core/testing/test-config.js';
 
 const appRoot = path.resolve(import.meta.dirname, '../../../..');
 
@@ -63,6 +64,7 @@ describe('tracing from OTEL_EXPORTER_OTLP_ENDPOINT, through the real start-up', 
       receiver = await startOtlpReceiver();
       const port = await freePort();
       const started = await startMain({
+        ...moduleTestEnv(),
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
         HOST: '127.0.0.1',
