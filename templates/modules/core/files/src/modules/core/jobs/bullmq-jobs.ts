@@ -36,9 +36,6 @@ const WORKER_CLOSE_DEADLINE_MS = 5_000;
  * attempts are spent; at shutdown a running job is finished first, and one left running by a crash is taken up
  * again once its lock expires. Finished jobs are removed, so their id can be used again.
  */
-/** How long a shutdown waits for job workers to finish their running jobs and close. */
-const WORKER_CLOSE_DEADLINE_MS = 5_000;
-
 export function redisJobRunner({ url, prefix = 'jobs', logger }: RedisJobsOptions): JobRunner {
   const lanes = new Map<string, Lane>();
   let started = false;
