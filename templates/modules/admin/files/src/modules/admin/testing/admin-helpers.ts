@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { loadSecurityKeys, type Audit, type AppModule, type Jobs, type ModuleRuntime } from '../../core/index.js';
 import type { TestApp } from '../../core/testing/test-app.js';
+import { moduleTestEnv } from '../../core/testing/test-config.js';
 import {
   bearer,
   login,
@@ -147,6 +148,8 @@ export function runAdminScript(t: AdminTestApp, script: string, args: string[], 
     ['--import=tsx', path.join('src', 'modules', 'admin', script), ...args],
     {
       env: {
+        // Other modules' required variables (a Stripe key, say) as a developer's .env holds them.
+        ...moduleTestEnv(),
         ...process.env,
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
