@@ -16,7 +16,7 @@ const UsersQuery = PageQuery.extend({
   email: z.string().min(1).max(254).optional().describe('Exact address (compared trimmed and lower-cased)'),
   status: z.enum(['active', 'disabled']).optional(),
 });
-const UserParams = z.object({ userId: z.uuid() });
+const UserParams = z.object({ userId: z.uuid().meta({ maxLength: 36 }) });
 const Reason = z.string().trim().min(1).max(500).describe('Why: kept on the audit record');
 const ReasonBody = z.object({ reason: Reason }).strict();
 const RoleBody = z
