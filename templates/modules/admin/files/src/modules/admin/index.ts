@@ -13,13 +13,14 @@ import { AdminOperators1767226200000 } from './migrations/1767226200000-admin-op
 import { Operator } from './entities/operator.entity.js';
 import { operatorRoutes } from './operators/routes.js';
 import { createAdminRuntime } from './runtime.js';
+import { userRoutes } from './users/routes.js';
 
 export { ADMIN_PERMISSION } from './guard.js';
 export type { ChainReport } from './audit/verify.js';
 
 export const adminModule: AppModule = {
   name: 'admin',
-  description: 'Admin console: the tamper-evident audit trail, platform operators',
+  description: 'Admin console: the tamper-evident audit trail, tenant user management, platform operators',
   securitySchemes: adminSecuritySchemes,
   entities: [AuditRecordRow, AuditHead, Operator],
   migrations: [AdminAuditTrail1767226100000, AdminOperators1767226200000],
@@ -27,7 +28,7 @@ export const adminModule: AppModule = {
   setup: (context) => {
     const runtime = createAdminRuntime(context);
     return {
-      routes: [...auditRoutes(runtime.audit), ...operatorRoutes(runtime.operators)],
+      routes: [...auditRoutes(runtime.audit), ...userRoutes(runtime.users), ...operatorRoutes(runtime.operators)],
       auditRecorder: runtime.recorder,
       hooks: {
         onReady: () => {

@@ -6,6 +6,7 @@ import { AuditService } from './audit/service.js';
 import { OperatorService } from './operators/service.js';
 import { OperatorStore } from './operators/store.js';
 import { OperatorTokens } from './operators/tokens.js';
+import { UserManagement } from './users/service.js';
 
 declare module '../core/contract.js' {
   interface JobPayloads {
@@ -55,6 +56,7 @@ export function createAdminRuntime(context: ModuleContext) {
   return {
     recorder: chainRecorder(dataSource),
     audit,
+    users: new UserManagement(dataSource, config.core.rowLevelSecurity, context.hooks, context.audit),
     operators,
     /** Every few minutes, one checkpoint job (its fixed id keeps replicas from queueing one each). */
     startCheckpoints(): void {

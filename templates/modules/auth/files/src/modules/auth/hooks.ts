@@ -4,12 +4,15 @@ import { bearerTokenOf, runStrategy } from './passport.js';
 import { roleHas } from './rbac.js';
 import type { AuthRuntime } from './runtime.js';
 import { sessionIdOf, type AccessClaims } from './tokens.js';
+import { UserDirectory } from './users/directory.js';
 
 /** The hooks of one app's auth, built in `setup` over that app's runtime: its keys, its revocations, its claims. */
 export function authHooks(runtime: AuthRuntime): Partial<AppHooks> {
   const { claims } = runtime;
   const { mfaRequired } = runtime.context.config.auth;
+  const directory = new UserDirectory(runtime.store, runtime.roles, runtime.services.sessions);
   return {
+    authUserDirectory: () => directory,
     /** A valid, unrevoked access token (passport's `jwt` strategy) becomes the request's principal. */
     async authenticate(req: Request): Promise<Principal | undefined> {
       if (bearerTokenOf(req) === undefined) return undefined;

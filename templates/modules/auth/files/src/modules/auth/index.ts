@@ -28,6 +28,10 @@ export type { Role } from './entities/user.entity.js';
 export type { AccessClaims } from './tokens.js';
 export type { AuthModuleOptions } from './runtime.js';
 export { roleHas } from './rbac.js';
+export type { RoleGrant } from './rbac.js';
+export type { PublicUser } from './views.js';
+// For a module that manages the tenant's accounts (admin): read it with `context.hooks.all('authUserDirectory')`.
+export type { UserDirectory, UserFilter } from './users/directory.js';
 export { requirePermission } from '../core/index.js';
 // For a module that keeps credentials of its own (admin's platform operators): the same hashing, password rules
 // and TOTP, with its replay guard, as accounts get.

@@ -23,6 +23,8 @@ export interface AuthRuntime {
   /** The use cases, one service per feature. */
   services: AuthServices;
   store: AuthStore;
+  /** The tenant's roles: built-in and its own. */
+  roles: Roles;
   oauth: OAuthClients;
   /** This app's passport: `local` (email + password) and `jwt` (access tokens); strategies are added in createPassport. */
   passport: passport.Authenticator;
@@ -206,6 +208,7 @@ export function createRuntime(context: ModuleContext, options: AuthModuleOptions
     revocations,
     services,
     store,
+    roles,
     oauth,
     bearer,
     claims: new RequestClaims(),

@@ -1,4 +1,4 @@
-import { IsNull, MoreThan, Not, type DataSource } from 'typeorm';
+import { IsNull, MoreThan, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import {
   runWithTenant,
   Tenant,
@@ -64,6 +64,16 @@ export class AuthStore {
 
   countUsersWithRole(role: string): Promise<number> {
     return this.users.count({ role });
+  }
+
+  /** Accounts of the current tenant matching `where`. */
+  countUsers(where: FindOptionsWhere<User>): Promise<number> {
+    return this.users.count(where);
+  }
+
+  /** A page of the current tenant's accounts matching `where`, by email address (admin's user list). */
+  usersWhere(where: FindOptionsWhere<User>, page: PageRequest): Promise<Page<User>> {
+    return this.users.page({ list: 'auth.users.filtered', sortBy: 'email', where }, page);
   }
 
   /** A page of the tenant's accounts, by email address. */
