@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
-  And,
   BeforeInsert,
   DeleteDateColumn,
-  Equal,
-  FindOperator,
   IsNull,
-  LessThan,
-  MoreThan,
   PrimaryColumn,
   type DataSource,
   type EntityTarget,
-  type FindOptionsOrder,
   type FindOptionsWhere,
   type QueryRunner,
   type Repository,
   type TableColumnOptions,
 } from 'typeorm';
 import {
-  decodeCursor,
-  encodeCursor,
+  keysetPage,
   TimestampedEntity,
   timestampColumns,
   transactionManager,
+  type KeysetQuery,
   type ListOptions,
   type ModuleContext,
   type Page,
@@ -64,12 +58,6 @@ function writable<T extends object>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([key]) => !PROTECTED_KEYS.includes(key))) as T;
 }
 
-/** The caller's filter on the sort column and the keyset's position, both. */
-function both(filter: unknown, condition: FindOperator<unknown>): FindOperator<unknown> {
-  if (filter === undefined) return condition;
-  return And(filter instanceof FindOperator ? (filter as FindOperator<unknown>) : Equal(filter), condition);
-}
-
 const usable = (id: unknown): id is string => typeof id === 'string' && id.length > 0 && id.length <= 64;
 
 /** The rows of a global resource. Inside a resource service's transaction, it runs in that transaction. */
@@ -99,46 +87,8 @@ export class GlobalRepository<T extends GlobalEntity> {
   }
 
   /** One page in the order of `sortBy` then id, as a tenant repository pages (its cursor names no tenant). */
-  async page(
-    query: {
-      list: string;
-      sortBy: SortKey<T>;
-      direction?: 'ASC' | 'DESC';
-      where?: FindOptionsWhere<T> | FindOptionsWhere<T>[];
-    },
-    request: PageRequest,
-  ): Promise<Page<T>> {
-    const rows = this.rows;
-    const column = rows.metadata.findColumnWithPropertyName(query.sortBy);
-    const textual = column !== undefined && ['varchar', 'text', 'date', String].includes(column.type as string);
-    const scope = { list: query.list, tenantId: '' };
-    const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
-    const direction = query.direction ?? 'ASC';
-    const bases = Array.isArray(query.where) ? query.where : [query.where ?? {}];
-    if (bases.length === 0) return { items: [], nextCursor: null };
-    const beyond = direction === 'ASC' ? MoreThan : LessThan;
-    const where =
-      after === undefined
-        ? bases
-        : bases.flatMap((base) => {
-            const filter = (base as Record<string, unknown>)[query.sortBy];
-            return [
-              { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
-              { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
-            ];
-          });
-    const found = await rows.find({
-      where: where as FindOptionsWhere<T>[],
-      order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
-      take: request.limit + 1,
-    });
-    const items = found.slice(0, request.limit);
-    const last = items.at(-1);
-    const more = found.length > request.limit && last !== undefined;
-    return {
-      items,
-      nextCursor: more ? encodeCursor(scope, { value: last[query.sortBy] as string | number, id: last.id }) : null,
-    };
+  async page<K extends SortKey<T>>(query: KeysetQuery<T, K>, request: PageRequest): Promise<Page<T>> {
+    return keysetPage(this.rows, query, request, { tenantId: '', alternatives: (where) => where });
   }
 
   async count(where: FindOptionsWhere<T> = {}): Promise<number> {

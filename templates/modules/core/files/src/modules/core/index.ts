@@ -85,6 +85,7 @@ export { TimestampedEntity, TenantScopedEntity, SoftDeletableTenantEntity } from
 export { Tenant } from './entities/tenant.entity.js';
 export {
   TenantRepository,
+  keysetPage,
   type WritableFields,
   type ListOptions,
   type KeysetQuery,

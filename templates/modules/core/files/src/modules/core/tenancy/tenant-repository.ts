@@ -73,6 +73,52 @@ function both(filter: unknown, condition: FindOperator<unknown>): FindOperator<u
   return And(filter instanceof FindOperator ? (filter as FindOperator<unknown>) : Equal(filter), condition);
 }
 
+/**
+ * One page of `repository` in the order of `sortBy` then id, after the cursor: the keyset walk every repository's
+ * `page()` shares. `alternatives` scopes each of the caller's conditions (a tenant's adds its tenant); the cursor
+ * names `tenantId` ('' for rows every tenant shares), so a cursor of another list or tenant is a 400 problem.
+ */
+export async function keysetPage<T extends { id: string }, K extends SortKey<T>>(
+  repository: Repository<T>,
+  query: KeysetQuery<T, K>,
+  request: PageRequest,
+  { tenantId, alternatives }: { tenantId: string; alternatives: (where: FindOptionsWhere<T>) => FindOptionsWhere<T> },
+): Promise<Page<T>> {
+  const column = repository.metadata.findColumnWithPropertyName(query.sortBy);
+  if (column === undefined) throw new RangeError(`${query.sortBy} is not a column of ${repository.metadata.name}`);
+  const textual = ['varchar', 'text', 'character varying', 'uuid', 'date', String].includes(column.type as string);
+  const scope = { list: query.list, tenantId };
+  const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
+  const direction = query.direction ?? 'ASC';
+  const bases = (Array.isArray(query.where) ? query.where : [query.where ?? {}]).map(alternatives);
+  // TypeORM reads an empty list of alternatives as no condition at all, the tenant's included.
+  if (bases.length === 0) return { items: [], nextCursor: null };
+  const beyond = direction === 'ASC' ? MoreThan : LessThan;
+  // (sortBy, id) beyond the cursor's: a greater sort key, or the same one and a greater id.
+  const where =
+    after === undefined
+      ? bases
+      : bases.flatMap((base) => {
+          const filter = (base as Record<string, unknown>)[query.sortBy];
+          return [
+            { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
+            { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
+          ];
+        });
+  const rows = await repository.find({
+    where,
+    order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
+    take: request.limit + 1,
+  });
+  const items = rows.slice(0, request.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > request.limit && last !== undefined
+      ? encodeCursor(scope, { value: last[query.sortBy] as string | number, id: last.id })
+      : null;
+  return { items, nextCursor };
+}
+
 /** An id that can match a row. Anything else matches nothing, without asking the database. */
 function isUsableId(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= 64;
@@ -128,42 +174,9 @@ export class TenantRepository<T extends TenantScopedEntity> {
    * `sortBy` then id, and the cursor of the next page. A cursor of another list or tenant is a 400 problem.
    */
   async page<K extends SortKey<T>>(query: KeysetQuery<T, K>, request: PageRequest): Promise<Page<T>> {
-    return this.scoped(async (repository, tenantId) => {
-      const column = repository.metadata.findColumnWithPropertyName(query.sortBy);
-      if (column === undefined) throw new RangeError(`${query.sortBy} is not a column of ${repository.metadata.name}`);
-      const textual = ['varchar', 'text', 'character varying', 'uuid', 'date', String].includes(column.type as string);
-      const scope = { list: query.list, tenantId };
-      const after = decodeCursor(request.cursor, { ...scope, valueType: textual ? 'string' : 'number' });
-      const direction = query.direction ?? 'ASC';
-      const alternatives = Array.isArray(query.where) ? query.where : [query.where ?? {}];
-      const bases = alternatives.map((alternative) => this.where(alternative, tenantId));
-      // TypeORM reads an empty list of alternatives as no condition at all, the tenant's included.
-      if (bases.length === 0) return { items: [], nextCursor: null };
-      const beyond = direction === 'ASC' ? MoreThan : LessThan;
-      // (sortBy, id) beyond the cursor's: a greater sort key, or the same one and a greater id.
-      const where =
-        after === undefined
-          ? bases
-          : bases.flatMap((base) => {
-              const filter = (base as Record<string, unknown>)[query.sortBy];
-              return [
-                { ...base, [query.sortBy]: both(filter, beyond(after.value)) },
-                { ...base, [query.sortBy]: both(filter, Equal(after.value)), id: beyond(after.id) },
-              ];
-            });
-      const rows = await repository.find({
-        where,
-        order: { [query.sortBy]: direction, id: direction } as FindOptionsOrder<T>,
-        take: request.limit + 1,
-      });
-      const items = rows.slice(0, request.limit);
-      const last = items.at(-1);
-      const nextCursor =
-        rows.length > request.limit && last !== undefined
-          ? encodeCursor(scope, { value: last[query.sortBy] as string | number, id: last.id })
-          : null;
-      return { items, nextCursor };
-    });
+    return this.scoped((repository, tenantId) =>
+      keysetPage(repository, query, request, { tenantId, alternatives: (where) => this.where(where, tenantId) }),
+    );
   }
 
   async count(where: FindOptionsWhere<T> = {}): Promise<number> {
